@@ -1,0 +1,55 @@
+// Bundles the extension host, the profiling worker, the CLI (Node, CommonJS) and the webview
+// (browser, IIFE) with esbuild, as VS Code's "Bundling Extensions" guide recommends, and copies
+// TF.js's .wasm binaries next to the bundles (the WASM engine loads them from there).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const cliOnly = process.argv.includes('--cli-only');
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  logLevel: 'warning',
+};
+
+const nodeTargets = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // vscode is provided by the host; the native engines are optional and loaded at run time.
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  entryPoints: {
+    cli: 'src/cli.ts',
+    worker: 'src/worker/worker.ts',
+    ...(cliOnly ? {} : { extension: 'src/extension/main.ts' }),
+  },
+  outdir: 'dist',
+};
+
+const webview = {
+  ...common,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+  entryPoints: { webview: 'webview/main.ts' },
+  outdir: 'dist',
+  loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
+};
+
+mkdirSync('dist', { recursive: true });
+const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join('dist', f));
+
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(nodeTargets), esbuild.context(webview)]);
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all([esbuild.build(nodeTargets), esbuild.build(webview)]);
+}

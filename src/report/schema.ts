@@ -1,0 +1,192 @@
+/**
+ * The report: the one contract between the code that computes (analysis, profiler) and the code
+ * that shows (webview, tree, hovers, status bar, exporters). Plain JSON, versioned by
+ * `schemaVersion`; documented field by field in the README ("Report format").
+ *
+ * Conventions used by every number in a report:
+ * - Shapes are NHWC with the batch dimension as `null` (Keras's `model.summary()` convention).
+ * - MACs and FLOPs are per image (batch 1). 1 MAC = 2 FLOPs (one multiply, one add).
+ * - MACs count only Conv2D, the depthwise and pointwise parts of SeparableConv2D,
+ *   DepthwiseConv2D, Conv2DTranspose and Dense. BatchNormalization, activations, Add, pooling and
+ *   bias adds are element-wise ops, counted in `elementwiseOps`, never in `macs`.
+ * - Bytes are float32 (4 bytes per value) unless the layer's dtype says otherwise.
+ * - Times are milliseconds of wall-clock time.
+ *
+ * This module has no runtime dependencies so that the webview bundle can import it.
+ */
+
+/** Version of the report format. Bump on any incompatible change. */
+export const SCHEMA_VERSION = 1 as const;
+
+/** A tensor shape, NHWC for images, with `null` for the batch (or any unknown) dimension. */
+export type Shape = (number | null)[];
+
+/** Parameter counts (number of scalar weights, not bytes). */
+export interface ParamCounts {
+  /** Weights updated by training (kernels, biases, BN gamma/beta). */
+  trainable: number;
+  /** Weights not updated by gradient descent (BN moving mean/variance). */
+  nonTrainable: number;
+}
+
+/** Static cost totals over a set of layers. */
+export interface Totals {
+  layers: number;
+  params: ParamCounts;
+  /** Multiply-accumulates per image. */
+  macs: number;
+  /** Floating-point operations per image = 2 x macs. */
+  flops: number;
+  /** Element-wise operations per image (BN, activations, Add, pooling, bias adds). */
+  elementwiseOps: number;
+  /** Sum of the layers' output sizes in bytes, batch 1. */
+  activationBytes: number;
+  /** Bytes of all weights. */
+  weightBytes: number;
+}
+
+/** Time of one kernel (TF.js op, e.g. `FusedConv2D`, `DepthwiseConv2dNative`) inside a layer. */
+export interface KernelTiming {
+  /** TF.js kernel name as registered by the backend. */
+  name: string;
+  /** Median over the timed runs of this kernel's total time within the layer, ms. */
+  medianMs: number | null;
+  /** How many times the kernel ran per forward pass inside this layer. */
+  calls: number;
+}
+
+/** Measured time of one layer over the timed runs (warm-up runs excluded). */
+export interface LayerTiming {
+  /** Median wall time of the layer's call, ms; null when no valid sample exists ("n/a"). */
+  medianMs: number | null;
+  minMs: number | null;
+  /** 90th percentile (nearest-rank) of the samples, ms. */
+  p90Ms: number | null;
+  /** Number of valid samples behind the statistics. */
+  runs: number;
+  /** Kernels the layer ran, attributed by instrumenting the layer call, in execution order. */
+  kernels: KernelTiming[];
+}
+
+/** One Keras layer as analysed (and, when profiled, measured). */
+export interface LayerReport {
+  /** Keras layer name, e.g. `block4_sepconv2`. Text from the model: always render as text. */
+  name: string;
+  /** Keras class name, e.g. `SeparableConv2D`. */
+  className: string;
+  /** Flow (`entry` | `middle` | `exit` for Xception) or group name for other models. */
+  flow: string;
+  /** Block (`block4`, ...) or sub-group name; `input` and `top` for the stem input and the head. */
+  block: string;
+  /** Names of the layers whose outputs this layer consumes, in order. */
+  inbound: string[];
+  /** Input shapes, one per inbound tensor. */
+  inputShapes: Shape[];
+  /** Output shape (the first output for layers with several). */
+  outputShape: Shape;
+  params: ParamCounts;
+  /** Multiply-accumulates per image. */
+  macs: number;
+  /** 2 x macs. */
+  flops: number;
+  /** Element-wise operations per image; see the README's counting rules. */
+  elementwiseOps: number;
+  /** Output size in bytes for batch 1. */
+  activationBytes: number;
+  /** Size of the layer's weights in bytes. */
+  weightBytes: number;
+  /** Selected config fields worth showing (kernel size, strides, padding, filters, activation). */
+  config: Record<string, string | number | boolean | null>;
+  /** SeparableConv2D only: MACs of a regular Conv2D with the same input, kernel and output. */
+  regularConvMacs?: number;
+  /** SeparableConv2D only: regularConvMacs / macs (how many times cheaper the separable conv is). */
+  regularConvRatio?: number;
+  /** Present once the layer has been profiled. */
+  timing?: LayerTiming;
+}
+
+/** A block or flow with the names of its layers and its totals. */
+export interface GroupReport {
+  name: string;
+  /** For a block, the flow it belongs to; for a flow, its own name. */
+  flow: string;
+  /** Layer names in execution order. */
+  layers: string[];
+  totals: Totals;
+  /** Sum of the layers' median times, ms (present once profiled). */
+  medianMs?: number | null;
+}
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+/** Something the user should know: an unsupported layer, an engine that did not load, ... */
+export interface Diagnostic {
+  severity: DiagnosticSeverity;
+  message: string;
+  /** Layer the diagnostic is about, when there is one. */
+  layer?: string;
+}
+
+/** Engine names, fastest first. */
+export type EngineName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Which engine ran, and why the faster ones did not. */
+export interface EngineInfo {
+  name: EngineName;
+  /** TF.js backend name (`tensorflow`, `wasm`, `cpu`). */
+  backend: string;
+  /** Package that supplied the `tf` namespace, with its version and location. */
+  package: string;
+  version: string;
+  /** Threads the engine computes with (WASM: its thread pool size; 1 = single-threaded). */
+  threads: number;
+  /** WASM SIMD in use (WASM only). */
+  simd?: boolean;
+  /** Whether kernels really ran on a GPU (tensorflow-gpu only). */
+  gpu?: boolean;
+  /** One sentence: why this engine was chosen. */
+  why: string;
+  /** Engines tried before this one and why each was skipped. */
+  skipped: { name: EngineName; reason: string }[];
+}
+
+/** Whole-pass timing, beside the per-layer sum. */
+export interface PassTiming {
+  warmupRuns: number;
+  timedRuns: number;
+  batchSize: number;
+  /** Median of plain `model.predict` wall time, ms (same engine, interleaved with profiled runs). */
+  predictMedianMs: number | null;
+  /** Median of the profiled pass's wall time, ms. */
+  profiledMedianMs: number | null;
+  /** Sum of the layers' median times, ms. */
+  layerSumMs: number | null;
+  /** profiledMedianMs / predictMedianMs: the profiling overhead. */
+  overheadRatio: number | null;
+}
+
+/** Everything known about one model: static analysis, and timings once measured. */
+export interface ArchitectureReport {
+  schemaVersion: typeof SCHEMA_VERSION;
+  model: {
+    name: string;
+    /** `builtin:xception` or the path of the model file. */
+    source: string;
+    /** How layers were grouped into flows/blocks (`xception-flows`, `name-prefix`, `downsampling`). */
+    grouping: string;
+    inputShapes: Shape[];
+    outputShapes: Shape[];
+  };
+  /** Layers in execution (topological) order. */
+  layers: LayerReport[];
+  /** Blocks in execution order. */
+  blocks: GroupReport[];
+  /** Flows (or top-level groups) in execution order. */
+  flows: GroupReport[];
+  totals: Totals;
+  diagnostics: Diagnostic[];
+  engine?: EngineInfo;
+  timing?: PassTiming;
+  /** ISO time the report was produced. */
+  createdAt: string;
+}
