@@ -55,7 +55,7 @@ export function buildXception(tf: Tf, options: XceptionOptions = {}): tfTypes.La
   }
 
   const seedOffset = { next: 0 };
-  const init = (): tfTypes.initializers.Initializer =>
+  const init = (): ReturnType<Tf['initializers']['glorotUniform']> =>
     options.seed === undefined
       ? tf.initializers.glorotUniform({})
       : tf.initializers.glorotUniform({ seed: options.seed + seedOffset.next++ });

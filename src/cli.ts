@@ -1,0 +1,142 @@
+/**
+ * Command-line profiler: `npm run profile -- [options]`. Profiles Xception in this process on the
+ * fastest engine available and prints the engine (and why), the totals, a per-flow table and the
+ * slowest layers; writes the JSON report and a standalone HTML report on request.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describeEngine, ENGINE_ORDER } from './engine/resolve';
+import { loadWebviewAssets, renderHtmlReport } from './exporters/html';
+import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
+import { formatCount, formatInt, formatMs, formatShape, gflopsPerSecond, layerMedianMs } from './report/format';
+import type { ArchitectureReport } from './report/schema';
+import { runJob } from './worker/job';
+import type { EngineChoice } from './engine/resolve';
+
+function integer(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+/** Left-aligned first column, right-aligned others. */
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+/** The human-readable summary the CLI prints (exported for tests). */
+export function summaryText(report: ArchitectureReport): string {
+  const lines: string[] = [];
+  if (report.engine) lines.push(`Engine: ${describeEngine(report.engine)}`, '');
+  const t = report.totals;
+  lines.push(
+    `Model: ${report.model.name}, input ${report.model.inputShapes.map(formatShape).join(', ')} (NHWC), ${t.layers} layers`,
+    `Params: ${formatInt(t.params.trainable + t.params.nonTrainable)} (trainable ${formatInt(t.params.trainable)}, non-trainable ${formatInt(t.params.nonTrainable)})`,
+    `MACs: ${formatInt(t.macs)} per image (${formatCount(t.flops)} FLOPs, 1 MAC = 2 FLOPs); element-wise ops: ${formatCount(t.elementwiseOps)}`,
+  );
+  const timing = report.timing;
+  if (timing) {
+    lines.push(
+      `Pass (batch ${timing.batchSize}, median of ${timing.timedRuns} runs after ${timing.warmupRuns} warm-up): ` +
+        `plain predict ${formatMs(timing.predictMedianMs)}, profiled ${formatMs(timing.profiledMedianMs)}, ` +
+        `sum of layers ${formatMs(timing.layerSumMs)}, profiled/plain ${timing.overheadRatio?.toFixed(3) ?? 'n/a'}`,
+    );
+  }
+  const total = timing?.layerSumMs ?? null;
+  lines.push('', table([
+    ['flow', 'layers', 'params', 'MACs', 'median', 'share of time'],
+    ...report.flows.map((f) => [
+      f.name,
+      String(f.totals.layers),
+      formatInt(f.totals.params.trainable + f.totals.params.nonTrainable),
+      formatInt(f.totals.macs),
+      formatMs(f.medianMs),
+      total && f.medianMs != null ? `${((100 * f.medianMs) / total).toFixed(1)} %` : 'n/a',
+    ]),
+  ]));
+  const timed = report.layers.filter((l) => layerMedianMs(l) != null).sort((a, b) => layerMedianMs(b)! - layerMedianMs(a)!);
+  if (timed.length) {
+    lines.push('', 'Slowest layers:', table([
+      ['layer', 'class', 'output', 'MACs', 'median', 'p90', 'GFLOP/s'],
+      ...timed.slice(0, 10).map((l) => [
+        l.name,
+        l.className,
+        formatShape(l.outputShape),
+        formatCount(l.macs),
+        formatMs(l.timing?.medianMs),
+        formatMs(l.timing?.p90Ms),
+        gflopsPerSecond(l.flops, l.timing?.medianMs, timing?.batchSize)?.toFixed(1) ?? '-',
+      ]),
+    ]));
+  }
+  for (const d of report.diagnostics) lines.push(`${d.severity}: ${d.message}`);
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command()
+    .name('xception-profiler')
+    .description('Profile Xception (Keras applications architecture) with TensorFlow.js, layer by layer.')
+    .addOption(new Option('--engine <name>', 'engine to try first').choices(['auto', ...ENGINE_ORDER]).default('auto'))
+    .option('--input-size <n>', `input height and width, pixels (>= ${XCEPTION_MIN_INPUT_SIZE})`, integer(XCEPTION_MIN_INPUT_SIZE), 299)
+    .option('--batch <n>', 'images per pass', integer(1), 1)
+    .option('--runs <n>', 'timed runs', integer(1), 10)
+    .option('--warmup <n>', 'warm-up runs (never counted)', integer(0), 2)
+    .option('--threads <n>', 'WASM threads (default: every core)', integer(1))
+    .option('--no-top', 'leave out the classifier head (avg_pool, predictions)')
+    .option('--no-timing', 'static analysis only')
+    .option('--json <file>', 'write the JSON report')
+    .option('--html <file>', 'write a standalone HTML report')
+    .option('--quiet', 'print nothing but errors')
+    .showHelpAfterError();
+  program.parse(argv);
+  const opts = program.opts<{
+    engine: EngineChoice; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
+    top: boolean; timing: boolean; json?: string; html?: string; quiet?: boolean;
+  }>();
+
+  const progress = (text: string): void => {
+    if (!opts.quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
+  };
+  const report = await runJob(
+    {
+      model: { kind: 'xception', inputSize: opts.inputSize, includeTop: opts.top, classes: 1000 },
+      engine: opts.engine,
+      searchPaths: [process.cwd()],
+      threads: opts.threads,
+      warmupRuns: opts.warmup,
+      runs: opts.runs,
+      batchSize: opts.batch,
+      timing: opts.timing,
+      wasmDir: __dirname,
+    },
+    (event) => {
+      if (event.type === 'progress') progress(event.message);
+    },
+  );
+  progress('');
+  if (!opts.quiet) console.log(summaryText(report));
+  if (opts.json) {
+    writeFileSync(opts.json, JSON.stringify(report, null, 1));
+    if (!opts.quiet) console.log(`\nJSON report: ${path.resolve(opts.json)}`);
+  }
+  if (opts.html) {
+    writeFileSync(opts.html, renderHtmlReport(report, loadWebviewAssets(__dirname)));
+    if (!opts.quiet) console.log(`HTML report: ${path.resolve(opts.html)}`);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    // WASM worker threads may hold the event loop open: exit explicitly.
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`xception-profiler: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,193 @@
+/**
+ * Engine resolution: picks the fastest TF.js engine that loads, and says why.
+ *
+ * Order (fastest first): `tensorflow-gpu` (@tensorflow/tfjs-node-gpu, CUDA), `tensorflow`
+ * (@tensorflow/tfjs-node, native libtensorflow on the CPU), `wasm` (@tensorflow/tfjs-backend-wasm,
+ * embedded, SIMD), `cpu` (@tensorflow/tfjs's plain-JS backend). A named engine is tried first;
+ * when it fails, the slower ones are tried in order and the failure is reported.
+ *
+ * The package that provides the engine also provides the `tf` namespace used for the whole run:
+ * the native packages re-export all of TF.js from their own tfjs-core, so one run never mixes two
+ * tfjs-core instances. Only this module loads TF.js; everything else receives `tf` as a parameter.
+ */
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { EngineInfo, EngineName } from '../report/schema';
+import { initWasmBackend } from './wasmSetup';
+
+export type Tf = typeof tfTypes;
+
+/** All engines, fastest first. */
+export const ENGINE_ORDER: readonly EngineName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+/** `auto` or one engine. */
+export type EngineChoice = 'auto' | EngineName;
+
+/** npm package of each native engine. */
+export const NATIVE_PACKAGES = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+} as const;
+
+/** Loads package `pkg` as seen from folder `from` (undefined = this bundle's own resolution). */
+export type PackageLoader = (pkg: string, from: string | undefined) => unknown;
+
+export interface ResolveOptions {
+  /** Engine to try first; `auto` (default) tries them all, fastest first. */
+  engine?: EngineChoice;
+  /**
+   * Folders to look for the native packages in, in order, before the extension's own
+   * node_modules: the workspace folders, a folder named in the settings, the global storage.
+   */
+  searchPaths?: string[];
+  /** WASM threads (default: every core). */
+  threads?: number;
+  /** Folder holding TF.js's `.wasm` binaries (default: next to the bundle, or the package). */
+  wasmDir?: string;
+  /** Injectable package loader (tests). */
+  load?: PackageLoader;
+}
+
+/** A loaded engine: the TF.js namespace to use for the whole run, and what to tell the user. */
+export interface ResolvedEngine {
+  tf: Tf;
+  info: EngineInfo;
+}
+
+/** Default loader: `require(pkg)` resolved from `from`'s node_modules, or from this bundle. */
+export const defaultLoader: PackageLoader = (pkg, from) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const req = from ? createRequire(path.join(from, 'noop.js')) : createRequire(__filename);
+  return req(pkg);
+};
+
+/** First line of an error message, at most 200 characters. */
+export function shortReason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
+  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
+function isNotFound(error: unknown, pkg: string): boolean {
+  return (error as { code?: string })?.code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${pkg}'`);
+}
+
+/**
+ * Tries each folder in turn, then the extension's own node_modules. A copy that is present but
+ * throws (libtensorflow missing, wrong ABI) is skipped with its error; later places are still tried.
+ * @throws Error saying the package is not installed, or quoting the load error of a broken copy.
+ */
+function loadNative(pkg: string, searchPaths: string[], load: PackageLoader): { tf: Tf; from: string } {
+  const broken: string[] = [];
+  for (const from of [...searchPaths, undefined]) {
+    try {
+      return { tf: load(pkg, from) as Tf, from: from ?? 'the extension' };
+    } catch (error) {
+      if (!isNotFound(error, pkg)) broken.push(`${shortReason(error)} (in ${from ?? 'the extension'})`);
+    }
+  }
+  if (broken.length) throw new Error(`${pkg} failed to load: ${broken.join('; ')}`);
+  const where = searchPaths.length ? `${searchPaths.join(', ')} or the extension` : 'the extension';
+  throw new Error(`${pkg} is not installed (looked in ${where})`);
+}
+
+/**
+ * Whether tfjs-node-gpu really runs kernels on a GPU. TensorFlow falls back to the CPU silently
+ * when CUDA/cuDNN do not match; the native binding reports the device it placed ops on.
+ */
+export function detectGpu(tf: Tf): boolean {
+  const backend = tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } };
+  return backend.binding?.isUsingGpuDevice?.() === true;
+}
+
+async function tryEngine(name: EngineName, options: ResolveOptions): Promise<ResolvedEngine> {
+  const load = options.load ?? defaultLoader;
+  if (name === 'tensorflow-gpu' || name === 'tensorflow') {
+    const pkg = NATIVE_PACKAGES[name];
+    const { tf, from } = loadNative(pkg, options.searchPaths ?? [], load);
+    if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its 'tensorflow' backend did not start`);
+    await tf.ready();
+    const gpu = name === 'tensorflow-gpu' ? detectGpu(tf) : undefined;
+    if (name === 'tensorflow-gpu' && !gpu) {
+      throw new Error(`${pkg} loaded but TensorFlow placed no op on a GPU (no CUDA device, or CUDA/cuDNN versions do not match)`);
+    }
+    return {
+      tf,
+      info: {
+        name,
+        backend: 'tensorflow',
+        package: `${pkg} (${from})`,
+        version: tf.version_core,
+        // libtensorflow sizes its intra-op pool to the cores.
+        threads: os.cpus().length,
+        gpu,
+        why: '',
+        skipped: [],
+      },
+    };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tf = require('@tensorflow/tfjs') as Tf;
+  tf.enableProdMode();
+  if (name === 'wasm') {
+    const setup = await initWasmBackend(tf, { threads: options.threads, wasmDir: options.wasmDir });
+    return {
+      tf,
+      info: {
+        name,
+        backend: 'wasm',
+        package: '@tensorflow/tfjs-backend-wasm (embedded)',
+        version: tf.version_core,
+        threads: setup.threads,
+        simd: setup.simd,
+        why: setup.why,
+        skipped: [],
+      },
+    };
+  }
+  if (!(await tf.setBackend('cpu'))) throw new Error("TF.js's 'cpu' backend did not start");
+  await tf.ready();
+  return {
+    tf,
+    info: { name, backend: 'cpu', package: '@tensorflow/tfjs (embedded)', version: tf.version_core, threads: 1, why: '', skipped: [] },
+  };
+}
+
+/**
+ * Loads the fastest engine available (or the named one, falling back when it fails).
+ * @returns the engine's `tf` namespace (its backend already active and ready) and an
+ *   `EngineInfo` naming the engine, why it ran and why each faster engine was skipped.
+ * @throws Error listing every engine's failure when none loads (the plain-JS engine is embedded,
+ *   so this only happens when the installation is broken).
+ */
+export async function resolveEngine(options: ResolveOptions = {}): Promise<ResolvedEngine> {
+  const choice = options.engine ?? 'auto';
+  const order: EngineName[] =
+    choice === 'auto' ? [...ENGINE_ORDER] : [choice, ...ENGINE_ORDER.slice(ENGINE_ORDER.indexOf(choice) + 1)];
+  const skipped: EngineInfo['skipped'] = [];
+  for (const name of order) {
+    try {
+      const engine = await tryEngine(name, options);
+      const requested = choice === name ? 'requested in the settings' : choice === 'auto' ? 'the fastest engine that loaded' : `fallback for "${choice}"`;
+      engine.info.skipped = skipped;
+      engine.info.why = [requested, engine.info.why].filter(Boolean).join('; ');
+      return engine;
+    } catch (error) {
+      skipped.push({ name, reason: shortReason(error) });
+    }
+  }
+  throw new Error(`no TF.js engine could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+}
+
+/** One line for people: `wasm (2 threads, SIMD)`, plus why the faster engines were skipped. */
+export function describeEngine(info: EngineInfo): string {
+  const details = [
+    info.threads > 1 ? `${info.threads} threads` : '1 thread',
+    info.simd ? 'SIMD' : undefined,
+    info.gpu ? 'GPU' : undefined,
+  ].filter(Boolean);
+  const head = `${info.name} (${details.join(', ')}) via ${info.package} ${info.version}: ${info.why}`;
+  return [head, ...info.skipped.map((s) => `  skipped ${s.name}: ${s.reason}`)].join('\n');
+}

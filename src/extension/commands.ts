@@ -1,0 +1,49 @@
+/** The command table: every command the extension contributes, by id. */
+import * as vscode from 'vscode';
+import { DiagramPanel } from './panel';
+import type { Session } from './session';
+
+type CommandHandler = (session: Session, ...args: unknown[]) => unknown;
+
+/** "Profile Xception": profile in a worker with a cancellable notification, show the panel. */
+async function profileXception(session: Session): Promise<void> {
+  const panel = DiagramPanel.show(session);
+  panel.setMetric(session.metric);
+  const job = session.job();
+  try {
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Profiling Xception', cancellable: true },
+      async (progress, token) => {
+        let last = 0;
+        await session.profile(job, (message, fraction) => {
+          const increment = fraction !== undefined ? Math.max(0, (fraction - last) * 100) : undefined;
+          if (fraction !== undefined) last = fraction;
+          progress.report({ message, increment });
+        }, token);
+      },
+    );
+  } catch (error) {
+    const e = error as Error;
+    if (e.name === 'AbortError') {
+      void vscode.window.showInformationMessage('Xception Profiler: profiling cancelled.');
+      return;
+    }
+    const choice = await vscode.window.showErrorMessage(`Xception Profiler: ${e.message}`, 'Show Log');
+    if (choice === 'Show Log') session.output.show();
+  }
+}
+
+export const COMMANDS: Record<string, CommandHandler> = {
+  'xceptionProfiler.profile': profileXception,
+  'xceptionProfiler.cancel': (session) => session.cancel(),
+  'xceptionProfiler.showDiagram': (session) => DiagramPanel.show(session),
+  'xceptionProfiler.revealInDiagram': (session, layer) => {
+    if (typeof layer === 'string') DiagramPanel.show(session).reveal(layer);
+  },
+  'xceptionProfiler.showLog': (session) => session.output.show(),
+};
+
+/** Registers every command of the table against `session`. */
+export function registerCommands(session: Session): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, handler]) => vscode.commands.registerCommand(id, (...args: unknown[]) => handler(session, ...args)));
+}

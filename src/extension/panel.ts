@@ -1,0 +1,133 @@
+/**
+ * The diagram panel: a webview that renders the session's report. One panel per window. The
+ * webview asks for data with a `ready` message (on load, on reload and when restored), and the
+ * panel answers with the cached report and status, so hiding and showing it never loses results.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { type HostMessage, type MetricId, parseWebviewMessage } from '../report/messages';
+import type { Session, SessionEvent } from './session';
+import { webviewHtml } from './webviewHtml';
+
+export const PANEL_VIEW_TYPE = 'xceptionProfiler.diagram';
+
+export class DiagramPanel implements vscode.Disposable {
+  private static current: DiagramPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Resolves when the webview has said `ready` at least once (for tests and reveal). */
+  private readyResolve!: () => void;
+  readonly ready = new Promise<void>((r) => (this.readyResolve = r));
+
+  /** Shows the panel (creating it if needed) beside the active editor. */
+  static show(session: Session): DiagramPanel {
+    if (DiagramPanel.current) {
+      DiagramPanel.current.panel.reveal(undefined, true);
+      return DiagramPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Xception Profiler', { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, DiagramPanel.options(session));
+    DiagramPanel.current = new DiagramPanel(panel, session);
+    return DiagramPanel.current;
+  }
+
+  /** The open panel, if any. */
+  static get instance(): DiagramPanel | undefined {
+    return DiagramPanel.current;
+  }
+
+  /** Restores a panel after a window reload (WebviewPanelSerializer). */
+  static revive(panel: vscode.WebviewPanel, session: Session): void {
+    panel.webview.options = DiagramPanel.options(session);
+    DiagramPanel.current?.dispose();
+    DiagramPanel.current = new DiagramPanel(panel, session);
+  }
+
+  private static options(session: Session): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      // Only the extension's own bundle and media may load.
+      localResourceRoots: [vscode.Uri.joinPath(session.extensionUri, 'dist'), vscode.Uri.joinPath(session.extensionUri, 'media')],
+    };
+  }
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly session: Session) {
+    const webview = panel.webview;
+    const dist = vscode.Uri.joinPath(session.extensionUri, 'dist');
+    webview.html = webviewHtml({
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+    });
+    panel.iconPath = vscode.Uri.joinPath(session.extensionUri, 'media', 'icon.png');
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      session.onDidChange((e) => this.onSessionEvent(e)),
+    );
+  }
+
+  private post(message: HostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private onSessionEvent(event: SessionEvent): void {
+    if (event.kind === 'report') this.post({ type: 'report', report: event.report });
+    else if (event.kind === 'timings') this.post({ type: 'timings', layers: event.layers, timing: event.timing, run: event.run });
+    else this.post({ type: 'status', state: event.state, message: event.message });
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseWebviewMessage(raw);
+    if (!message) {
+      this.session.output.appendLine(`ignored a malformed message from the diagram: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready': {
+        const report = this.session.report;
+        if (report) this.post({ type: 'report', report });
+        const s = this.session.lastStatus;
+        this.post({ type: 'status', state: s.state, message: s.message });
+        this.readyResolve();
+        break;
+      }
+      case 'select':
+        void vscode.commands.executeCommand('xceptionProfiler.revealInTree', message.layer).then(undefined, () => undefined);
+        break;
+      case 'metricChanged':
+        void this.session.setMetric(message.metric);
+        break;
+      case 'copy':
+        void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage('Copied', 2000));
+        break;
+      case 'save':
+        void saveImage(message.format, message.data);
+        break;
+    }
+  }
+
+  /** Selects a layer in the diagram and shows its card. */
+  reveal(layer: string): void {
+    this.panel.reveal(undefined, false);
+    this.post({ type: 'reveal', layer });
+  }
+
+  /** Colours the diagram by `metric`. */
+  setMetric(metric: MetricId): void {
+    this.post({ type: 'setMetric', metric });
+  }
+
+  dispose(): void {
+    if (DiagramPanel.current === this) DiagramPanel.current = undefined;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+async function saveImage(format: 'svg' | 'png', data: string): Promise<void> {
+  const uri = await vscode.window.showSaveDialog({ filters: { [format.toUpperCase()]: [format] }, saveLabel: `Save ${format.toUpperCase()}` });
+  if (!uri) return;
+  const bytes = format === 'svg' ? Buffer.from(data, 'utf8') : Buffer.from(data.replace(/^data:image\/png;base64,/, ''), 'base64');
+  await vscode.workspace.fs.writeFile(uri, bytes);
+}

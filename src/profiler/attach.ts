@@ -1,0 +1,49 @@
+/** Puts measured timings into a static report. */
+import type { ArchitectureReport, GroupReport, LayerTiming } from '../report/schema';
+import type { ProfileResult } from './profile';
+
+/** Relative gap between the profiled pass and the sum of its layers beyond which the report says so. */
+export const PASS_SUM_TOLERANCE = 0.05;
+
+function groupMedian(group: GroupReport, byName: Record<string, LayerTiming>): number | null {
+  let sum = 0;
+  let any = false;
+  for (const name of group.layers) {
+    const ms = byName[name]?.medianMs;
+    if (ms != null && Number.isFinite(ms)) {
+      sum += ms;
+      any = true;
+    }
+  }
+  return any ? sum : null;
+}
+
+/**
+ * Returns a copy of `report` with `timing` on every profiled layer, `medianMs` on blocks and
+ * flows (sums of layer medians; "n/a" layers are left out), `report.timing` for the whole pass,
+ * and diagnostics for layers with missing kernel times and for a pass time that differs from the
+ * sum of its layers by more than 5 %.
+ */
+export function attachTimings(report: ArchitectureReport, result: ProfileResult): ArchitectureReport {
+  const layers = report.layers.map((l) => (result.layers[l.name] ? { ...l, timing: result.layers[l.name] } : l));
+  const diagnostics = report.diagnostics.filter((d) => !d.message.startsWith('timing:'));
+  for (const name of result.missingKernelTimes) {
+    diagnostics.push({ severity: 'warning', layer: name, message: `timing: some kernel times of layer "${name}" were missing or not numbers; shown as n/a and left out of sums` });
+  }
+  const { profiledMedianMs, layerSumMs } = result.pass;
+  if (profiledMedianMs && layerSumMs != null && Math.abs(profiledMedianMs - layerSumMs) / profiledMedianMs > PASS_SUM_TOLERANCE) {
+    const gap = ((100 * (profiledMedianMs - layerSumMs)) / profiledMedianMs).toFixed(1);
+    diagnostics.push({
+      severity: 'info',
+      message: `timing: the sum of the layer medians (${layerSumMs.toFixed(1)} ms) differs from the median pass (${profiledMedianMs.toFixed(1)} ms) by ${gap} % (time spent between layers, or medians of skewed samples)`,
+    });
+  }
+  return {
+    ...report,
+    layers,
+    blocks: report.blocks.map((b) => ({ ...b, medianMs: groupMedian(b, result.layers) })),
+    flows: report.flows.map((f) => ({ ...f, medianMs: groupMedian(f, result.layers) })),
+    diagnostics,
+    timing: result.pass,
+  };
+}

@@ -1,0 +1,238 @@
+/**
+ * Measures a TF.js LayersModel layer by layer.
+ *
+ * Each profiled pass runs the model's graph itself, node by node in the order TF.js's own
+ * executor uses (`model.nodesByDepth`, deepest first), and wraps every layer call in
+ * `tf.profile`, so each kernel is attributed to exactly the layer whose call ran it (no guessing
+ * by order). Plain `model.predict` passes are interleaved with the profiled ones on the same
+ * engine so that the profiling overhead is measured, not assumed. Warm-up runs are never counted.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { LayerTiming, PassTiming } from '../report/schema';
+import { median, minimum, percentile } from './stats';
+
+type Tf = typeof tfTypes;
+type Tensor = tfTypes.Tensor;
+
+/** Per-layer measurements of one profiled pass. */
+export interface PassSample {
+  /** Wall time of the whole profiled pass, ms. */
+  passMs: number;
+  /** Wall time of `model.predict` in the same run, ms (null when not measured). */
+  predictMs: number | null;
+  /** Wall time of each layer's call, ms, by layer name. */
+  layerMs: Record<string, number>;
+  /** Kernel times per layer (summed per kernel name within the layer), ms; NaN when unknown. */
+  kernels: Record<string, { name: string; ms: number; calls: number }[]>;
+}
+
+export interface ProfileOptions {
+  /** Untimed passes (profiled and plain) run first to compile kernels and warm caches. Default 2. */
+  warmupRuns?: number;
+  /** Timed passes. Default 10. */
+  runs?: number;
+  /** Images per pass (the batch dimension N of the NHWC input). Default 1. */
+  batchSize?: number;
+  /** Also time plain `model.predict`, interleaved with the profiled passes. Default true. */
+  comparePredict?: boolean;
+  /**
+   * Read each layer's output back before stopping its clock. Needed on engines that queue work
+   * asynchronously (GPU); the synchronous CPU, WASM and native-CPU engines do not need it.
+   */
+  syncEachLayer?: boolean;
+  /** Called after each pass (warm-up passes have `warmup: true`). */
+  onPass?: (sample: PassSample, index: number, warmup: boolean) => void;
+  /** Checked between layers; an aborted run rejects with an Error named `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** Timings of a profile: per layer, and for the whole pass. */
+export interface ProfileResult {
+  layers: Record<string, LayerTiming>;
+  pass: PassTiming;
+  samples: PassSample[];
+  /** Layers whose kernel times were missing or not numbers in some pass. */
+  missingKernelTimes: string[];
+}
+
+const now = (): number => performance.now();
+
+function abortIfRequested(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    const e = new Error('profiling cancelled');
+    e.name = 'AbortError';
+    throw e;
+  }
+}
+
+/**
+ * Runs one profiled pass over the graph of `model` with input(s) `inputs`.
+ * Intermediate tensors are disposed as soon as their last consumer has run; the model's outputs
+ * are disposed before returning (nothing leaks).
+ */
+async function profiledPass(
+  tf: Tf,
+  model: tfTypes.LayersModel,
+  inputs: Tensor[],
+  options: ProfileOptions,
+): Promise<Omit<PassSample, 'predictMs'>> {
+  const values = new Map<number, Tensor>();
+  model.inputs.forEach((t, i) => values.set(t.id, inputs[i]));
+  const uses = new Map<number, number>();
+  const depths = Object.keys(model.nodesByDepth)
+    .map(Number)
+    .sort((a, b) => b - a);
+  const nodes = depths.flatMap((d) => model.nodesByDepth[d]);
+  for (const node of nodes) for (const t of node.inputTensors) uses.set(t.id, (uses.get(t.id) ?? 0) + 1);
+  for (const t of model.outputs) uses.set(t.id, (uses.get(t.id) ?? 0) + 1);
+  const keep = new Set<Tensor>(inputs);
+
+  const layerMs: Record<string, number> = {};
+  const kernels: PassSample['kernels'] = {};
+  const start = now();
+  for (const node of nodes) {
+    const layer = node.outboundLayer;
+    if (layer.getClassName() === 'InputLayer') continue;
+    abortIfRequested(options.signal);
+    const xs = node.inputTensors.map((t) => values.get(t.id)!);
+    let elapsed = 0;
+    const info = await tf.profile(() => {
+      const t0 = now();
+      const out = layer.apply(xs.length === 1 ? xs[0] : xs, {}) as Tensor | Tensor[];
+      if (options.syncEachLayer) (Array.isArray(out) ? out : [out]).forEach((o) => o.dataSync());
+      elapsed = now() - t0;
+      return out;
+    });
+    const outs = (Array.isArray(info.result) ? info.result : [info.result]) as Tensor[];
+    node.outputTensors.forEach((t, i) => values.set(t.id, outs[i]));
+    layerMs[layer.name] = (layerMs[layer.name] ?? 0) + elapsed;
+
+    const perKernel = new Map<string, { name: string; ms: number; calls: number }>();
+    for (const k of info.kernels) {
+      // `<op>__op` entries wrap a customGrad op whose real kernel is recorded too: skip the wrapper.
+      if (k.name.endsWith('__op')) continue;
+      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : NaN;
+      const entry = perKernel.get(k.name) ?? { name: k.name, ms: 0, calls: 0 };
+      entry.ms += ms;
+      entry.calls += 1;
+      perKernel.set(k.name, entry);
+    }
+    kernels[layer.name] = [...(kernels[layer.name] ?? []), ...perKernel.values()];
+
+    // Dispose inputs no later layer needs (a layer may return its input itself, e.g. Dropout).
+    for (const t of node.inputTensors) {
+      const left = (uses.get(t.id) ?? 1) - 1;
+      uses.set(t.id, left);
+      if (left > 0) continue;
+      const tensor = values.get(t.id);
+      values.delete(t.id);
+      if (tensor && !keep.has(tensor) && ![...values.values()].includes(tensor)) tensor.dispose();
+    }
+  }
+  const outputs = model.outputs.map((t) => values.get(t.id)!);
+  await Promise.all(outputs.map((o) => o.data()));
+  const passMs = now() - start;
+  for (const t of new Set(values.values())) if (!keep.has(t)) t.dispose();
+  return { passMs, layerMs, kernels };
+}
+
+/** Runs plain `model.predict` once and returns its wall time in ms (outputs read back). */
+async function predictPass(tf: Tf, model: tfTypes.LayersModel, inputs: Tensor[]): Promise<number> {
+  const start = now();
+  const out = model.predict(inputs.length === 1 ? inputs[0] : inputs);
+  const outs = Array.isArray(out) ? out : [out];
+  await Promise.all(outs.map((o) => o.data()));
+  const ms = now() - start;
+  tf.dispose(outs);
+  return ms;
+}
+
+/**
+ * Profiles `model` on the engine whose namespace is `tf`: warm-up passes, then `runs` timed
+ * passes, each a plain `predict` (when `comparePredict`) followed by a profiled pass.
+ *
+ * Input: random uniform values of shape `[batchSize, ...model.inputs[i].shape.slice(1)]`.
+ * Returns per-layer median / min / p90 wall times (ms) and per-kernel medians, the whole-pass
+ * medians (profiled and plain) and the sum of the layer medians.
+ *
+ * Leaves `tf.memory().numTensors` as it found it.
+ * @throws Error named `AbortError` when `options.signal` is aborted; errors from TF.js kernels.
+ */
+export async function profileModel(tf: Tf, model: tfTypes.LayersModel, options: ProfileOptions = {}): Promise<ProfileResult> {
+  const warmupRuns = options.warmupRuns ?? 2;
+  const runs = options.runs ?? 10;
+  const batchSize = options.batchSize ?? 1;
+  const comparePredict = options.comparePredict ?? true;
+  if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer; got ${runs}`);
+  if (!Number.isInteger(warmupRuns) || warmupRuns < 0) throw new RangeError(`warmupRuns must be >= 0; got ${warmupRuns}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; got ${batchSize}`);
+
+  const inputs = model.inputs.map((t) =>
+    tf.randomUniform([batchSize, ...t.shape.slice(1).map((d) => d ?? 1)], 0, 1, 'float32'),
+  );
+  const samples: PassSample[] = [];
+  try {
+    for (let i = 0; i < warmupRuns + runs; i++) {
+      const warmup = i < warmupRuns;
+      abortIfRequested(options.signal);
+      const predictMs = comparePredict ? await predictPass(tf, model, inputs) : null;
+      const sample: PassSample = { ...(await profiledPass(tf, model, inputs, options)), predictMs };
+      if (!warmup) samples.push(sample);
+      options.onPass?.(sample, warmup ? i : i - warmupRuns, warmup);
+    }
+  } finally {
+    tf.dispose(inputs);
+  }
+  return summarize(samples, warmupRuns, batchSize);
+}
+
+/**
+ * Reduces timed passes to per-layer statistics and whole-pass timing.
+ * Kernel samples that are not finite numbers are left out of the medians, and the layer is
+ * listed in `missingKernelTimes`.
+ */
+export function summarize(samples: PassSample[], warmupRuns: number, batchSize: number): ProfileResult {
+  const layers: Record<string, LayerTiming> = {};
+  const missing = new Set<string>();
+  const names = samples.length ? Object.keys(samples[0].layerMs) : [];
+  for (const name of names) {
+    const ms = samples.map((s) => s.layerMs[name]);
+    const kernelOrder: string[] = [];
+    const kernelSamples = new Map<string, { ms: number[]; calls: number }>();
+    for (const s of samples) {
+      for (const k of s.kernels[name] ?? []) {
+        if (!kernelSamples.has(k.name)) {
+          kernelOrder.push(k.name);
+          kernelSamples.set(k.name, { ms: [], calls: k.calls });
+        }
+        if (!Number.isFinite(k.ms)) missing.add(name);
+        kernelSamples.get(k.name)!.ms.push(k.ms);
+      }
+    }
+    layers[name] = {
+      medianMs: median(ms),
+      minMs: minimum(ms),
+      p90Ms: percentile(ms, 90),
+      runs: ms.filter(Number.isFinite).length,
+      kernels: kernelOrder.map((k) => ({ name: k, medianMs: median(kernelSamples.get(k)!.ms), calls: kernelSamples.get(k)!.calls })),
+    };
+  }
+  const predictMedianMs = median(samples.map((s) => s.predictMs ?? NaN));
+  const profiledMedianMs = median(samples.map((s) => s.passMs));
+  const medians = Object.values(layers).map((l) => l.medianMs);
+  const layerSumMs = medians.length ? medians.reduce<number>((a, m) => a + (m ?? 0), 0) : null;
+  return {
+    layers,
+    samples,
+    missingKernelTimes: [...missing],
+    pass: {
+      warmupRuns,
+      timedRuns: samples.length,
+      batchSize,
+      predictMedianMs,
+      profiledMedianMs,
+      layerSumMs,
+      overheadRatio: predictMedianMs && profiledMedianMs ? profiledMedianMs / predictMedianMs : null,
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Formatting of report numbers for people (CLI, tree, hovers, exports). Views format; they never
+ * recompute. No runtime dependencies (the webview imports it too).
+ */
+import type { LayerReport, Shape } from './schema';
+
+/** `[null, 37, 37, 728]` -> `37x37x728` (batch dropped; unknown dims as `?`). */
+export function formatShape(shape: Shape): string {
+  return shape.slice(1).map((d) => (d == null ? '?' : String(d))).join('x') || 'scalar';
+}
+
+/** `[null, 37, 37, 728]` -> `(None, 37, 37, 728)`, as Keras's model.summary() prints it. */
+export function formatKerasShape(shape: Shape): string {
+  return `(${shape.map((d) => (d == null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/** 734517784 -> `734.5M`; 8357403496 -> `8.36G`; 950 -> `950`. */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return 'n/a';
+  const abs = Math.abs(n);
+  if (abs >= 1e12) return `${(n / 1e12).toFixed(2)}T`;
+  if (abs >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (abs >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (abs >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(Math.round(n));
+}
+
+/** 22910480 -> `22,910,480`. */
+export function formatInt(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a';
+}
+
+/** Milliseconds with sensible precision; null/NaN -> `n/a`. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return 'n/a';
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
+}
+
+/** Bytes as KiB / MiB / GiB. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'n/a';
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+/**
+ * Achieved GFLOP/s of a layer: flops / time. Null when the layer has no FLOPs or no valid time.
+ * @param flops floating-point operations per image (2 x MACs)
+ * @param ms median wall time for `batch` images
+ */
+export function gflopsPerSecond(flops: number, ms: number | null | undefined, batch = 1): number | null {
+  if (!flops || ms == null || !Number.isFinite(ms) || ms <= 0) return null;
+  return (flops * batch) / (ms * 1e6);
+}
+
+/** Median ms of a layer, or null when not profiled / n/a. */
+export function layerMedianMs(layer: LayerReport): number | null {
+  const ms = layer.timing?.medianMs;
+  return ms != null && Number.isFinite(ms) ? ms : null;
+}

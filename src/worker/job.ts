@@ -1,0 +1,54 @@
+/**
+ * One profiling job from start to end: resolve the engine, build the model, analyse it (sent at
+ * once), then profile it (each pass streamed), and send the report with timings. Runs inside the
+ * worker process, and in-process for the CLI; free of VS Code.
+ */
+import { analyzeModel } from '../analysis/analyze';
+import { resolveEngine } from '../engine/resolve';
+import { buildXception } from '../model/xception';
+import { attachTimings } from '../profiler/attach';
+import { profileModel } from '../profiler/profile';
+import type { ArchitectureReport } from '../report/schema';
+import { PROTOCOL_VERSION, type FromWorker, type ProfileJob } from './protocol';
+
+/** A worker message without its protocol stamp (added by `runJob`). */
+export type JobEvent = FromWorker extends infer M ? (M extends unknown ? Omit<M, 'protocol'> : never) : never;
+
+/**
+ * Runs `job`, reporting through `emit`; resolves with the final report.
+ * @throws errors of engine loading (when no engine loads), of the model builder (bad options)
+ *   and of TF.js; an Error named `AbortError` when `signal` is aborted.
+ */
+export async function runJob(job: ProfileJob, emit: (event: FromWorker) => void, signal?: AbortSignal): Promise<ArchitectureReport> {
+  const send = (event: JobEvent): void => emit({ protocol: PROTOCOL_VERSION, ...event } as FromWorker);
+  send({ type: 'progress', message: `loading engine (${job.engine})`, fraction: 0 });
+  const { tf, info } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
+  send({ type: 'engine', engine: info });
+
+  send({ type: 'progress', message: `building Xception ${job.model.inputSize}x${job.model.inputSize}`, fraction: 0.05 });
+  const model = buildXception(tf, { inputSize: job.model.inputSize, includeTop: job.model.includeTop, classes: job.model.classes, seed: 1 });
+  try {
+    let report: ArchitectureReport = { ...analyzeModel(model, { name: 'Xception', source: 'builtin:xception' }), engine: info };
+    send({ type: 'analysis', report });
+    if (job.timing) {
+      const total = job.warmupRuns + job.runs;
+      const result = await profileModel(tf, model, {
+        warmupRuns: job.warmupRuns,
+        runs: job.runs,
+        batchSize: job.batchSize,
+        syncEachLayer: info.name === 'tensorflow-gpu',
+        signal,
+        onPass: (sample, index, warmup) => {
+          const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
+          send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
+          if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, passMs: sample.passMs, predictMs: sample.predictMs, layerMs: sample.layerMs });
+        },
+      });
+      report = attachTimings(report, result);
+    }
+    send({ type: 'result', report });
+    return report;
+  } finally {
+    model.dispose();
+  }
+}

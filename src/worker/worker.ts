@@ -1,0 +1,38 @@
+/**
+ * Entry point of the profiling worker process, forked by the session (`client.ts`) with an IPC
+ * channel; under VS Code it runs as plain Node (`ELECTRON_RUN_AS_NODE=1`). It takes one `start`
+ * message, runs the job, and exits. Cancel = the session kills this process.
+ */
+import { runJob } from './job';
+import { PROTOCOL_VERSION, parseToWorker, type FromWorker } from './protocol';
+
+function send(message: FromWorker): void {
+  process.send?.(message);
+}
+
+/** Exits once every message sent so far has left (IPC sends are asynchronous and ordered). */
+function flushAndExit(code: number): void {
+  process.send!({ protocol: PROTOCOL_VERSION, type: 'progress', message: 'worker exiting' }, () => process.exit(code));
+}
+
+if (!process.send) {
+  console.error('the profiling worker must be started with an IPC channel (child_process.fork)');
+  process.exit(2);
+}
+
+process.once('message', (raw: unknown) => {
+  const message = parseToWorker(raw);
+  if (!message) {
+    send({ protocol: PROTOCOL_VERSION, type: 'error', name: 'ProtocolError', message: 'the profiling worker received a malformed start message' });
+    flushAndExit(2);
+    return;
+  }
+  runJob(message.job, send).then(
+    () => flushAndExit(0),
+    (error: unknown) => {
+      const e = error instanceof Error ? error : new Error(String(error));
+      send({ protocol: PROTOCOL_VERSION, type: 'error', name: e.name, message: e.message });
+      flushAndExit(1);
+    },
+  );
+});
