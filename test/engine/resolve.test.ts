@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { describeEngine, resolveEngine, shortReason, type PackageLoader } from '../../src/engine/resolve';
+
+/** A loader where the native packages are absent, as on a machine where their install failed. */
+const notInstalled: PackageLoader = (pkg, from) => {
+  if (pkg.startsWith('@tensorflow/tfjs-node')) {
+    const e = new Error(`Cannot find module '${pkg}'\nRequire stack:\n- ${from ?? 'ext'}`);
+    (e as NodeJS.ErrnoException).code = 'MODULE_NOT_FOUND';
+    throw e;
+  }
+  throw new Error(`unexpected package ${pkg}`);
+};
+
+/** A stand-in for a native package that loads (tests of the search order only). */
+function fakeNativeTf(gpu: boolean) {
+  return {
+    setBackend: async () => true,
+    ready: async () => undefined,
+    version_core: '4.22.0',
+    backend: () => ({ binding: { isUsingGpuDevice: () => gpu } }),
+  };
+}
+
+describe('resolveEngine', () => {
+  it('falls back to WASM when tfjs-node(-gpu) are not installed, and says why', async () => {
+    const { info, tf } = await resolveEngine({ load: notInstalled, threads: 1 });
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(info.skipped[0].reason).toBe('@tensorflow/tfjs-node-gpu is not installed (looked in the extension)');
+    expect(info.why).toMatch(/fastest engine that loaded/);
+    expect(describeEngine(info)).toMatch(/skipped tensorflow: @tensorflow\/tfjs-node is not installed/);
+  });
+
+  it('names the engine and the load error when tfjs-node throws at require time', async () => {
+    const broken: PackageLoader = (pkg) => {
+      throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory\n    at Module._extensions..node');
+    };
+    const { info } = await resolveEngine({ engine: 'tensorflow', load: broken, threads: 1 });
+    expect(info.name).toBe('wasm');
+    expect(info.skipped).toEqual([
+      { name: 'tensorflow', reason: '@tensorflow/tfjs-node failed to load: libtensorflow.so.2: cannot open shared object file: No such file or directory (in the extension)' },
+    ]);
+    expect(info.why).toBe('fallback for "tensorflow"; ' + info.why.split('; ').slice(1).join('; '));
+  });
+
+  it('uses a copy found in a workspace folder before the extension’s own', async () => {
+    const seen: (string | undefined)[] = [];
+    const load: PackageLoader = (pkg, from) => {
+      seen.push(from);
+      if (pkg === '@tensorflow/tfjs-node' && from === '/ws') return fakeNativeTf(false);
+      return notInstalled(pkg, from);
+    };
+    const { info } = await resolveEngine({ searchPaths: ['/ws', '/storage'], load });
+    expect(info.name).toBe('tensorflow');
+    expect(info.package).toBe('@tensorflow/tfjs-node (/ws)');
+    expect(seen).toEqual(['/ws', '/storage', undefined, '/ws']);
+  });
+
+  it('never labels a CPU run "GPU": tfjs-node-gpu without a GPU device is skipped', async () => {
+    const load: PackageLoader = (pkg, from) => (pkg === '@tensorflow/tfjs-node-gpu' ? fakeNativeTf(false) : notInstalled(pkg, from));
+    const { info } = await resolveEngine({ load, threads: 1 });
+    expect(info.name).toBe('wasm');
+    expect(info.skipped[0].reason).toMatch(/placed no op on a GPU/);
+  });
+
+  it('takes the plain-JS engine when asked', async () => {
+    const { info, tf } = await resolveEngine({ engine: 'cpu', load: notInstalled });
+    expect(info.name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(info.skipped).toEqual([]);
+    expect(info.why).toBe('requested by the user');
+  });
+});
+
+describe('shortReason', () => {
+  it('keeps the first non-empty line, at most 200 characters', () => {
+    expect(shortReason(new Error('\nfirst\nsecond'))).toBe('first');
+    expect(shortReason('x'.repeat(300))).toHaveLength(200);
+  });
+});

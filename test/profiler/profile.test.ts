@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/analysis/analyze';
+import { initWasmBackend } from '../../src/engine/wasmSetup';
+import { buildXception } from '../../src/model/xception';
+import { attachTimings } from '../../src/profiler/attach';
+import { profileModel, summarize, type PassSample } from '../../src/profiler/profile';
+import { median, percentile } from '../../src/profiler/stats';
+
+describe('profileModel on the WASM engine, Xception 71x71', () => {
+  let model: tf.LayersModel;
+  beforeAll(async () => {
+    await initWasmBackend(tf, { threads: 1 });
+    model = buildXception(tf, { inputSize: 71, seed: 3 });
+  });
+  afterAll(() => model?.dispose());
+
+  it('times every layer, attributes every kernel to its layer, and leaks no tensor', async () => {
+    const before = tf.memory().numTensors;
+    const passes: boolean[] = [];
+    const result = await profileModel(tf, model, { warmupRuns: 1, runs: 3, onPass: (_s, _i, warmup) => passes.push(warmup) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(passes).toEqual([true, false, false, false]);
+
+    const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
+    expect(Object.keys(result.layers).sort()).toEqual(layers.map((l) => l.name).sort());
+    for (const layer of layers) {
+      const t = result.layers[layer.name];
+      expect(t.medianMs, layer.name).toBeGreaterThan(0);
+      expect(t.p90Ms!).toBeGreaterThanOrEqual(t.minMs!);
+      expect(t.runs).toBe(3);
+    }
+    // Kernels land on the layer that ran them.
+    const kernelsOf = (name: string) => result.layers[name].kernels.map((k) => k.name);
+    expect(kernelsOf('block4_sepconv2')).toEqual(expect.arrayContaining(['DepthwiseConv2dNative']));
+    expect(kernelsOf('block4_sepconv2').some((k) => /Conv2D/.test(k))).toBe(true);
+    expect(kernelsOf('block2_pool')).toEqual(['MaxPool']);
+    expect(kernelsOf('add_3')).toContain('Add');
+    expect(kernelsOf('block1_conv1_act')).toEqual(['Relu']);
+    expect(kernelsOf('predictions')).toContain('Softmax');
+    for (const t of Object.values(result.layers)) for (const k of t.kernels) expect(k.medianMs).not.toBeNaN();
+    expect(result.missingKernelTimes).toEqual([]);
+
+    expect(result.pass.timedRuns).toBe(3);
+    expect(result.pass.predictMedianMs).toBeGreaterThan(0);
+    expect(result.pass.profiledMedianMs).toBeGreaterThan(0);
+    expect(result.pass.layerSumMs).toBeCloseTo(Object.values(result.layers).reduce((a, l) => a + l.medianMs!, 0), 6);
+
+    const report = attachTimings(analyzeModel(model), result);
+    expect(report.layers.find((l) => l.name === 'block4_sepconv2')!.timing).toEqual(result.layers.block4_sepconv2);
+    const middle = report.flows.find((f) => f.name === 'middle')!;
+    expect(middle.medianMs).toBeCloseTo(middle.layers.reduce((a, n) => a + result.layers[n].medianMs!, 0), 6);
+  });
+
+  it('stops between layers when aborted, without leaking', async () => {
+    const before = tf.memory().numTensors;
+    const abort = new AbortController();
+    abort.abort();
+    await expect(profileModel(tf, model, { runs: 1, warmupRuns: 0, signal: abort.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('summarize', () => {
+  const sample = (layerMs: number, kernelMs: number): PassSample => ({
+    passMs: layerMs + 1,
+    predictMs: layerMs,
+    layerMs: { conv: layerMs },
+    kernels: { conv: [{ name: 'Conv2D', ms: kernelMs, calls: 1 }] },
+  });
+
+  it('leaves missing kernel times out of the medians and flags the layer', () => {
+    const r = summarize([sample(10, 9), sample(12, NaN), sample(11, 10)], 1, 1);
+    expect(r.layers.conv.medianMs).toBe(11);
+    expect(r.layers.conv.kernels[0].medianMs).toBe(9.5);
+    expect(r.missingKernelTimes).toEqual(['conv']);
+    expect(r.pass.overheadRatio).toBeCloseTo(12 / 11, 10);
+  });
+
+  it('reports n/a (null) when no sample is valid', () => {
+    const r = summarize([sample(NaN, NaN)], 0, 1);
+    expect(r.layers.conv.medianMs).toBeNull();
+    expect(r.layers.conv.runs).toBe(0);
+  });
+});
+
+describe('stats', () => {
+  it('median and nearest-rank p90', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
+    expect(percentile([5], 90)).toBe(5);
+    expect(median([])).toBeNull();
+  });
+});

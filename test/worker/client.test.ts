@@ -1,0 +1,78 @@
+import * as esbuild from 'esbuild';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startWorker } from '../../src/worker/client';
+import type { FromWorker, ProfileJob } from '../../src/worker/protocol';
+import { parseFromWorker, parseToWorker, PROTOCOL_VERSION } from '../../src/worker/protocol';
+
+const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+let workerPath: string;
+
+beforeAll(async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xp-worker-'));
+  workerPath = path.join(dir, 'worker.js');
+  await esbuild.build({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: workerPath, external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], logLevel: 'error' });
+});
+
+const job = (runs: number): ProfileJob => ({
+  model: { kind: 'xception', inputSize: 71, includeTop: true, classes: 1000 },
+  engine: 'auto',
+  searchPaths: [],
+  threads: 1,
+  warmupRuns: 1,
+  runs,
+  batchSize: 1,
+  timing: true,
+  wasmDir,
+});
+
+describe('profiling worker process', () => {
+  it('streams progress, the engine, the static analysis first, each pass, then the result', async () => {
+    const messages: FromWorker[] = [];
+    const report = await startWorker(job(2), { workerPath, onMessage: (m) => messages.push(m) }).result;
+    const types = messages.map((m) => m.type);
+    expect(types[0]).toBe('progress');
+    expect(types.indexOf('engine')).toBeLessThan(types.indexOf('analysis'));
+    expect(types.indexOf('analysis')).toBeLessThan(types.indexOf('pass'));
+    expect(types.filter((t) => t === 'pass')).toHaveLength(2);
+    expect(types.indexOf('result')).toBeGreaterThan(types.lastIndexOf('pass'));
+    const analysis = messages.find((m) => m.type === 'analysis') as Extract<FromWorker, { type: 'analysis' }>;
+    expect(analysis.report.layers.every((l) => l.timing === undefined)).toBe(true);
+    expect(report.engine?.name).toBe('wasm');
+    expect(report.totals.layers).toBe(134);
+    expect(report.timing?.timedRuns).toBe(2);
+    expect(report.layers.find((l) => l.name === 'block4_sepconv2')!.timing!.medianMs).toBeGreaterThan(0);
+  });
+
+  it('is gone within 1 s of a cancel, and the run rejects with AbortError', async () => {
+    const abort = new AbortController();
+    const run = startWorker(job(1000), { workerPath, signal: abort.signal, onMessage: (m) => m.type === 'pass' && abort.abort() });
+    const cancelledAt = await new Promise<number>((resolve) => abort.signal.addEventListener('abort', () => resolve(performance.now())));
+    await expect(run.result).rejects.toMatchObject({ name: 'AbortError' });
+    expect(run.child.exitCode !== null || run.child.signalCode !== null).toBe(true);
+    expect(performance.now() - cancelledAt).toBeLessThan(1000);
+  });
+
+  it('says how the process ended when it is killed (kill -9) mid-run', async () => {
+    const run = startWorker(job(1000), { workerPath, onMessage: (m) => m.type === 'pass' && run.child.kill('SIGKILL') });
+    await expect(run.result).rejects.toThrow(/the profiling process was killed \(SIGKILL\) before sending a result/);
+  });
+
+  it('reports a bad job as an error from the worker', async () => {
+    const bad = { ...job(1), model: { ...job(1).model, inputSize: 64 } };
+    await expect(startWorker(bad, { workerPath }).result).rejects.toThrow(/at least 71/);
+  });
+});
+
+describe('protocol validation', () => {
+  it('rejects malformed or foreign messages', () => {
+    expect(parseFromWorker({ type: 'result' })).toBeUndefined();
+    expect(parseFromWorker({ protocol: 99, type: 'progress', message: 'x' })).toBeUndefined();
+    expect(parseFromWorker({ protocol: PROTOCOL_VERSION, type: 'progress', message: 'x' })).toEqual({ protocol: 1, type: 'progress', message: 'x' });
+    expect(parseFromWorker({ protocol: PROTOCOL_VERSION, type: 'pass', run: '1', layerMs: {} })).toBeUndefined();
+    expect(parseToWorker({ protocol: PROTOCOL_VERSION, type: 'start', job: { ...job(1), runs: 0 } })).toBeUndefined();
+    expect(parseToWorker({ protocol: PROTOCOL_VERSION, type: 'start', job: job(1) })).toBeDefined();
+  });
+});
