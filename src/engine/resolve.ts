@@ -58,7 +58,6 @@ export interface ResolvedEngine {
 
 /** Default loader: `require(pkg)` resolved from `from`'s node_modules, or from this bundle. */
 export const defaultLoader: PackageLoader = (pkg, from) => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const req = from ? createRequire(path.join(from, 'noop.js')) : createRequire(__filename);
   return req(pkg);
 };
@@ -128,7 +127,6 @@ async function tryEngine(name: EngineName, options: ResolveOptions): Promise<Res
       },
     };
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tf = require('@tensorflow/tfjs') as Tf;
   tf.enableProdMode();
   if (name === 'wasm') {
@@ -170,7 +168,7 @@ export async function resolveEngine(options: ResolveOptions = {}): Promise<Resol
   for (const name of order) {
     try {
       const engine = await tryEngine(name, options);
-      const requested = choice === name ? 'requested in the settings' : choice === 'auto' ? 'the fastest engine that loaded' : `fallback for "${choice}"`;
+      const requested = choice === name ? 'requested by the user' : choice === 'auto' ? 'the fastest engine that loaded' : `fallback for "${choice}"`;
       engine.info.skipped = skipped;
       engine.info.why = [requested, engine.info.why].filter(Boolean).join('; ');
       return engine;

@@ -33,7 +33,7 @@ describe('resolveEngine', () => {
   });
 
   it('names the engine and the load error when tfjs-node throws at require time', async () => {
-    const broken: PackageLoader = (pkg) => {
+    const broken: PackageLoader = () => {
       throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory\n    at Module._extensions..node');
     };
     const { info } = await resolveEngine({ engine: 'tensorflow', load: broken, threads: 1 });
