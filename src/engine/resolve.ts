@@ -97,8 +97,10 @@ function loadNative(pkg: string, searchPaths: string[], load: PackageLoader): { 
  * when CUDA/cuDNN do not match; the native binding reports the device it placed ops on.
  */
 export function detectGpu(tf: Tf): boolean {
-  const backend = tf.backend() as unknown as { binding?: { isUsingGpuDevice?: () => boolean } };
-  return backend.binding?.isUsingGpuDevice?.() === true;
+  // tfjs-node's NodeJSKernelBackend exposes the binding's flag as `isUsingGpuDevice`
+  // (set when TensorFlow's eager context lists a GPU device).
+  const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean; binding?: { isUsingGpuDevice?: () => boolean } };
+  return backend.isUsingGpuDevice === true || backend.binding?.isUsingGpuDevice?.() === true;
 }
 
 async function tryEngine(name: EngineName, options: ResolveOptions): Promise<ResolvedEngine> {
