@@ -66,11 +66,12 @@ function abortIfRequested(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Runs one profiled pass over the graph of `model` with input(s) `inputs`.
- * Intermediate tensors are disposed as soon as their last consumer has run; the model's outputs
- * are disposed before returning (nothing leaks).
+ * Runs one profiled pass over the graph of `model` with input(s) `inputs` (NHWC, one per model
+ * input). Intermediate tensors are disposed as soon as their last consumer has run; the model's
+ * outputs are disposed before returning (nothing leaks).
+ * @throws Error named `AbortError` when `options.signal` is aborted (between layers).
  */
-async function profiledPass(
+export async function profiledPass(
   tf: Tf,
   model: tfTypes.LayersModel,
   inputs: Tensor[],
@@ -136,6 +137,14 @@ async function profiledPass(
   return { passMs, layerMs, kernels };
 }
 
+/**
+ * Random uniform [0, 1) inputs for `model`: one tensor of shape `[batchSize, ...inputShape]`
+ * per model input (unknown dims become 1). The caller disposes them.
+ */
+export function createInputs(tf: Tf, model: tfTypes.LayersModel, batchSize: number): Tensor[] {
+  return model.inputs.map((t) => tf.randomUniform([batchSize, ...t.shape.slice(1).map((d) => d ?? 1)], 0, 1, 'float32'));
+}
+
 /** Runs plain `model.predict` once and returns its wall time in ms (outputs read back). */
 async function predictPass(tf: Tf, model: tfTypes.LayersModel, inputs: Tensor[]): Promise<number> {
   const start = now();
@@ -167,9 +176,7 @@ export async function profileModel(tf: Tf, model: tfTypes.LayersModel, options: 
   if (!Number.isInteger(warmupRuns) || warmupRuns < 0) throw new RangeError(`warmupRuns must be >= 0; got ${warmupRuns}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; got ${batchSize}`);
 
-  const inputs = model.inputs.map((t) =>
-    tf.randomUniform([batchSize, ...t.shape.slice(1).map((d) => d ?? 1)], 0, 1, 'float32'),
-  );
+  const inputs = createInputs(tf, model, batchSize);
   const samples: PassSample[] = [];
   try {
     for (let i = 0; i < warmupRuns + runs; i++) {

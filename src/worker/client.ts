@@ -5,7 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ArchitectureReport } from '../report/schema';
-import { PROTOCOL_VERSION, parseFromWorker, type FromWorker, type ProfileJob } from './protocol';
+import { PROTOCOL_VERSION, parseFromWorker, type FromWorker, type LiveAction, type ProfileJob } from './protocol';
 
 export interface WorkerRunOptions {
   /** Path of the bundled worker script (`dist/worker.js`). */
@@ -18,9 +18,14 @@ export interface WorkerRunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** A run of the worker: the final report, and the child process (for tests and crash handling). */
+/** A run of the worker. */
 export interface WorkerRun {
+  /** The report with timings; resolves when the worker sends it (live mode goes on after it). */
   result: Promise<ArchitectureReport>;
+  /** Resolves when the process has exited, however it ended, with its exit code or signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends a live-mode switch (ignored once the process has exited). */
+  control(action: LiveAction): void;
   child: ChildProcess;
 }
 
@@ -49,6 +54,7 @@ export function startWorker(job: ProfileJob, options: WorkerRunOptions): WorkerR
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
 
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const result = new Promise<ArchitectureReport>((resolve, reject) => {
     let report: ArchitectureReport | undefined;
     let failure: Error | undefined;
@@ -63,7 +69,10 @@ export function startWorker(job: ProfileJob, options: WorkerRunOptions): WorkerR
     child.on('message', (raw: unknown) => {
       const message = parseFromWorker(raw);
       if (!message) return;
-      if (message.type === 'result') report = message.report;
+      if (message.type === 'result') {
+        report = message.report;
+        resolve(report);
+      }
       if (message.type === 'error' && !failure) failure = Object.assign(new Error(message.message), { name: message.name });
       options.onMessage?.(message);
     });
@@ -72,8 +81,8 @@ export function startWorker(job: ProfileJob, options: WorkerRunOptions): WorkerR
     });
     child.on('exit', (code, signal) => {
       options.signal?.removeEventListener('abort', kill);
+      if (report) return; // already resolved; a later exit is the end of live mode
       if (failure) reject(failure);
-      else if (report) resolve(report);
       else {
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
         const tail = stderr.trim().split('\n').slice(-3).join(' | ');
@@ -82,5 +91,8 @@ export function startWorker(job: ProfileJob, options: WorkerRunOptions): WorkerR
     });
   });
   child.send({ protocol: PROTOCOL_VERSION, type: 'start', job });
-  return { result, child };
+  const control = (action: LiveAction): void => {
+    if (child.connected) child.send({ protocol: PROTOCOL_VERSION, type: 'control', action });
+  };
+  return { result, exited, control, child };
 }

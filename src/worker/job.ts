@@ -7,6 +7,7 @@ import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine } from '../engine/resolve';
 import { buildXception } from '../model/xception';
 import { attachTimings } from '../profiler/attach';
+import { LiveControl, runLive } from '../profiler/live';
 import { profileModel } from '../profiler/profile';
 import type { ArchitectureReport } from '../report/schema';
 import { PROTOCOL_VERSION, type FromWorker, type ProfileJob } from './protocol';
@@ -15,11 +16,17 @@ import { PROTOCOL_VERSION, type FromWorker, type ProfileJob } from './protocol';
 export type JobEvent = FromWorker extends infer M ? (M extends unknown ? Omit<M, 'protocol'> : never) : never;
 
 /**
- * Runs `job`, reporting through `emit`; resolves with the final report.
+ * Runs `job`, reporting through `emit`; resolves with the final report. With `job.live`, keeps
+ * profiling after the result (each pass emitted) until `live` is stopped, then resolves.
  * @throws errors of engine loading (when no engine loads), of the model builder (bad options)
  *   and of TF.js; an Error named `AbortError` when `signal` is aborted.
  */
-export async function runJob(job: ProfileJob, emit: (event: FromWorker) => void, signal?: AbortSignal): Promise<ArchitectureReport> {
+export async function runJob(
+  job: ProfileJob,
+  emit: (event: FromWorker) => void,
+  options: { signal?: AbortSignal; live?: LiveControl } = {},
+): Promise<ArchitectureReport> {
+  const { signal } = options;
   const send = (event: JobEvent): void => emit({ protocol: PROTOCOL_VERSION, ...event } as FromWorker);
   send({ type: 'progress', message: `loading engine (${job.engine})`, fraction: 0 });
   const { tf, info } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
@@ -41,12 +48,26 @@ export async function runJob(job: ProfileJob, emit: (event: FromWorker) => void,
         onPass: (sample, index, warmup) => {
           const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
           send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
-          if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, passMs: sample.passMs, predictMs: sample.predictMs, layerMs: sample.layerMs });
+          if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, live: false, passMs: sample.passMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels });
         },
       });
       report = attachTimings(report, result);
     }
     send({ type: 'result', report });
+    if (job.timing && job.live) {
+      const control = options.live ?? new LiveControl();
+      const { intervalMs, maxRuns } = job.live;
+      send({ type: 'live', state: control.state, runs: 0 });
+      const runs = await runLive(tf, model, control, {
+        intervalMs,
+        maxRuns,
+        batchSize: job.batchSize,
+        syncEachLayer: info.name === 'tensorflow-gpu',
+        onPass: (sample, run) =>
+          send({ type: 'pass', run, runs: maxRuns ?? 0, live: true, passMs: sample.passMs, predictMs: null, layerMs: sample.layerMs, kernels: sample.kernels }),
+      });
+      send({ type: 'live', state: 'stopped', runs });
+    }
     return report;
   } finally {
     model.dispose();

@@ -4,6 +4,8 @@
  */
 import type { ArchitectureReport, EngineInfo } from '../report/schema';
 import type { EngineChoice } from '../engine/resolve';
+import type { LiveState } from '../profiler/live';
+import type { PassSample } from '../profiler/profile';
 
 export const PROTOCOL_VERSION = 1 as const;
 
@@ -30,10 +32,15 @@ export interface ProfileJob {
   timing: boolean;
   /** Folder with TF.js's .wasm files (the bundle's folder). */
   wasmDir?: string;
+  /** Keep profiling after the result (live mode): a pass every `intervalMs`, until stopped or `maxRuns`. */
+  live?: { intervalMs: number; maxRuns?: number };
 }
 
+/** Live-mode switches the session sends after `start`. */
+export type LiveAction = 'pause' | 'resume' | 'stop';
+
 /** Session -> worker. */
-export type ToWorker = { protocol: typeof PROTOCOL_VERSION; type: 'start'; job: ProfileJob };
+export type ToWorker = { protocol: typeof PROTOCOL_VERSION } & ({ type: 'start'; job: ProfileJob } | { type: 'control'; action: LiveAction });
 
 /** Worker -> session. */
 export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
@@ -41,8 +48,13 @@ export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
   | { type: 'engine'; engine: EngineInfo }
   /** The static analysis, sent as soon as it is computed (before any timing). */
   | { type: 'analysis'; report: ArchitectureReport }
-  /** One timed pass: wall ms per layer. */
-  | { type: 'pass'; run: number; runs: number; passMs: number; predictMs: number | null; layerMs: Record<string, number> }
+  /**
+   * One timed pass: wall ms per layer and kernel ms per layer. `live` passes come after the
+   * result; their `runs` is 0 (open-ended) or the live run limit.
+   */
+  | { type: 'pass'; run: number; runs: number; live: boolean; passMs: number; predictMs: number | null; layerMs: Record<string, number>; kernels: PassSample['kernels'] }
+  /** Live mode changed state; `runs` live passes so far. */
+  | { type: 'live'; state: LiveState; runs: number }
   /** The final report with timings (or without, when the job had `timing: false`). */
   | { type: 'result'; report: ArchitectureReport }
   | { type: 'error'; message: string; name: string }
@@ -50,7 +62,7 @@ export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-const WORKER_TYPES = new Set(['progress', 'engine', 'analysis', 'pass', 'result', 'error']);
+const WORKER_TYPES = new Set(['progress', 'engine', 'analysis', 'pass', 'live', 'result', 'error']);
 
 /** Validates a message from the worker; undefined for anything malformed or of another version. */
 export function parseFromWorker(x: unknown): FromWorker | undefined {
@@ -65,6 +77,8 @@ export function parseFromWorker(x: unknown): FromWorker | undefined {
       return isObject(x.report) && Array.isArray(x.report.layers) ? (x as FromWorker) : undefined;
     case 'pass':
       return typeof x.run === 'number' && isObject(x.layerMs) ? (x as FromWorker) : undefined;
+    case 'live':
+      return ['running', 'paused', 'stopped'].includes(x.state as string) && typeof x.runs === 'number' ? (x as FromWorker) : undefined;
     case 'error':
       return typeof x.message === 'string' ? (x as FromWorker) : undefined;
   }
@@ -73,12 +87,15 @@ export function parseFromWorker(x: unknown): FromWorker | undefined {
 
 /** Validates a message to the worker; undefined for anything malformed or of another version. */
 export function parseToWorker(x: unknown): ToWorker | undefined {
-  if (!isObject(x) || x.protocol !== PROTOCOL_VERSION || x.type !== 'start' || !isObject(x.job)) return undefined;
+  if (!isObject(x) || x.protocol !== PROTOCOL_VERSION) return undefined;
+  if (x.type === 'control') return ['pause', 'resume', 'stop'].includes(x.action as string) ? (x as ToWorker) : undefined;
+  if (x.type !== 'start' || !isObject(x.job)) return undefined;
   const job = x.job;
   const model = job.model;
   const positiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
   if (!isObject(model) || model.kind !== 'xception' || !positiveInt(model.inputSize)) return undefined;
   if (!positiveInt(job.runs) || !Number.isInteger(job.warmupRuns) || !positiveInt(job.batchSize)) return undefined;
   if (typeof job.engine !== 'string' || !Array.isArray(job.searchPaths)) return undefined;
+  if (job.live !== undefined && (!isObject(job.live) || typeof job.live.intervalMs !== 'number' || job.live.intervalMs < 0)) return undefined;
   return x as ToWorker;
 }

@@ -3,6 +3,7 @@
  * channel; under VS Code it runs as plain Node (`ELECTRON_RUN_AS_NODE=1`). It takes one `start`
  * message, runs the job, and exits. Cancel = the session kills this process.
  */
+import { LiveControl } from '../profiler/live';
 import { runJob } from './job';
 import { PROTOCOL_VERSION, parseToWorker, type FromWorker } from './protocol';
 
@@ -20,14 +21,24 @@ if (!process.send) {
   process.exit(2);
 }
 
-process.once('message', (raw: unknown) => {
+const live = new LiveControl();
+let started = false;
+
+process.on('message', (raw: unknown) => {
   const message = parseToWorker(raw);
+  if (message?.type === 'control') {
+    live.set(message.action === 'pause' ? 'paused' : message.action === 'resume' ? 'running' : 'stopped');
+    send({ protocol: PROTOCOL_VERSION, type: 'live', state: live.state, runs: live.runs });
+    return;
+  }
+  if (started) return;
+  started = true;
   if (!message) {
     send({ protocol: PROTOCOL_VERSION, type: 'error', name: 'ProtocolError', message: 'the profiling worker received a malformed start message' });
     flushAndExit(2);
     return;
   }
-  runJob(message.job, send).then(
+  runJob(message.job, send, { live }).then(
     () => flushAndExit(0),
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));

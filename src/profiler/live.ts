@@ -1,0 +1,82 @@
+/**
+ * Live profiling: after the first result, keep running profiled passes in the background (in the
+ * worker process) so the views show rolling statistics, until paused or stopped.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import { createInputs, profiledPass, type PassSample } from './profile';
+
+type Tf = typeof tfTypes;
+
+export type LiveState = 'running' | 'paused' | 'stopped';
+
+/** Pause / resume / stop switch shared between the message handler and the loop. */
+export class LiveControl {
+  private current: LiveState = 'running';
+  /** Live passes completed so far. */
+  runs = 0;
+  private wake: (() => void) | undefined;
+
+  get state(): LiveState {
+    return this.current;
+  }
+
+  /** Moves to `state` (a stopped control stays stopped) and wakes the loop if it waits. */
+  set(state: LiveState): void {
+    if (this.current === 'stopped') return;
+    this.current = state;
+    this.wake?.();
+  }
+
+  /** Waits `ms` (or until the state changes), then while paused; resolves false once stopped. */
+  async next(ms: number): Promise<boolean> {
+    await this.sleep(ms);
+    while (this.current === 'paused') await this.sleep(Infinity);
+    return this.current === 'running';
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        if (timer) clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
+      this.wake = done;
+    });
+  }
+}
+
+export interface LiveOptions {
+  /** Pause between two live passes, ms. */
+  intervalMs: number;
+  /** Stop after this many passes (default: until stopped). */
+  maxRuns?: number;
+  /** Images per pass. */
+  batchSize: number;
+  syncEachLayer?: boolean;
+  /** Called after each pass with its 1-based index. */
+  onPass: (sample: PassSample, run: number) => void;
+}
+
+/**
+ * Runs profiled passes every `intervalMs` until `control` is stopped (or `maxRuns` is reached).
+ * One input tensor is reused; every pass disposes what it creates, so `tf.memory().numTensors`
+ * is the same after the loop as before it.
+ * @returns the number of passes run.
+ */
+export async function runLive(tf: Tf, model: tfTypes.LayersModel, control: LiveControl, options: LiveOptions): Promise<number> {
+  const inputs = createInputs(tf, model, options.batchSize);
+  let run = 0;
+  try {
+    while ((options.maxRuns === undefined || run < options.maxRuns) && (await control.next(run === 0 ? 0 : options.intervalMs))) {
+      const sample = await profiledPass(tf, model, inputs, { syncEachLayer: options.syncEachLayer });
+      run++;
+      control.runs = run;
+      options.onPass({ ...sample, predictMs: null }, run);
+    }
+  } finally {
+    tf.dispose(inputs);
+  }
+  return run;
+}
