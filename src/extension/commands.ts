@@ -41,6 +41,9 @@ export const COMMANDS: Record<string, CommandHandler> = {
     if (typeof layer === 'string') DiagramPanel.show(session).reveal(layer);
   },
   'xceptionProfiler.showLog': (session) => session.output.show(),
+  'xceptionProfiler.pauseLive': (session) => session.controlLive('pause'),
+  'xceptionProfiler.resumeLive': (session) => session.controlLive('resume'),
+  'xceptionProfiler.stopLive': (session) => session.controlLive('stop'),
 };
 
 /** Registers every command of the table against `session`. */

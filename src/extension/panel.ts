@@ -61,7 +61,12 @@ export class DiagramPanel implements vscode.Disposable {
     });
     panel.iconPath = vscode.Uri.joinPath(session.extensionUri, 'media', 'icon.png');
     this.disposables.push(
-      panel.onDidDispose(() => this.dispose()),
+      panel.onDidDispose(() => {
+        // Closing the panel ends live profiling; hiding it only pauses it.
+        session.controlLive('stop');
+        this.dispose();
+      }),
+      panel.onDidChangeViewState((e) => session.setPanelVisible(e.webviewPanel.visible)),
       webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
       session.onDidChange((e) => this.onSessionEvent(e)),
     );

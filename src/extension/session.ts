@@ -5,17 +5,25 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isMetricId, type MetricId } from '../report/messages';
-import { RollingTimings } from '../profiler/rolling';
 import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
-import { startWorker } from '../worker/client';
-import type { FromWorker, ProfileJob } from '../worker/protocol';
+import type { LiveAction, ProfileJob } from '../worker/protocol';
 import { Config } from './config';
+import { ProfilingRun } from './profilingRun';
 
 /** What changed, for views that update in place. */
 export type SessionEvent =
   | { kind: 'report'; report: ArchitectureReport }
   | { kind: 'timings'; layers: Record<string, LayerTiming>; timing?: PassTiming; run: number }
   | { kind: 'status'; state: 'running' | 'done' | 'error' | 'cancelled' | 'idle'; message: string };
+
+/** Puts live layer timings (and the pass timing, when given) into `report`, in place. */
+export function mergeTimings(report: ArchitectureReport, event: { layers: Record<string, LayerTiming>; timing?: PassTiming }): void {
+  for (const layer of report.layers) {
+    const timing = event.layers[layer.name];
+    if (timing) layer.timing = timing;
+  }
+  if (event.timing) report.timing = event.timing;
+}
 
 export class Session implements vscode.Disposable {
   readonly config = new Config();
@@ -24,7 +32,7 @@ export class Session implements vscode.Disposable {
   /** Fires on every report, timing update and status change. */
   readonly onDidChange = this.emitter.event;
   private current: ArchitectureReport | undefined;
-  private running: AbortController | undefined;
+  private run: ProfilingRun | undefined;
   lastStatus: Extract<SessionEvent, { kind: 'status' }> = { kind: 'status', state: 'idle', message: '' };
 
   readonly extensionUri: vscode.Uri;
@@ -39,7 +47,7 @@ export class Session implements vscode.Disposable {
   /** Colour metric of the diagram, kept per workspace. */
   get metric(): MetricId {
     const stored = this.context.workspaceState.get<unknown>('metric');
-    return isMetricId(stored) ? stored : 'medianMs';
+    return isMetricId(stored) ? stored : this.config.colorMetric;
   }
 
   async setMetric(metric: MetricId): Promise<void> {
@@ -52,11 +60,14 @@ export class Session implements vscode.Disposable {
   }
 
   get isRunning(): boolean {
-    return this.running !== undefined;
+    return this.run !== undefined;
   }
 
   private fire(event: SessionEvent): void {
     if (event.kind === 'report') this.current = event.report;
+    // Merge live timings into the current report so that every view (tree, hovers, status bar,
+    // exports, a panel that reloads) reads one up-to-date report.
+    if (event.kind === 'timings' && this.current) mergeTimings(this.current, event);
     if (event.kind === 'status') this.lastStatus = event;
     this.emitter.fire(event);
   }
@@ -79,48 +90,37 @@ export class Session implements vscode.Disposable {
       batchSize: c.batchSize,
       timing: true,
       wasmDir: path.join(this.extensionUri.fsPath, 'dist'),
+      live: c.liveEnabled ? { intervalMs: c.liveIntervalMs, maxRuns: c.liveMaxRuns > 0 ? c.liveMaxRuns : undefined } : undefined,
     };
   }
 
   /**
-   * Profiles in a worker process, streaming the static report and each pass to the views.
+   * Profiles in a worker process, streaming the static report, each pass and then (live mode)
+   * the background passes to the views.
    * @param onProgress progress text and fraction (0..1) for a notification.
-   * @returns the final report; rejects with `AbortError` when cancelled, or the worker's error.
+   * @returns the report with timings, as soon as it is in (live mode goes on after it); rejects
+   *   with `AbortError` when cancelled, or with the worker's error or how it died.
    */
   async profile(job: ProfileJob, onProgress: (message: string, fraction?: number) => void, token?: vscode.CancellationToken): Promise<ArchitectureReport> {
     this.cancel();
-    const abort = new AbortController();
-    this.running = abort;
-    token?.onCancellationRequested(() => abort.abort());
-    const rolling = new RollingTimings(job.runs);
-    this.output.appendLine(`[${new Date().toISOString()}] profiling Xception ${job.model.inputSize}x${job.model.inputSize}, engine ${job.engine}`);
+    this.output.appendLine(`[${new Date().toISOString()}] profiling Xception ${job.model.inputSize}x${job.model.inputSize}, engine ${job.engine}${job.live ? `, live every ${job.live.intervalMs} ms` : ''}`);
     this.fire({ kind: 'status', state: 'running', message: 'starting the profiling process' });
-    const onMessage = (m: FromWorker): void => {
-      switch (m.type) {
-        case 'progress':
-          onProgress(m.message, m.fraction);
-          this.fire({ kind: 'status', state: 'running', message: m.message });
-          break;
-        case 'engine':
-          this.output.appendLine(`engine: ${m.engine.name} - ${m.engine.why}`);
-          for (const s of m.engine.skipped) this.output.appendLine(`  skipped ${s.name}: ${s.reason}`);
-          break;
-        case 'analysis':
-        case 'result':
-          this.fire({ kind: 'report', report: m.report });
-          break;
-        case 'pass':
-          rolling.add(m.layerMs);
-          this.fire({ kind: 'timings', layers: rolling.snapshot(), run: m.run });
-          break;
-        case 'error':
-          this.output.appendLine(`error: ${m.name}: ${m.message}`);
-          break;
-      }
-    };
+    const workerPath = path.join(this.extensionUri.fsPath, 'dist', 'worker.js');
+    const run = new ProfilingRun(job, workerPath, this.config.liveWindow, {
+      onProgress: (message, fraction) => {
+        onProgress(message, fraction);
+        this.fire({ kind: 'status', state: 'running', message });
+      },
+      onReport: (report) => this.fire({ kind: 'report', report }),
+      onTimings: (layers, timing, runs) => this.fire({ kind: 'timings', layers, timing, run: runs }),
+      onLive: (state, runs) => this.fire({ kind: 'status', state: state === 'stopped' ? 'done' : 'running', message: `live profiling ${state} after ${runs} runs` }),
+      onLog: (line) => this.output.appendLine(line),
+    });
+    this.run = run;
+    token?.onCancellationRequested(() => run.cancel());
+    void run.exited.then(({ code, signal }) => this.onRunExited(run, code, signal));
     try {
-      const workerPath = path.join(this.extensionUri.fsPath, 'dist', 'worker.js');
-      const report = await startWorker(job, { workerPath, onMessage, signal: abort.signal }).result;
+      const report = await run.result;
       const t = report.timing;
       this.fire({ kind: 'status', state: 'done', message: t ? `profiled: ${t.profiledMedianMs?.toFixed(0)} ms per pass on ${report.engine?.name}` : 'analysed' });
       return report;
@@ -130,15 +130,38 @@ export class Session implements vscode.Disposable {
       this.output.appendLine(cancelled ? 'cancelled' : `failed: ${e.message}`);
       this.fire({ kind: 'status', state: cancelled ? 'cancelled' : 'error', message: cancelled ? 'profiling cancelled' : e.message });
       throw error;
-    } finally {
-      if (this.running === abort) this.running = undefined;
     }
+  }
+
+  /** Logs the end of a run; a worker that dies during live mode is reported, not silently lost. */
+  private onRunExited(run: ProfilingRun, code: number | null, signal: NodeJS.Signals | null): void {
+    this.output.appendLine(`profiling process ended (${signal ?? `code ${code}`}); event loop blocked at most ${run.worstEventLoopDelayMs.toFixed(1)} ms during the run`);
+    if (this.run !== run) return;
+    this.run = undefined;
+    if (run.live && run.live !== 'stopped' && (signal || code)) {
+      this.fire({ kind: 'status', state: 'error', message: `the profiling process ${signal ? `was killed (${signal})` : `exited with code ${code}`} during live profiling; run "Profile Xception" to start again` });
+    }
+  }
+
+  /** The run in progress or in live mode, if any. */
+  get currentRun(): ProfilingRun | undefined {
+    return this.run;
+  }
+
+  /** Pauses, resumes or stops live profiling (no-op without a live run). */
+  controlLive(action: LiveAction): void {
+    this.run?.control(action);
+  }
+
+  /** Called by the panel: live profiling pauses while it is hidden. */
+  setPanelVisible(visible: boolean): void {
+    this.run?.setPanelVisible(visible);
   }
 
   /** Stops the run in progress, if any (kills the worker). */
   cancel(): void {
-    this.running?.abort();
-    this.running = undefined;
+    this.run?.cancel();
+    this.run = undefined;
   }
 
   dispose(): void {

@@ -1,0 +1,133 @@
+/**
+ * One profiling run as the extension host sees it: the worker process, the rolling statistics
+ * fed by its passes (timed runs, then live runs), the live-mode state, and a measurement of how
+ * long the extension host's event loop was blocked while the run went on.
+ *
+ * Free of the `vscode` module (it only reports through callbacks), so it is unit-tested directly.
+ */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { LiveState } from '../profiler/live';
+import { RollingTimings } from '../profiler/rolling';
+import { median } from '../profiler/stats';
+import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
+import { startWorker, type WorkerRun } from '../worker/client';
+import type { FromWorker, LiveAction, ProfileJob } from '../worker/protocol';
+
+/** What the run reports to the session. */
+export interface RunListener {
+  onProgress(message: string, fraction?: number): void;
+  onReport(report: ArchitectureReport): void;
+  onTimings(layers: Record<string, LayerTiming>, timing: PassTiming, run: number): void;
+  onLive(state: LiveState, runs: number): void;
+  onLog(line: string): void;
+}
+
+export class ProfilingRun {
+  private readonly worker: WorkerRun;
+  private readonly rolling: RollingTimings;
+  private readonly passMs: number[] = [];
+  private readonly abort = new AbortController();
+  private readonly loopDelay: IntervalHistogram;
+  private report: ArchitectureReport | undefined;
+  private liveState: LiveState | undefined;
+  /** Paused because the panel is hidden (resumed when it shows again), not by the user. */
+  private pausedForHidden = false;
+
+  /**
+   * Starts the worker for `job`.
+   * @param window rolling window of the live statistics, in passes.
+   */
+  constructor(job: ProfileJob, workerPath: string, window: number, private readonly listener: RunListener) {
+    this.rolling = new RollingTimings(Math.max(window, 1));
+    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay.enable();
+    this.worker = startWorker(job, { workerPath, signal: this.abort.signal, onMessage: (m) => this.onMessage(m, job) });
+    void this.worker.exited.then(() => this.loopDelay.disable());
+  }
+
+  /** The report with timings; rejects on cancel (`AbortError`), worker errors and crashes. */
+  get result(): Promise<ArchitectureReport> {
+    return this.worker.result;
+  }
+
+  /** Resolves when the worker process has exited (end of live mode, cancel or crash). */
+  get exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.worker.exited;
+  }
+
+  /** Live-mode state, undefined before live mode started or without it. */
+  get live(): LiveState | undefined {
+    return this.liveState;
+  }
+
+  /** Longest the extension host's event loop was blocked during this run, ms. */
+  get worstEventLoopDelayMs(): number {
+    return this.loopDelay.max / 1e6;
+  }
+
+  /** Sends pause / resume / stop to live mode. */
+  control(action: LiveAction): void {
+    this.pausedForHidden = false;
+    this.worker.control(action);
+  }
+
+  /** Pauses live mode while the panel is hidden; resumes it when shown, unless the user paused it. */
+  setPanelVisible(visible: boolean): void {
+    if (!visible && this.liveState === 'running') {
+      this.worker.control('pause');
+      this.pausedForHidden = true;
+    } else if (visible && this.pausedForHidden) {
+      this.worker.control('resume');
+      this.pausedForHidden = false;
+    }
+  }
+
+  /** Kills the worker (cancel); the result rejects with `AbortError` if it was not in yet. */
+  cancel(): void {
+    this.abort.abort();
+  }
+
+  private onMessage(m: FromWorker, job: ProfileJob): void {
+    switch (m.type) {
+      case 'progress':
+        this.listener.onProgress(m.message, m.fraction);
+        break;
+      case 'engine':
+        this.listener.onLog(`engine: ${m.engine.name} (${m.engine.threads} thread${m.engine.threads === 1 ? '' : 's'}) - ${m.engine.why}`);
+        for (const s of m.engine.skipped) this.listener.onLog(`  skipped ${s.name}: ${s.reason}`);
+        break;
+      case 'analysis':
+      case 'result':
+        this.report = m.report;
+        this.listener.onReport(m.report);
+        break;
+      case 'pass': {
+        this.rolling.add(m.layerMs, m.kernels);
+        this.passMs.push(m.passMs);
+        if (this.passMs.length > this.rolling.window) this.passMs.shift();
+        const layers = this.rolling.snapshot();
+        const layerSumMs = Object.values(layers).reduce((a, l) => a + (l.medianMs ?? 0), 0);
+        const profiledMedianMs = median(this.passMs);
+        const predictMedianMs = this.report?.timing?.predictMedianMs ?? null;
+        const timing: PassTiming = {
+          warmupRuns: job.warmupRuns,
+          timedRuns: this.rolling.count,
+          batchSize: job.batchSize,
+          predictMedianMs,
+          profiledMedianMs,
+          layerSumMs,
+          overheadRatio: predictMedianMs && profiledMedianMs ? profiledMedianMs / predictMedianMs : null,
+        };
+        this.listener.onTimings(layers, timing, this.rolling.count);
+        break;
+      }
+      case 'live':
+        this.liveState = m.state;
+        this.listener.onLive(m.state, m.runs);
+        break;
+      case 'error':
+        this.listener.onLog(`error: ${m.name}: ${m.message}`);
+        break;
+    }
+  }
+}
