@@ -1,31 +1,12 @@
-import * as esbuild from 'esbuild';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../../src/worker/client';
-import type { FromWorker, ProfileJob } from '../../src/worker/protocol';
+import type { FromWorker } from '../../src/worker/protocol';
 import { parseFromWorker, parseToWorker, PROTOCOL_VERSION } from '../../src/worker/protocol';
+import { buildWorkerBundle, smallJob as job } from '../helpers/workerBundle';
 
-const wasmDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 let workerPath: string;
-
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'xp-worker-'));
-  workerPath = path.join(dir, 'worker.js');
-  await esbuild.build({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: workerPath, external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], logLevel: 'error' });
-});
-
-const job = (runs: number): ProfileJob => ({
-  model: { kind: 'xception', inputSize: 71, includeTop: true, classes: 1000 },
-  engine: 'auto',
-  searchPaths: [],
-  threads: 1,
-  warmupRuns: 1,
-  runs,
-  batchSize: 1,
-  timing: true,
-  wasmDir,
+  workerPath = await buildWorkerBundle();
 });
 
 describe('profiling worker process', () => {

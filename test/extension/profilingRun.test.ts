@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ProfilingRun, type RunListener } from '../../src/extension/profilingRun';
+import type { LiveState } from '../../src/profiler/live';
+import type { LayerTiming, PassTiming } from '../../src/report/schema';
+import { buildWorkerBundle, smallJob } from '../helpers/workerBundle';
+
+let workerPath: string;
+beforeAll(async () => {
+  workerPath = await buildWorkerBundle();
+});
+
+/** Records what a run reports. */
+function recorder() {
+  const timings: { layers: Record<string, LayerTiming>; timing: PassTiming; run: number }[] = [];
+  const live: { state: LiveState; runs: number }[] = [];
+  const listener: RunListener = {
+    onProgress: () => undefined,
+    onReport: () => undefined,
+    onTimings: (layers, timing, run) => timings.push({ layers, timing, run }),
+    onLive: (state, runs) => live.push({ state, runs }),
+    onLog: () => undefined,
+  };
+  return { timings, live, listener };
+}
+
+describe('ProfilingRun live mode', () => {
+  it('streams live passes after the result with statistics over a bounded window, then stops by itself', async () => {
+    const rec = recorder();
+    const run = new ProfilingRun(smallJob(2, { live: { intervalMs: 0, maxRuns: 5 } }), workerPath, 3, rec.listener);
+    const report = await run.result;
+    expect(report.timing?.timedRuns).toBe(2);
+    const end = await run.exited;
+    expect(end.code).toBe(0);
+    // 2 timed + 5 live passes, each one streamed.
+    expect(rec.timings.map((t) => t.run)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const last = rec.timings.at(-1)!;
+    // The window holds the last 3 passes only.
+    expect(last.layers.block4_sepconv2.runs).toBe(3);
+    expect(last.layers.block4_sepconv2.medianMs).toBeGreaterThan(0);
+    expect(last.layers.block4_sepconv2.kernels.map((k) => k.name)).toContain('DepthwiseConv2dNative');
+    expect(last.timing.timedRuns).toBe(7);
+    expect(last.timing.profiledMedianMs).toBeGreaterThan(0);
+    expect(rec.live[0]).toEqual({ state: 'running', runs: 0 });
+    expect(rec.live.at(-1)).toEqual({ state: 'stopped', runs: 5 });
+    expect(run.worstEventLoopDelayMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('pauses (no passes while paused), resumes, and stops on request', async () => {
+    const rec = recorder();
+    const run = new ProfilingRun(smallJob(1, { live: { intervalMs: 20 } }), workerPath, 10, rec.listener);
+    await run.result;
+    await new Promise((r) => setTimeout(r, 300));
+    run.control('pause');
+    await new Promise((r) => setTimeout(r, 300)); // let a pass in flight finish
+    const atPause = rec.timings.length;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(rec.timings.length).toBe(atPause);
+    expect(run.live).toBe('paused');
+    run.control('resume');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(rec.timings.length).toBeGreaterThan(atPause);
+    run.control('stop');
+    const end = await run.exited;
+    expect(end.code).toBe(0);
+    expect(rec.live.at(-1)!.state).toBe('stopped');
+  });
+
+  it('pauses while the panel is hidden and resumes when it shows again', async () => {
+    const rec = recorder();
+    const run = new ProfilingRun(smallJob(1, { live: { intervalMs: 20 } }), workerPath, 10, rec.listener);
+    await run.result;
+    await new Promise((r) => setTimeout(r, 200));
+    run.setPanelVisible(false);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(run.live).toBe('paused');
+    run.setPanelVisible(true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(run.live).toBe('running');
+    run.cancel();
+    const end = await run.exited;
+    expect(end.signal).toBe('SIGTERM');
+  });
+});
