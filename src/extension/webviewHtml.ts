@@ -1,0 +1,54 @@
+/**
+ * The HTML of the diagram webview panel: a pure string builder (no `vscode` import), so that it is
+ * testable and shared with nothing else. The page loads only the bundled script and stylesheet,
+ * under a strict Content Security Policy: scripts only with the nonce, styles only from the
+ * extension (plus CSSOM and constructable stylesheets, which CSP does not block), no network.
+ */
+
+/** Inputs of `webviewHtml`: all produced by the extension host for one panel. */
+export interface WebviewHtmlOptions {
+  /** `webview.cspSource`: the origin the webview may load local resources from. */
+  cspSource: string;
+  /** A fresh random nonce (base64) for this page load. */
+  nonce: string;
+  /** `webview.asWebviewUri(.../dist/webview.js)` as a string. */
+  scriptUri: string;
+  /** `webview.asWebviewUri(.../dist/webview.css)` as a string. */
+  styleUri: string;
+}
+
+/** Escapes text for an HTML attribute value or text content. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The Content-Security-Policy of the webview panel. */
+export function webviewCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+    `font-src ${cspSource}`,
+  ].join('; ');
+}
+
+/** Returns the complete HTML document of the diagram panel. */
+export function webviewHtml(options: WebviewHtmlOptions): string {
+  const nonce = escapeHtml(options.nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(webviewCsp(options.cspSource, options.nonce))}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">
+<title>Xception Profiler</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

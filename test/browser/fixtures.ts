@@ -1,0 +1,121 @@
+/**
+ * Fixtures of the browser tests: the real Xception-299 report (built and analysed with TF.js),
+ * SYNTHETIC timings (test data only: plausible numbers made up from the MAC counts, not
+ * measurements), a layer renamed to an XSS payload, and the webview bundle built with esbuild.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as esbuild from 'esbuild';
+import { join } from 'node:path';
+import { analyzeModel } from '../../src/analysis/analyze';
+import { buildXception } from '../../src/model/xception';
+import type { EngineInfo, KernelTiming, LayerReport, LayerTiming, PassTiming, ArchitectureReport } from '../../src/report/schema';
+
+/** The name the XSS check gives to one layer (`avg_pool`). */
+export const XSS_NAME = '<img src=x onerror=alert(1)>';
+
+/** The static (untimed) report of Keras's Xception at 299x299 with the top. */
+export function xceptionReport(): ArchitectureReport {
+  const model = buildXception(tf, { seed: 1 });
+  const report = analyzeModel(model);
+  model.dispose();
+  return report;
+}
+
+/** Renames a layer everywhere it is referenced (layers, inbound lists, groups, diagnostics). */
+export function renameLayer(report: ArchitectureReport, from: string, to: string): void {
+  for (const l of report.layers) {
+    if (l.name === from) l.name = to;
+    l.inbound = l.inbound.map((n) => (n === from ? to : n));
+  }
+  for (const g of [...report.blocks, ...report.flows]) g.layers = g.layers.map((n) => (n === from ? to : n));
+}
+
+/** Deterministic pseudo-random number in [0, 1) from an integer. */
+function noise(i: number): number {
+  const x = Math.sin(i * 12.9898 + 78.233) * 43758.5453;
+  return x - Math.floor(x);
+}
+
+const KERNELS: Record<string, string[]> = {
+  Conv2D: ['Conv2D'],
+  SeparableConv2D: ['DepthwiseConv2dNative', 'Conv2D'],
+  BatchNormalization: ['FusedBatchNorm'],
+  Activation: ['Relu'],
+  MaxPooling2D: ['MaxPool'],
+  Add: ['Add'],
+  GlobalAveragePooling2D: ['Mean'],
+  Dense: ['MatMul', 'BiasAdd', 'Softmax'],
+};
+
+/**
+ * SYNTHETIC test timing of one layer: conv FLOPs at ~30 GFLOP/s (separable convs ~12), element-wise
+ * ops at ~0.6 Gop/s, plus a little deterministic jitter per `run`. Not a measurement.
+ */
+export function syntheticTiming(l: LayerReport, index: number, run = 10): LayerTiming {
+  const rate = l.className === 'SeparableConv2D' ? 12 : 30;
+  const base = l.flops / (rate * 1e6) + l.elementwiseOps / 0.6e6 + 0.01;
+  const medianMs = base * (0.95 + 0.1 * noise(index * 31 + run));
+  const names = KERNELS[l.className] ?? [];
+  const kernels: KernelTiming[] = names.map((name, k) => ({
+    name,
+    medianMs: names.length === 1 ? medianMs * 0.97 : (medianMs * (k === 0 ? 0.35 : 0.6)) / (names.length - 1 || 1),
+    calls: 1,
+  }));
+  return { medianMs, minMs: medianMs * 0.93, p90Ms: medianMs * 1.12, runs: run, kernels };
+}
+
+/** SYNTHETIC timings for every layer of a report (see `syntheticTiming`). */
+export function syntheticTimings(report: ArchitectureReport, run = 10): Record<string, LayerTiming> {
+  const out: Record<string, LayerTiming> = {};
+  report.layers.forEach((l, i) => {
+    if (l.className !== 'InputLayer') out[l.name] = syntheticTiming(l, i, run);
+  });
+  return out;
+}
+
+/** SYNTHETIC pass timing matching `timings`. */
+export function syntheticPass(timings: Record<string, LayerTiming>, run = 10): PassTiming {
+  const sum = Object.values(timings).reduce((n, t) => n + (t.medianMs ?? 0), 0);
+  return { warmupRuns: 2, timedRuns: run, batchSize: 1, predictMedianMs: sum * 0.93, profiledMedianMs: sum * 1.04, layerSumMs: sum, overheadRatio: 1.04 / 0.93 };
+}
+
+/** SYNTHETIC engine description. */
+export const SYNTHETIC_ENGINE: EngineInfo = {
+  name: 'wasm',
+  backend: 'wasm',
+  package: '@tensorflow/tfjs-backend-wasm',
+  version: '4.22.0',
+  threads: 2,
+  simd: true,
+  why: 'synthetic test data',
+  skipped: [],
+};
+
+/** A copy of `report` with synthetic timings on every layer and on the pass. */
+export function withSyntheticTimings(report: ArchitectureReport): ArchitectureReport {
+  const r = structuredClone(report);
+  const t = syntheticTimings(r);
+  for (const l of r.layers) if (t[l.name]) l.timing = t[l.name];
+  r.timing = syntheticPass(t);
+  r.engine = SYNTHETIC_ENGINE;
+  return r;
+}
+
+/** Builds `webview/main.ts` (IIFE, minified) with esbuild's API; returns the code, not files. */
+export async function buildWebview(root: string): Promise<{ js: string; css?: string }> {
+  const result = await esbuild.build({
+    entryPoints: [join(root, 'webview/main.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    outdir: join(root, 'dist-test'),
+    logLevel: 'silent',
+  });
+  const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const css = result.outputFiles.find((f) => f.path.endsWith('.css'));
+  if (!js) throw new Error('esbuild produced no webview.js');
+  return { js: js.text, css: css?.text };
+}

@@ -1,0 +1,140 @@
+/**
+ * Exports of the diagram: a Markdown table of layers, a standalone SVG document (computed theme
+ * colours baked in as presentation attributes, so it looks the same outside VS Code) and a PNG.
+ * Scope is the whole diagram or one flow.
+ */
+import type { LayerReport } from '../src/report/schema';
+import { formatCount, formatInt, formatMs, formatPercent, formatShape, formatGflops, gflopsPerSecond, isNum } from './format';
+import type { ReportModel } from './model';
+import type { DiagramView } from './render';
+
+/** `all` or a flow name. */
+export type ExportScope = string;
+
+/** Escapes text for a Markdown table cell (pipes, newlines, backticks are model text). */
+function cell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+/** The layers of a scope, in execution order. */
+export function scopeLayers(model: ReportModel, scope: ExportScope): LayerReport[] {
+  return scope === 'all' ? model.report.layers : model.report.layers.filter((l) => l.flow === scope);
+}
+
+/**
+ * A GitHub-flavoured Markdown table of the scope's layers: name, class, output shape (NHWC
+ * without batch), params, MACs, FLOPs, median ms, share of the pass and achieved GFLOP/s.
+ */
+export function markdownTable(model: ReportModel, scope: ExportScope): string {
+  const pass = model.passMs();
+  const head = ['Layer', 'Class', 'Block', 'Output', 'Params', 'MACs', 'FLOPs', 'Median', 'Share', 'GFLOP/s'];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i >= 4 ? ' ---: ' : ' --- ')).join('|')}|`];
+  for (const l of scopeLayers(model, scope)) {
+    const ms = l.timing?.medianMs;
+    const g = l.flops > 0 ? gflopsPerSecond(l.flops, ms, model.batch) : null;
+    lines.push(
+      `| ${[
+        cell(l.name),
+        cell(l.className),
+        cell(l.block),
+        formatShape(l.outputShape),
+        formatInt(l.params.trainable + l.params.nonTrainable),
+        formatCount(l.macs),
+        formatCount(l.flops),
+        l.timing ? formatMs(ms) : 'pending',
+        formatPercent(isNum(ms) && isNum(pass) ? ms / pass : null),
+        g === null ? '' : formatGflops(g).replace(' GFLOP/s', ''),
+      ].join(' | ')} |`,
+    );
+  }
+  const title = scope === 'all' ? model.report.model.name : `${model.report.model.name}, ${scope} flow`;
+  return `**${cell(title)}** (1 MAC = 2 FLOPs; shapes NHWC without batch)\n\n${lines.join('\n')}\n`;
+}
+
+const COPIED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity', 'fill-opacity'];
+
+/** Resolves any CSS colour (color-mix, var(...) results) to `rgb()` via a 1-pixel canvas. */
+function toRgb(color: string, cache: Map<string, string>): string {
+  if (color === 'none' || color.startsWith('url(')) return color;
+  const hit = cache.get(color);
+  if (hit) return hit;
+  const c = document.createElement('canvas');
+  c.width = c.height = 1;
+  const ctx = c.getContext('2d');
+  if (!ctx) return color;
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+  const out = a === 255 ? `rgb(${r},${g},${b})` : a === 0 ? 'none' : `rgba(${r},${g},${b},${(a / 255).toFixed(3)})`;
+  cache.set(color, out);
+  return out;
+}
+
+/**
+ * A standalone SVG document of the scope (whole diagram or one flow), with the theme's computed
+ * colours and fonts written as attributes and a background rectangle.
+ */
+export function svgDocument(view: DiagramView, scope: ExportScope): string {
+  const clone = view.svg.cloneNode(true) as SVGSVGElement;
+  const src = view.svg.querySelectorAll('*');
+  const dst = clone.querySelectorAll('*');
+  const cache = new Map<string, string>();
+  src.forEach((s, i) => {
+    const d = dst[i];
+    const cs = getComputedStyle(s);
+    for (const p of COPIED) {
+      const v = cs.getPropertyValue(p);
+      if (v) d.setAttribute(p, p === 'fill' || p === 'stroke' ? toRgb(v, cache) : v);
+    }
+    d.removeAttribute('class');
+    d.removeAttribute('tabindex');
+    d.removeAttribute('style');
+  });
+  let box = { x: 0, y: 0, w: view.layout.width, h: view.layout.height };
+  if (scope !== 'all') {
+    const f = view.layout.flows.find((fl) => fl.name === scope);
+    if (f) box = { x: f.x - 8, y: 0, w: f.w + 16, h: f.y + f.h + 16 };
+    clone.querySelectorAll('g[data-flow]').forEach((g) => {
+      if (g.getAttribute('data-flow') !== scope) g.remove();
+    });
+    clone.querySelectorAll('[data-port]').forEach((e) => {
+      if (e.getAttribute('data-port') !== scope) e.remove();
+    });
+    clone.querySelectorAll('[data-to]').forEach((e) => {
+      const to = e.getAttribute('data-to') ?? '';
+      if (view.layout.nodes.get(to)?.flow !== scope) e.remove();
+    });
+  }
+  const viewport = clone.querySelector('g');
+  clone.querySelectorAll('g').forEach((g) => g.getAttribute('transform') && g.removeAttribute('transform'));
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  bg.setAttribute('x', String(box.x));
+  bg.setAttribute('y', String(box.y));
+  bg.setAttribute('width', String(box.w));
+  bg.setAttribute('height', String(box.h));
+  bg.setAttribute('fill', toRgb(getComputedStyle(document.body).backgroundColor, cache));
+  clone.insertBefore(bg, viewport ?? clone.firstChild);
+  clone.setAttribute('viewBox', `${box.x} ${box.y} ${box.w} ${box.h}`);
+  clone.setAttribute('width', String(Math.round(box.w)));
+  clone.setAttribute('height', String(Math.round(box.h)));
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
+}
+
+/** Rasterises an SVG document to a `data:image/png;base64,...` URL at `scale` x its size. */
+export async function pngDataUrl(svgText: string, scale = 2): Promise<string> {
+  const img = new Image();
+  const url = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svgText)}`;
+  await new Promise<void>((resolve, reject) => {
+    img.onload = () => resolve();
+    img.onerror = () => reject(new Error('could not rasterise the SVG'));
+    img.src = url;
+  });
+  const c = document.createElement('canvas');
+  c.width = Math.round(img.width * scale);
+  c.height = Math.round(img.height * scale);
+  const ctx = c.getContext('2d');
+  if (!ctx) throw new Error('no 2D canvas');
+  ctx.scale(scale, scale);
+  ctx.drawImage(img, 0, 0);
+  return c.toDataURL('image/png');
+}

@@ -1,0 +1,237 @@
+/**
+ * Geometry of the diagram (pure: report in, boxes and edge paths out; no DOM).
+ *
+ * One column per flow, in execution order (Xception: entry, middle, exit flow, the paper's
+ * Figure 5; other models: one column per group). Inside a column, blocks stack vertically, each a
+ * header and its layers in execution order. Layers on the main path sit in the main lane; layers
+ * of a residual branch (walked back from an Add's second and later inputs, e.g. Xception's 1x1
+ * stride-2 Conv2D + BN) sit in a branch lane to the right, ending level with their Add. Identity
+ * skips are drawn as edges along the right side of the main lane. Edges from another column start
+ * at the column's input port (a short stub under the flow title) instead of crossing the page.
+ *
+ * Xception's middle flow (8 identical blocks) can be collapsed to its first block, labelled x 8.
+ */
+import type { ArchitectureReport, LayerReport } from '../src/report/schema';
+
+/** Width of a layer box, px (SVG user units). */
+export const NODE_W = 236;
+/** Width of a branch-lane layer box, px. */
+export const BRANCH_W = 140;
+const NODE_H = 22;
+/** Vertical gap between layer boxes; the output shape is written in it. */
+const GAP = 16;
+const BLOCK_HEADER = 30;
+const BLOCK_PAD = 8;
+const BLOCK_GAP = 14;
+const FLOW_HEADER = 58;
+const COL_GAP = 36;
+const MARGIN = 16;
+const SKIP_LANE = 12;
+
+/** A layer's box. */
+export interface NodeBox {
+  layer: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  lane: 'main' | 'branch';
+  flow: string;
+  block: string;
+}
+
+/** An edge between two layers (or from a column's input port to a layer). */
+export interface EdgeGeom {
+  /** Source layer name (the layer outside this column, for an edge from the port). */
+  from: string;
+  to: string;
+  /** `main` = straight down the main lane; `branch` = into/out of the branch lane; `skip` = identity skip. */
+  kind: 'main' | 'branch' | 'skip';
+  /** SVG path data. */
+  d: string;
+}
+
+/** A block's frame. */
+export interface BlockBox {
+  /** Block name (`block4`, `input`, `top`, ...). For a collapsed repeat, its first block. */
+  name: string;
+  flow: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Names of the blocks this box stands for (more than one when collapsed). */
+  represents: string[];
+  /** Layers drawn in this box, in execution order. */
+  layers: string[];
+}
+
+/** A flow's column. */
+export interface FlowBox {
+  name: string;
+  title: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** Where edges from other columns enter (centre of the main lane, under the title). */
+  port: { x: number; y: number };
+  /** True when this flow is drawn collapsed (one block standing for several). */
+  collapsed: boolean;
+  /** True when this flow can be collapsed (Xception's middle flow). */
+  collapsible: boolean;
+}
+
+/** The whole picture. */
+export interface Layout {
+  width: number;
+  height: number;
+  flows: FlowBox[];
+  blocks: BlockBox[];
+  nodes: Map<string, NodeBox>;
+  edges: EdgeGeom[];
+}
+
+/** Layout options. */
+export interface LayoutOptions {
+  /** Draw Xception's middle flow as one block "x 8". */
+  collapseMiddle: boolean;
+}
+
+const FLOW_TITLES: Record<string, string> = { entry: 'Entry flow', middle: 'Middle flow', exit: 'Exit flow' };
+
+/** True when the report is Xception grouped by the paper's flows. */
+export function isXceptionReport(report: ArchitectureReport): boolean {
+  return report.model.grouping === 'xception-flows';
+}
+
+/** The layers of residual branches in a block: walked back from each Add's 2nd+ inputs. */
+function branchLayers(block: string[], byName: Map<string, LayerReport>): Set<string> {
+  const inBlock = new Set(block);
+  const branch = new Set<string>();
+  for (const name of block) {
+    const l = byName.get(name);
+    if (!l || l.inbound.length < 2) continue;
+    for (const start of l.inbound.slice(1)) {
+      // Follow single-input layers back while they stay in the block.
+      let cur: string | undefined = start;
+      while (cur && inBlock.has(cur) && !branch.has(cur)) {
+        const cl = byName.get(cur);
+        if (!cl || cl.inbound.length !== 1) break;
+        branch.add(cur);
+        cur = cl.inbound[0];
+      }
+    }
+  }
+  return branch;
+}
+
+/**
+ * Lays out the report. Returns boxes in SVG user units with the origin at the top-left.
+ * Layers missing from `report.layers` (inconsistent groups) are skipped.
+ */
+export function layoutReport(report: ArchitectureReport, options: LayoutOptions): Layout {
+  const byName = new Map(report.layers.map((l) => [l.name, l]));
+  const xception = isXceptionReport(report);
+  const nodes = new Map<string, NodeBox>();
+  const flows: FlowBox[] = [];
+  const blocks: BlockBox[] = [];
+  const edges: EdgeGeom[] = [];
+  const colOf = new Map<string, number>();
+  const mainAbove = new Map<string, string>(); // layer -> previous main-lane layer in its column
+  const colW = BLOCK_PAD + NODE_W + SKIP_LANE + BRANCH_W + BLOCK_PAD;
+  let height = 0;
+
+  report.flows.forEach((flow, col) => {
+    const x = MARGIN + col * (colW + COL_GAP);
+    const collapsible = xception && flow.name === 'middle';
+    const collapsed = collapsible && options.collapseMiddle;
+    const flowBlocks = report.blocks.filter((b) => b.flow === flow.name);
+    const drawn = collapsed && flowBlocks.length > 1 ? [flowBlocks[0]] : flowBlocks;
+    const port = { x: x + BLOCK_PAD + NODE_W / 2, y: MARGIN + FLOW_HEADER - 8 };
+    let y = MARGIN + FLOW_HEADER;
+    let prevMain: string | undefined;
+
+    for (const block of drawn) {
+      const names = block.layers.filter((n) => byName.has(n));
+      const branch = branchLayers(names, byName);
+      const top = y;
+      let ny = y + BLOCK_HEADER;
+      const mainX = x + BLOCK_PAD;
+      const branchX = mainX + NODE_W + SKIP_LANE;
+      for (const name of names) {
+        if (branch.has(name)) continue;
+        nodes.set(name, { layer: name, x: mainX, y: ny, w: NODE_W, h: NODE_H, lane: 'main', flow: flow.name, block: block.name });
+        colOf.set(name, col);
+        if (prevMain) mainAbove.set(name, prevMain);
+        prevMain = name;
+        ny += NODE_H + GAP;
+      }
+      // Branch layers end level with the Add they feed (its left input arrives from the side).
+      const branchNames = names.filter((n) => branch.has(n));
+      const consumer = names.find((n) => !branch.has(n) && byName.get(n)?.inbound.some((i) => branch.has(i)));
+      const endY = (consumer ? nodes.get(consumer)?.y ?? ny : ny) + NODE_H + GAP;
+      branchNames.forEach((name, i) => {
+        const by = endY - (branchNames.length - i) * (NODE_H + GAP);
+        nodes.set(name, { layer: name, x: branchX, y: by, w: BRANCH_W, h: NODE_H, lane: 'branch', flow: flow.name, block: block.name });
+        colOf.set(name, col);
+      });
+      const h = ny - top - GAP + BLOCK_PAD + 10;
+      blocks.push({
+        name: block.name,
+        flow: flow.name,
+        x,
+        y: top,
+        w: colW,
+        h,
+        represents: collapsed ? flowBlocks.map((b) => b.name) : [block.name],
+        layers: names,
+      });
+      y = top + h + BLOCK_GAP;
+    }
+    const title = xception ? FLOW_TITLES[flow.name] ?? flow.name : flow.name;
+    flows.push({ name: flow.name, title, x, y: MARGIN, w: colW, h: y - MARGIN, port, collapsed, collapsible });
+    height = Math.max(height, y);
+  });
+
+  // Edges, routed orthogonally.
+  for (const [name, node] of nodes) {
+    const layer = byName.get(name);
+    if (!layer) continue;
+    const col = colOf.get(name);
+    for (const src of layer.inbound) {
+      const s = nodes.get(src);
+      const fromPort = !s || colOf.get(src) !== col;
+      if (fromPort && !s && !byName.has(src)) continue; // unknown layer: nothing to draw from
+      const flowBox = flows[col ?? 0];
+      const sx = fromPort ? flowBox.port.x : s.x + s.w / 2;
+      const sy = fromPort ? flowBox.port.y : s.y + s.h;
+      const dx = node.x + node.w / 2;
+      const dTop = node.y;
+      const dMid = node.y + node.h / 2;
+      if (node.lane === 'branch' && s && !fromPort && s.lane === 'branch') {
+        // Down the branch lane.
+        edges.push({ from: src, to: name, kind: 'branch', d: `M${sx},${sy} V${dTop}` });
+      } else if (node.lane === 'branch') {
+        // From the source's right side across to the branch lane, then down.
+        const startX = fromPort ? sx : s.x + s.w;
+        const startY = fromPort ? sy : s.y + s.h / 2;
+        edges.push({ from: src, to: name, kind: 'branch', d: `M${startX},${startY} H${dx} V${dTop}` });
+      } else if (s && !fromPort && s.lane === 'branch') {
+        // Out of the branch lane: down, then left into the Add's right side.
+        edges.push({ from: src, to: name, kind: 'branch', d: `M${sx},${sy} V${dMid} H${node.x + node.w}` });
+      } else if (mainAbove.get(name) === src || (fromPort && mainAbove.get(name) === undefined)) {
+        edges.push({ from: src, to: name, kind: 'main', d: `M${sx},${sy} V${dTop}` });
+      } else {
+        // Identity skip along the right side of the main lane.
+        const laneX = node.x + node.w + SKIP_LANE / 2 + 2;
+        const startX = fromPort ? sx : s.x + s.w;
+        const startY = fromPort ? sy : s.y + s.h / 2;
+        edges.push({ from: src, to: name, kind: 'skip', d: `M${startX},${startY} H${laneX} V${dMid} H${node.x + node.w}` });
+      }
+    }
+  }
+
+  const width = MARGIN * 2 + flows.length * colW + Math.max(0, flows.length - 1) * COL_GAP;
+  return { width, height: height + MARGIN, flows, blocks, nodes, edges };
+}

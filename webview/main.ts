@@ -1,0 +1,15 @@
+/**
+ * Entry of the webview bundle (`dist/webview.js`, IIFE). Runs in a VS Code webview and in the
+ * standalone HTML report; expects an element `#app` (falls back to `document.body`).
+ */
+import './styles.css';
+import { App } from './app';
+import { createHost } from './host';
+
+function main(): void {
+  const root = document.getElementById('app') ?? document.body;
+  new App(root, createHost()).start();
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
+else main();

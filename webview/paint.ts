@@ -1,0 +1,75 @@
+/**
+ * Paints numbers and colours onto an already rendered diagram: layer fills by the chosen metric,
+ * block share bars and values, flow subtitles. Called on every live timing update, so it only sets
+ * attributes, CSSOM properties and text of existing nodes (no re-layout, no new elements).
+ */
+import { formatPercent, isNum } from './format';
+import { METRICS, scaleColor, scalePosition, type Metric } from './metrics';
+import type { ReportModel } from './model';
+import type { DiagramView } from './render';
+import type { MetricId } from '../src/report/messages';
+
+/** What the legend needs after a paint: the scale's maximum and whether any value was known. */
+export interface PaintResult {
+  metric: Metric;
+  /** Largest layer value over the whole model (the top of the colour scale); 0 when none. */
+  max: number;
+  /** Layers with a known value / all layers. */
+  known: number;
+  total: number;
+}
+
+/** Sets `el.textContent` only when it changes (avoids needless style/layout work). */
+function setText(el: Element, s: string): void {
+  if (el.textContent !== s) el.textContent = s;
+}
+
+/** Paints the whole diagram for a metric. */
+export function paint(view: DiagramView, model: ReportModel, metricId: MetricId): PaintResult {
+  const metric = METRICS[metricId];
+  const batch = model.batch;
+  let max = 0;
+  let known = 0;
+  for (const l of model.report.layers) {
+    const v = metric.layerValue(l, batch);
+    if (isNum(v)) {
+      known++;
+      if (v > max) max = v;
+    }
+  }
+
+  for (const [name, els] of view.layers) {
+    const l = model.layers.get(name);
+    const v = l ? metric.layerValue(l, batch) : null;
+    if (isNum(v)) {
+      els.box.style.fill = scaleColor(metric, scalePosition(v, max));
+      els.g.classList.remove('no-data');
+    } else {
+      // Unknown (e.g. timing pending, or a layer without FLOPs for GFLOP/s): neutral, hatched.
+      els.box.style.fill = '';
+      els.g.classList.add('no-data');
+    }
+  }
+
+  // Block bars: share of the model total (GFLOP/s does not add up: share of time instead).
+  const shareMetric = metric.additive ? metric : METRICS.medianMs;
+  const total = shareMetric.groupValue(model.report.layers, batch);
+  for (const b of view.layout.blocks) {
+    const els = view.blocks.get(b.name);
+    if (!els) continue;
+    const groups = b.represents.map((n) => model.blocks.get(n)).filter((g) => g !== undefined);
+    const layers = model.layersOf(groups);
+    const v = metric.groupValue(layers, batch);
+    const share = isNum(total) && total > 0 ? (shareMetric.groupValue(layers, batch) ?? 0) / total : null;
+    els.bar.setAttribute('width', String(isNum(share) ? Math.max(0, Math.min(1, share)) * els.barMax : 0));
+    setText(els.value, isNum(share) ? `${metric.format(v)} \u00b7 ${formatPercent(share)}` : metric.format(v));
+  }
+
+  for (const [flow, el] of view.flowSubtitles) {
+    const g = model.flows.get(flow);
+    const layers = g ? model.layersOf([g]) : [];
+    const share = isNum(total) && total > 0 ? (shareMetric.groupValue(layers, batch) ?? 0) / total : null;
+    setText(el, `${layers.length} layers \u00b7 ${metric.format(metric.groupValue(layers, batch))}${isNum(share) ? ` (${formatPercent(share)})` : ''}`);
+  }
+  return { metric, max, known, total: model.report.layers.length };
+}
