@@ -188,6 +188,11 @@ export function describeEngine(info: EngineInfo): string {
     info.simd ? 'SIMD' : undefined,
     info.gpu ? 'GPU' : undefined,
   ].filter(Boolean);
-  const head = `${info.name} (${details.join(', ')}) via ${info.package} ${info.version}: ${info.why}`;
+  const wrong = info.correctness?.mismatches.length
+    ? ` [WRONG RESULTS on ${info.correctness.mismatches.map((m) => m.kind).join('; ')}]`
+    : info.correctness
+      ? ` [${info.correctness.checkedKinds} layer kinds checked against the plain-JS backend]`
+      : '';
+  const head = `${info.name} (${details.join(', ')})${wrong} via ${info.package} ${info.version}: ${info.why}`;
   return [head, ...info.skipped.map((s) => `  skipped ${s.name}: ${s.reason}`)].join('\n');
 }

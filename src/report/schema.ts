@@ -148,6 +148,15 @@ export interface EngineInfo {
   why: string;
   /** Engines tried before this one and why each was skipped. */
   skipped: { name: EngineName; reason: string }[];
+  /**
+   * "Correct before fast": each kind of layer run once on this engine and on the plain-JS `cpu`
+   * backend (relative tolerance 1e-4). Absent when not checked (the `cpu` engine is the reference).
+   */
+  correctness?: {
+    checkedKinds: number;
+    /** Kinds whose outputs differ; their layers also get an error diagnostic. */
+    mismatches: { layer: string; kind: string; maxRelError: number; layers: string[] }[];
+  };
 }
 
 /** Whole-pass timing, beside the per-layer sum. */

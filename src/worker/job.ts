@@ -7,10 +7,29 @@ import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine } from '../engine/resolve';
 import { buildXception } from '../model/xception';
 import { attachTimings } from '../profiler/attach';
+import { checkAgainstCpu, type CorrectnessResult } from '../profiler/correctness';
 import { LiveControl, runLive } from '../profiler/live';
 import { profileModel } from '../profiler/profile';
 import type { ArchitectureReport } from '../report/schema';
 import { PROTOCOL_VERSION, type FromWorker, type ProfileJob } from './protocol';
+
+/** Records the correctness check in the engine info, with an error diagnostic per affected layer. */
+function withCorrectness(report: ArchitectureReport, check: CorrectnessResult): ArchitectureReport {
+  const mismatches = check.checks.filter((c) => !c.ok).map(({ layer, kind, maxRelError, layers }) => ({ layer, kind, maxRelError, layers }));
+  const affected = mismatches.flatMap((m) => m.layers.map((layer) => [layer, `${m.kind}: max relative error ${m.maxRelError.toPrecision(3)}`] as const));
+  return {
+    ...report,
+    engine: report.engine && { ...report.engine, correctness: { checkedKinds: check.checks.length, mismatches } },
+    diagnostics: [
+      ...report.diagnostics,
+      ...affected.map(([layer, detail]) => ({
+        severity: 'error' as const,
+        layer,
+        message: `engine ${check.backend} computes layer "${layer}" wrong compared with the plain-JS backend (${detail}); its timing measures a wrong computation`,
+      })),
+    ],
+  };
+}
 
 /** A worker message without its protocol stamp (added by `runJob`). */
 export type JobEvent = FromWorker extends infer M ? (M extends unknown ? Omit<M, 'protocol'> : never) : never;
@@ -37,6 +56,11 @@ export async function runJob(
   try {
     let report: ArchitectureReport = { ...analyzeModel(model, { name: 'Xception', source: 'builtin:xception' }), engine: info };
     send({ type: 'analysis', report });
+    if (job.timing && info.name !== 'cpu') {
+      send({ type: 'progress', message: `checking ${info.name} against the plain-JS backend`, fraction: 0.07 });
+      report = withCorrectness(report, await checkAgainstCpu(tf, model));
+      send({ type: 'engine', engine: report.engine! });
+    }
     if (job.timing) {
       const total = job.warmupRuns + job.runs;
       const result = await profileModel(tf, model, {
