@@ -10,7 +10,7 @@ import { describeEngine, ENGINE_ORDER } from './engine/resolve';
 import { loadWebviewAssets, renderHtmlReport } from './exporters/html';
 import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
 import { formatCount, formatInt, formatMs, formatShape, gflopsPerSecond, layerMedianMs } from './report/format';
-import type { ArchitectureReport } from './report/schema';
+import type { ArchitectureReport, SeparableVsRegular } from './report/schema';
 import { runJob } from './worker/job';
 import type { EngineChoice } from './engine/resolve';
 
@@ -73,6 +73,21 @@ export function summaryText(report: ArchitectureReport): string {
       ]),
     ]));
   }
+  const cmp = report.regularComparison;
+  if (cmp) {
+    const ratioText = (r: number | null): string => (r == null ? 'n/a' : `${r.toFixed(2)}x`);
+    const cmpRow = (name: string, r: Omit<SeparableVsRegular, 'name'>): string[] => [
+      name, formatCount(r.separableMacs), formatCount(r.regularMacs), ratioText(r.macRatio), formatMs(r.separableMs), formatMs(r.regularMs), ratioText(r.timeRatio),
+    ];
+    const shown = cmp.layers.filter((l) => ['block2_sepconv1', 'block4_sepconv2', 'block5_sepconv1', 'block13_sepconv2', 'block14_sepconv2'].includes(l.name));
+    lines.push('', `Separable vs regular convolution (the paper's argument, measured at ${cmp.inputSize}x${cmp.inputSize}, twin median of ${cmp.runs} runs):`, table([
+      ['layer', 'sep MACs', 'regular MACs', 'MAC ratio', 'sep median', 'regular median', 'time ratio'],
+      ...shown.map((l) => cmpRow(l.name, l)),
+      cmpRow(`all ${cmp.layers.length} separable layers`, cmp.separableLayers),
+      cmpRow('whole model (predict)', cmp.wholeModel),
+    ]));
+    if (cmp.note) lines.push(cmp.note);
+  }
   for (const d of report.diagnostics) lines.push(`${d.severity}: ${d.message}`);
   return lines.join('\n');
 }
@@ -88,6 +103,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--warmup <n>', 'warm-up runs (never counted)', integer(0), 2)
     .option('--threads <n>', 'WASM threads (default: every core)', integer(1))
     .option('--no-top', 'leave out the classifier head (avg_pool, predictions)')
+    .option('--compare-regular [runs]', "also profile Xception's regular-convolution twin (every SeparableConv2D replaced by a Conv2D) on the same engine", integer(1))
     .option('--no-timing', 'static analysis only')
     .option('--json <file>', 'write the JSON report')
     .option('--html <file>', 'write a standalone HTML report')
@@ -96,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
   program.parse(argv);
   const opts = program.opts<{
     engine: EngineChoice; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
-    top: boolean; timing: boolean; json?: string; html?: string; quiet?: boolean;
+    top: boolean; timing: boolean; compareRegular?: number | true; json?: string; html?: string; quiet?: boolean;
   }>();
 
   const progress = (text: string): void => {
@@ -113,6 +129,7 @@ async function main(argv: string[]): Promise<void> {
       batchSize: opts.batch,
       timing: opts.timing,
       wasmDir: __dirname,
+      compareRegular: opts.compareRegular ? { runs: opts.compareRegular === true ? 3 : opts.compareRegular, warmupRuns: 1 } : undefined,
     },
     (event) => {
       if (event.type === 'progress') progress(event.message);

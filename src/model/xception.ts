@@ -22,6 +22,11 @@ export interface XceptionOptions {
   classes?: number;
   /** Seed of the weight initialisers, for reproducible weights (timings do not depend on values). */
   seed?: number;
+  /**
+   * false builds the paper's "regular convolution" twin: every SeparableConv2D becomes a Conv2D
+   * with the same name, kernel size, filters, strides and padding (no bias). Default true.
+   */
+  separable?: boolean;
 }
 
 /**
@@ -72,7 +77,14 @@ export function buildXception(tf: Tf, options: XceptionOptions = {}): tfTypes.La
     tf.layers.batchNormalization({ axis: -1, epsilon: 1e-3, momentum: 0.99, name }).apply(x) as SymbolicTensor;
   const relu = (x: SymbolicTensor, name: string): SymbolicTensor =>
     tf.layers.activation({ activation: 'relu', name }).apply(x) as SymbolicTensor;
+  const separable = options.separable ?? true;
   const sepconv = (x: SymbolicTensor, filters: number, name: string): SymbolicTensor =>
+    separable ? separableConv(x, filters, name) : regularConv(x, filters, name);
+  const regularConv = (x: SymbolicTensor, filters: number, name: string): SymbolicTensor =>
+    tf.layers
+      .conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: init(), name })
+      .apply(x) as SymbolicTensor;
+  const separableConv = (x: SymbolicTensor, filters: number, name: string): SymbolicTensor =>
     tf.layers
       .separableConv2d({
         filters,
@@ -164,5 +176,5 @@ export function buildXception(tf: Tf, options: XceptionOptions = {}): tfTypes.La
       .dense({ units: classes, activation: 'softmax', kernelInitializer: init(), name: 'predictions' })
       .apply(x) as SymbolicTensor;
   }
-  return tf.model({ inputs: input, outputs: x, name: 'xception' });
+  return tf.model({ inputs: input, outputs: x, name: separable ? 'xception' : 'xception_regular_twin' });
 }

@@ -174,6 +174,35 @@ export interface PassTiming {
   overheadRatio: number | null;
 }
 
+/** One separable layer beside its regular-convolution twin (the Xception paper's argument, measured). */
+export interface SeparableVsRegular {
+  name: string;
+  separableMacs: number;
+  regularMacs: number;
+  /** regularMacs / separableMacs. */
+  macRatio: number;
+  /** Median ms of the SeparableConv2D and of the twin's Conv2D, on the same engine. */
+  separableMs: number | null;
+  regularMs: number | null;
+  /** regularMs / separableMs (null when either is n/a). */
+  timeRatio: number | null;
+}
+
+/** Xception against its regular-convolution twin (every SeparableConv2D replaced by a Conv2D). */
+export interface RegularConvComparison {
+  /** Input height = width of both models, pixels. */
+  inputSize: number;
+  /** Timed runs of the twin (after its warm-up). */
+  runs: number;
+  layers: SeparableVsRegular[];
+  /** Sums over the separable layers only. */
+  separableLayers: Omit<SeparableVsRegular, 'name'>;
+  /** Whole models: total MACs and plain `predict` medians. */
+  wholeModel: Omit<SeparableVsRegular, 'name'>;
+  /** Why the comparison ran as it did (e.g. a smaller input size than the main run). */
+  note?: string;
+}
+
 /** Everything known about one model: static analysis, and timings once measured. */
 export interface ArchitectureReport {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -196,6 +225,8 @@ export interface ArchitectureReport {
   diagnostics: Diagnostic[];
   engine?: EngineInfo;
   timing?: PassTiming;
+  /** Present when profiled with the regular-convolution twin (`--compare-regular`). */
+  regularComparison?: RegularConvComparison;
   /** ISO time the report was produced. */
   createdAt: string;
 }

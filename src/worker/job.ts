@@ -5,13 +5,19 @@
  */
 import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine } from '../engine/resolve';
-import { buildXception } from '../model/xception';
+import { buildXception, type XceptionOptions } from '../model/xception';
 import { attachTimings } from '../profiler/attach';
+import { compareWithTwin } from '../profiler/compare';
 import { checkAgainstCpu, type CorrectnessResult } from '../profiler/correctness';
 import { LiveControl, runLive } from '../profiler/live';
 import { profileModel } from '../profiler/profile';
 import type { ArchitectureReport } from '../report/schema';
 import { PROTOCOL_VERSION, type FromWorker, type ProfileJob } from './protocol';
+
+/** Builder options of the job's Xception (fixed seed: reproducible weights). */
+function xceptionOptions(job: ProfileJob): XceptionOptions {
+  return { inputSize: job.model.inputSize, includeTop: job.model.includeTop, classes: job.model.classes, seed: 1 };
+}
 
 /** Records the correctness check in the engine info, with an error diagnostic per affected layer. */
 function withCorrectness(report: ArchitectureReport, check: CorrectnessResult): ArchitectureReport {
@@ -52,7 +58,7 @@ export async function runJob(
   send({ type: 'engine', engine: info });
 
   send({ type: 'progress', message: `building Xception ${job.model.inputSize}x${job.model.inputSize}`, fraction: 0.05 });
-  const model = buildXception(tf, { inputSize: job.model.inputSize, includeTop: job.model.includeTop, classes: job.model.classes, seed: 1 });
+  const model = buildXception(tf, xceptionOptions(job));
   try {
     let report: ArchitectureReport = { ...analyzeModel(model, { name: 'Xception', source: 'builtin:xception' }), engine: info };
     send({ type: 'analysis', report });
@@ -76,6 +82,17 @@ export async function runJob(
         },
       });
       report = attachTimings(report, result);
+      if (job.compareRegular) {
+        send({ type: 'progress', message: `profiling the regular-convolution twin (${job.compareRegular.runs} runs)`, fraction: 1 });
+        const twin = buildXception(tf, { ...xceptionOptions(job), separable: false });
+        try {
+          const twinTiming = await profileModel(tf, twin, { ...job.compareRegular, batchSize: job.batchSize, signal, syncEachLayer: info.name === 'tensorflow-gpu' });
+          const twinReport = attachTimings(analyzeModel(twin, { name: 'Xception regular-convolution twin' }), twinTiming);
+          report = { ...report, regularComparison: compareWithTwin(report, twinReport) };
+        } finally {
+          twin.dispose();
+        }
+      }
     }
     send({ type: 'result', report });
     if (job.timing && job.live) {

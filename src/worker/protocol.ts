@@ -32,6 +32,11 @@ export interface ProfileJob {
   timing: boolean;
   /** Folder with TF.js's .wasm files (the bundle's folder). */
   wasmDir?: string;
+  /**
+   * Also profile Xception's regular-convolution twin (same input size, same engine) with this
+   * many timed runs, and report separable vs regular per layer. Built-in Xception only.
+   */
+  compareRegular?: { runs: number; warmupRuns: number };
   /** Keep profiling after the result (live mode): a pass every `intervalMs`, until stopped or `maxRuns`. */
   live?: { intervalMs: number; maxRuns?: number };
 }
