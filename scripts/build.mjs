@@ -27,6 +27,7 @@ const nodeTargets = {
   external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
   entryPoints: {
     cli: 'src/cli.ts',
+    bench: 'src/bench.ts',
     worker: 'src/worker/worker.ts',
     ...(cliOnly ? {} : { extension: 'src/extension/main.ts' }),
   },

@@ -1,0 +1,203 @@
+/**
+ * Benchmark: `npm run bench [-- --check]`. For the default engine and every other engine that
+ * loads, in one process: model build time, plain `predict` median, profiled pass median and
+ * their ratio, achieved GFLOP/s for the whole pass and per layer type, peak RSS, and
+ * `tf.memory()` after live runs. `--check` exits non-zero when profiled/plain > 1.05 or a tensor
+ * leaked. Targets are checked here, never by timed assertions in unit tests.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { analyzeModel } from './analysis/analyze';
+import { ENGINE_ORDER, resolveEngine, type ResolvedEngine } from './engine/resolve';
+import { buildXception } from './model/xception';
+import { attachTimings } from './profiler/attach';
+import { LiveControl, runLive } from './profiler/live';
+import { profileModel } from './profiler/profile';
+import { formatMs } from './report/format';
+import type { ArchitectureReport, EngineName, LayerReport } from './report/schema';
+
+/** Largest acceptable profiled / plain predict ratio. */
+export const MAX_OVERHEAD_RATIO = 1.05;
+/** Target median of Xception-299 batch 1 on the default engine of a 2-core machine, ms. */
+export const TARGET_DEFAULT_MS = 450;
+
+/** Layer types the benchmark reports throughput for, with the MACs and ms that belong to each. */
+type LayerType = 'Conv2D' | 'depthwise' | 'pointwise' | 'Dense' | 'BN' | 'activation' | 'pooling' | 'Add';
+
+/**
+ * Work (MACs, or element-wise ops for layers without MACs) and time per layer type. Separable
+ * convolutions are split by kernel: `DepthwiseConv2dNative` is the depthwise part, the Conv2D
+ * kernel the pointwise part (Xception paper, section 2).
+ */
+export function perTypeThroughput(report: ArchitectureReport): Record<LayerType, { ops: number; ms: number; unit: 'FLOP' | 'op' }> {
+  const out = {} as Record<LayerType, { ops: number; ms: number; unit: 'FLOP' | 'op' }>;
+  const add = (type: LayerType, ops: number, ms: number | null | undefined, unit: 'FLOP' | 'op'): void => {
+    if (ms == null || !Number.isFinite(ms)) return;
+    const t = (out[type] ??= { ops: 0, ms: 0, unit });
+    t.ops += ops;
+    t.ms += ms;
+  };
+  for (const l of report.layers) {
+    const ms = l.timing?.medianMs;
+    switch (l.className) {
+      case 'Conv2D':
+        add('Conv2D', l.flops, ms, 'FLOP');
+        break;
+      case 'SeparableConv2D':
+      case 'DepthwiseConv2D': {
+        const split = separableSplit(l);
+        const kernels = l.timing?.kernels ?? [];
+        const dwMs = kernels.filter((k) => k.name.startsWith('Depthwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
+        const pwMs = kernels.filter((k) => /Conv2D$/.test(k.name) && !k.name.startsWith('Depthwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
+        add('depthwise', 2 * split.depthwiseMacs, dwMs, 'FLOP');
+        if (split.pointwiseMacs) add('pointwise', 2 * split.pointwiseMacs, pwMs, 'FLOP');
+        break;
+      }
+      case 'Dense':
+        add('Dense', l.flops, ms, 'FLOP');
+        break;
+      case 'BatchNormalization':
+        add('BN', l.elementwiseOps, ms, 'op');
+        break;
+      case 'Activation':
+      case 'ReLU':
+        add('activation', l.elementwiseOps, ms, 'op');
+        break;
+      case 'MaxPooling2D':
+      case 'AveragePooling2D':
+      case 'GlobalAveragePooling2D':
+      case 'GlobalMaxPooling2D':
+        add('pooling', l.elementwiseOps, ms, 'op');
+        break;
+      case 'Add':
+        add('Add', l.elementwiseOps, ms, 'op');
+        break;
+    }
+  }
+  return out;
+}
+
+/** Depthwise and pointwise MACs of a separable (or depthwise) layer, from its shapes. */
+function separableSplit(l: LayerReport): { depthwiseMacs: number; pointwiseMacs: number } {
+  if (l.className === 'DepthwiseConv2D') return { depthwiseMacs: l.macs, pointwiseMacs: 0 };
+  const out = l.outputShape;
+  const cin = Number(l.inputShapes[0]?.at(-1) ?? 0);
+  const pointwiseMacs = Number(out[1]) * Number(out[2]) * cin * Number(l.config.depthMultiplier ?? 1) * Number(out.at(-1));
+  return { depthwiseMacs: l.macs - pointwiseMacs, pointwiseMacs };
+}
+
+interface EngineBench {
+  label: string;
+  engine: ResolvedEngine['info'];
+  buildMs: number;
+  report: ArchitectureReport;
+  liveRuns: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+  inputSize: number;
+}
+
+async function benchEngine(engine: ResolvedEngine, label: string, opts: { inputSize: number; runs: number; warmup: number; liveRuns: number }): Promise<EngineBench> {
+  const { tf } = engine;
+  const t0 = performance.now();
+  const model = buildXception(tf, { inputSize: opts.inputSize, seed: 1 });
+  const buildMs = performance.now() - t0;
+  try {
+    const tensorsBefore = tf.memory().numTensors;
+    const result = await profileModel(tf, model, { runs: opts.runs, warmupRuns: opts.warmup });
+    const report = attachTimings({ ...analyzeModel(model), engine: engine.info }, result);
+    const liveRuns = await runLive(tf, model, new LiveControl(), { intervalMs: 0, maxRuns: opts.liveRuns, batchSize: 1, onPass: () => undefined });
+    return { label, engine: engine.info, buildMs, report, liveRuns, tensorsBefore, tensorsAfter: tf.memory().numTensors, inputSize: opts.inputSize };
+  } finally {
+    model.dispose();
+  }
+}
+
+function integer(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+function printBench(b: EngineBench): void {
+  const t = b.report.timing!;
+  const gflops = (flops: number, ms: number | null): string => (ms ? ((flops * t.batchSize) / (ms * 1e6)).toFixed(1) : 'n/a');
+  console.log(`\n== ${b.label}: ${b.engine.name}, ${b.engine.threads} thread(s)${b.engine.simd ? ', SIMD' : ''}, Xception ${b.inputSize}x${b.inputSize} batch ${t.batchSize}, ${t.timedRuns} runs after ${t.warmupRuns} warm-up`);
+  console.log(`   ${b.engine.why}`);
+  console.log(`   build ${formatMs(b.buildMs)}; plain predict median ${formatMs(t.predictMedianMs)}; profiled pass median ${formatMs(t.profiledMedianMs)}; sum of layer medians ${formatMs(t.layerSumMs)}`);
+  console.log(`   profiled/plain ${t.overheadRatio?.toFixed(3) ?? 'n/a'}; whole pass ${gflops(b.report.totals.flops, t.predictMedianMs)} GFLOP/s (plain predict)`);
+  const types = perTypeThroughput(b.report);
+  const parts = Object.entries(types).map(([type, v]) => `${type} ${((v.ops * t.batchSize) / (v.ms * 1e6)).toFixed(1)} G${v.unit}/s (${formatMs(v.ms)})`);
+  console.log(`   per layer type: ${parts.join('; ')}`);
+  console.log(`   tf.memory().numTensors ${b.tensorsBefore} before, ${b.tensorsAfter} after ${b.liveRuns} live runs (${b.tensorsAfter - b.tensorsBefore} leaked)`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const opts = new Command()
+    .name('xception-profiler-bench')
+    .option('--check', `exit 1 when profiled/plain > ${MAX_OVERHEAD_RATIO} or a tensor leaked`)
+    .option('--input-size <n>', 'input size of the default engine', integer(71), 299)
+    .option('--runs <n>', 'timed runs on the default engine', integer(1), 10)
+    .option('--warmup <n>', 'warm-up runs', integer(0), 2)
+    .option('--live-runs <n>', 'live runs after profiling (tensor leak check)', integer(0), 100)
+    .option('--other-runs <n>', 'timed runs on the other engines (the plain-JS engine takes ~26 s per pass at 299)', integer(1), 2)
+    .option('--engines <list>', `engines to bench besides the default (comma-separated; default: every one that loads among ${ENGINE_ORDER.join(', ')})`)
+    .parse(argv)
+    .opts<{ check?: boolean; inputSize: number; runs: number; warmup: number; liveRuns: number; otherRuns: number; engines?: string }>();
+
+  const failures: string[] = [];
+  const judge = (b: EngineBench): void => {
+    const ratio = b.report.timing?.overheadRatio;
+    if (ratio == null || ratio > MAX_OVERHEAD_RATIO) failures.push(`${b.label}: profiled/plain ${ratio?.toFixed(3) ?? 'n/a'} > ${MAX_OVERHEAD_RATIO}`);
+    if (b.tensorsAfter !== b.tensorsBefore) failures.push(`${b.label}: ${b.tensorsAfter - b.tensorsBefore} tensors leaked over ${b.liveRuns} live runs`);
+  };
+
+  const rss0 = process.resourceUsage().maxRSS;
+  const defaultEngine = await resolveEngine({ searchPaths: [process.cwd()], wasmDir: __dirname });
+  const main = await benchEngine(defaultEngine, 'default engine', { inputSize: opts.inputSize, runs: opts.runs, warmup: opts.warmup, liveRuns: opts.liveRuns });
+  printBench(main);
+  judge(main);
+  const median = main.report.timing?.predictMedianMs ?? Infinity;
+  console.log(`   target: Xception-${opts.inputSize} on the default engine <= ${TARGET_DEFAULT_MS} ms median: ${median <= TARGET_DEFAULT_MS ? 'met' : 'NOT met'} (${formatMs(median)})`);
+
+  const others: { name: EngineName; threads?: number; label: string }[] = [];
+  if (main.engine.name === 'wasm' && main.engine.threads > 1) others.push({ name: 'wasm', threads: 1, label: 'wasm, single thread' });
+  const wanted = opts.engines ? opts.engines.split(',').map((s) => s.trim()) : ENGINE_ORDER;
+  for (const name of ENGINE_ORDER) if (name !== main.engine.name && wanted.includes(name)) others.push({ name, label: name });
+  for (const other of others) {
+    let engine: ResolvedEngine;
+    try {
+      engine = await resolveEngine({ engine: other.name, threads: other.threads, searchPaths: [process.cwd()], wasmDir: __dirname });
+    } catch (error) {
+      console.log(`\n== ${other.label}: not available (${(error as Error).message})`);
+      continue;
+    }
+    if (engine.info.name !== other.name) {
+      console.log(`\n== ${other.label}: not available (${engine.info.skipped.find((s) => s.name === other.name)?.reason ?? 'did not load'})`);
+      continue;
+    }
+    const b = await benchEngine(engine, other.label, { inputSize: opts.inputSize, runs: opts.otherRuns, warmup: 1, liveRuns: Math.min(opts.liveRuns, 3) });
+    printBench(b);
+    judge(b);
+    if (other.threads === 1 && main.report.timing?.predictMedianMs && b.report.timing?.predictMedianMs) {
+      console.log(`   threads speed-up: ${(b.report.timing.predictMedianMs / main.report.timing.predictMedianMs).toFixed(2)}x with ${main.engine.threads} threads`);
+    }
+  }
+  console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (at start ${(rss0 / 1024).toFixed(0)} MiB)`);
+  if (opts.check) {
+    console.log(failures.length ? `check FAILED:\n  ${failures.join('\n  ')}` : `check passed: profiled/plain <= ${MAX_OVERHEAD_RATIO} and no tensor leaked on every engine benched`);
+    return failures.length ? 1 : 0;
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`bench: ${error instanceof Error ? error.stack : String(error)}`);
+      process.exit(1);
+    },
+  );
+}
