@@ -1,7 +1,11 @@
 /** The command table: every command the extension contributes, by id. */
 import * as vscode from 'vscode';
+import { exportProfile } from './exportCommand';
+import { installNativeEngine } from './installEngine';
 import { DiagramPanel } from './panel';
 import type { Session } from './session';
+import { layerNameOf } from './tree';
+import { copyRowMarkdown, copyShape, revealInTree } from './views';
 
 type CommandHandler = (session: Session, ...args: unknown[]) => unknown;
 
@@ -38,9 +42,16 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'xceptionProfiler.cancel': (session) => session.cancel(),
   'xceptionProfiler.showDiagram': (session) => DiagramPanel.show(session),
   'xceptionProfiler.revealInDiagram': (session, layer) => {
-    if (typeof layer === 'string') DiagramPanel.show(session).reveal(layer);
+    // A layer name (diagram, hover link) or a tree row (context menu).
+    const name = layerNameOf(layer);
+    if (name !== undefined) DiagramPanel.show(session).reveal(name);
   },
+  'xceptionProfiler.revealInTree': (_session, layer) => revealInTree(layer),
+  'xceptionProfiler.copyShape': (session, layer) => copyShape(session, layer),
+  'xceptionProfiler.copyRowMarkdown': (session, layer) => copyRowMarkdown(session, layer),
+  'xceptionProfiler.exportProfile': (session, format) => exportProfile(session, format),
   'xceptionProfiler.showLog': (session) => session.output.show(),
+  'xceptionProfiler.installNativeEngine': installNativeEngine,
   'xceptionProfiler.pauseLive': (session) => session.controlLive('pause'),
   'xceptionProfiler.resumeLive': (session) => session.controlLive('resume'),
   'xceptionProfiler.stopLive': (session) => session.controlLive('stop'),
