@@ -14,9 +14,34 @@
  *   Hout*Wout*Cin*dm*Cout. Its regular-conv twin costs Hout*Wout*Cout*K*Cin.
  * - Conv2DTranspose: Hin*Win*Cin * K*Cout (each input value is scattered through the kernel).
  * - Dense: input values * units (each input value meets every unit once).
+ *
+ * Element-wise ops per output value (inference): bias add 1; BatchNormalization 2 (folds into a
+ * multiply and an add); LayerNormalization 6 for the statistics and normalisation (mean: 1 add;
+ * variance: subtract, square, add; normalise: subtract, multiply) plus 1 for gamma and 1 for beta
+ * (per-row divides and square roots are left out); activations per `ACTIVATION_OPS` (ReLU 1, ReLU
+ * with max_value 2, Softmax 3: exp, sum, divide); Add / Multiply / Subtract / Maximum / Minimum
+ * (inputs - 1); Average: inputs; MaxPooling2D kh*kw - 1 comparisons; AveragePooling2D kh*kw (adds
+ * and a divide); global pooling one op per input value (average: plus one divide per channel);
+ * UpSampling2D nearest 0, bilinear 7 (4 multiplies, 3 adds); Rescaling 2 (multiply, add).
+ * Data movement costs nothing: ZeroPadding2D (any, also asymmetric, padding), Cropping2D, Flatten,
+ * Reshape, Permute, Concatenate, Dropout-like layers, the InputLayer.
+ *
+ * A shared layer costs once per call (each call's own shapes); a nested model costs the sum of its
+ * layers.
  */
 import type { Shape } from '../report/schema';
 import { shapeSize, type LayerNode } from './graph';
+
+/**
+ * A layer as `countLayer` takes it: the first call's shapes, and for shared layers the shapes of
+ * the other calls; for a nested model, its own layers.
+ */
+export interface CountableLayer extends LayerNode {
+  /** Shapes of the calls after the first (a shared layer's cost is the sum over its calls). */
+  laterCalls?: { inputShapes: Shape[]; outputShapes: Shape[] }[];
+  /** A nested model's layers (its cost is their sum). */
+  children?: CountableLayer[];
+}
 
 /** What `countLayer` returns for one layer, per image. */
 export interface LayerCost {
@@ -24,9 +49,12 @@ export interface LayerCost {
   elementwiseOps: number;
   /** SeparableConv2D only: MACs of the regular Conv2D with the same input, kernel and output. */
   regularConvMacs?: number;
-  /** Set when the layer's class has no counting rule; the layer then counts as zero. */
+  /** Set when the layer's class (or a nested layer's) has no counting rule; it then counts as zero. */
   unsupported?: string;
 }
+
+/** Class names of nested models. */
+const MODEL_CLASSES = new Set(['Functional', 'Model', 'Sequential']);
 
 /** Element-wise ops per output value for each Keras activation (Softmax: exp, sum, divide). */
 const ACTIVATION_OPS: Record<string, number> = {
@@ -74,11 +102,36 @@ function kernelArea(config: Record<string, unknown>, key = 'kernelSize'): number
 }
 
 /**
- * MACs and element-wise ops of one layer, per image.
+ * MACs and element-wise ops of one layer, per image, summed over a shared layer's calls and over a
+ * nested model's layers.
  * @param layer the layer with its input/output shapes (NHWC, batch null) and config.
  * @returns the cost; unknown classes return zeros with `unsupported` set (never throws).
  */
-export function countLayer(layer: LayerNode): LayerCost {
+export function countLayer(layer: CountableLayer): LayerCost {
+  if (layer.children) {
+    const total: LayerCost = { macs: 0, elementwiseOps: 0 };
+    const unsupported: string[] = [];
+    for (const child of layer.children) {
+      const cost = countLayer(child);
+      total.macs += cost.macs;
+      total.elementwiseOps += cost.elementwiseOps;
+      if (cost.unsupported) unsupported.push(cost.unsupported);
+    }
+    if (unsupported.length) total.unsupported = `nested model "${layer.name}": ${unsupported.join('; ')}`;
+    return total;
+  }
+  const cost = countCall(layer);
+  for (const call of layer.laterCalls ?? []) {
+    const more = countCall({ ...layer, ...call });
+    cost.macs += more.macs;
+    cost.elementwiseOps += more.elementwiseOps;
+    if (cost.regularConvMacs !== undefined) cost.regularConvMacs += more.regularConvMacs ?? 0;
+  }
+  return cost;
+}
+
+/** Cost of one call of a layer. */
+function countCall(layer: LayerNode): LayerCost {
   const { className, config } = layer;
   const input = layer.inputShapes[0] ?? [];
   const output = layer.outputShapes[0] ?? [];
@@ -100,7 +153,13 @@ export function countLayer(layer: LayerNode): LayerCost {
     case 'AlphaDropout':
     case 'Concatenate':
     case 'RepeatVector':
+    case 'SpatialDropout1D':
       return { macs: 0, elementwiseOps: 0 };
+    case 'UpSampling2D':
+      // Nearest neighbour copies; bilinear weighs 4 neighbours: 4 multiplies and 3 adds.
+      return { macs: 0, elementwiseOps: config.interpolation === 'bilinear' ? 7 * outValues : 0 };
+    case 'Rescaling':
+      return { macs: 0, elementwiseOps: 2 * outValues };
 
     case 'Conv2D': {
       const groups = Number(config.groups ?? 1) || 1;
@@ -130,6 +189,11 @@ export function countLayer(layer: LayerNode): LayerCost {
     case 'BatchNormalization':
       // Inference BN folds into one multiply and one add per value.
       return { macs: 0, elementwiseOps: 2 * outValues };
+    case 'LayerNormalization': {
+      // Statistics and normalisation: 6 per value; gamma and beta: 1 each when present.
+      const affine = (config.scale === false ? 0 : 1) + (config.center === false ? 0 : 1);
+      return { macs: 0, elementwiseOps: (6 + affine) * outValues };
+    }
     case 'Activation':
       return { macs: 0, elementwiseOps: act };
     case 'ReLU':
@@ -164,6 +228,9 @@ export function countLayer(layer: LayerNode): LayerCost {
       return { macs: 0, elementwiseOps: shapeSize(input) - channels(input) };
 
     default:
+      if (MODEL_CLASSES.has(className)) {
+        return { macs: 0, elementwiseOps: 0, unsupported: `nested model "${layer.name}" was not described layer by layer; it counts as 0 MACs` };
+      }
       return {
         macs: 0,
         elementwiseOps: 0,

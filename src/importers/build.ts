@@ -1,0 +1,124 @@
+/**
+ * Builds a TF.js LayersModel from a checked topology (`tf` is a parameter: the resolved engine's).
+ *
+ * Layer classes TF.js does not have (e.g. `FixedDropout` of EfficientNet ports, `SpatialDropout2D`)
+ * are replaced by a shape-preserving stand-in of the same class name: its output is its first
+ * input, it has no weights, and it costs no MACs. That is exact for inference-time dropouts and
+ * identities and an approximation otherwise; the report says which layers were stood in, and the
+ * build fails with a named error when the layers after a stand-in cannot take its shape.
+ */
+import type * as tfTypes from '@tensorflow/tfjs';
+import type { Diagnostic } from '../report/schema';
+import { ModelFileError } from './errors';
+import type { ShapeCheck } from './shapes';
+import { allLayers, toKerasJson, type Topology, type TopologyLayer } from './topology';
+import type { ImportedModel } from './types';
+import { applyWeights, readShards } from './weights';
+
+type Tf = typeof tfTypes;
+
+/** A built model and what the build found (stand-ins, weights loaded or not). */
+export interface BuiltModel {
+  model: tfTypes.LayersModel;
+  diagnostics: Diagnostic[];
+  /** Qualified names of layers replaced by a shape-preserving stand-in. */
+  standIns: string[];
+}
+
+export interface BuildOptions {
+  /** Read the weight shards next to a model.json (default true). */
+  loadWeights?: boolean;
+}
+
+/** True when TF.js has a layer class of this name (the registry also holds initialisers etc.). */
+export function tfjsHasLayer(tf: Tf, className: string): boolean {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className] as unknown as [unknown, unknown] | undefined;
+  const cls = entry?.[0] as { prototype?: unknown } | undefined;
+  return typeof cls === 'function' && cls.prototype instanceof tf.layers.Layer;
+}
+
+/** A layer class named `className` whose output is its (first) input. */
+function standInClass(tf: Tf, className: string): unknown {
+  class StandIn extends tf.layers.Layer {
+    static className = className;
+    override computeOutputShape(inputShape: tfTypes.Shape | tfTypes.Shape[]): tfTypes.Shape | tfTypes.Shape[] {
+      return Array.isArray(inputShape[0]) ? (inputShape as tfTypes.Shape[])[0] : inputShape;
+    }
+    override call(inputs: tfTypes.Tensor | tfTypes.Tensor[]): tfTypes.Tensor {
+      return tf.clone(Array.isArray(inputs) ? inputs[0] : inputs);
+    }
+  }
+  return StandIn;
+}
+
+/** Throws when any layer call of the built model has an output dimension below 1. */
+function checkBuiltShapes(model: tfTypes.LayersModel, file: string, prefix = ''): void {
+  for (const layer of model.layers) {
+    const path = prefix ? `${prefix}/${layer.name}` : layer.name;
+    for (const node of layer.inboundNodes) {
+      const shapes = (Array.isArray(node.outputShapes[0]) || node.outputShapes.length === 0 ? node.outputShapes : [node.outputShapes]) as tfTypes.Shape[];
+      for (const shape of shapes) {
+        if (shape.some((d) => d !== null && !(d >= 1))) {
+          throw new ModelFileError(`TF.js computes the output shape [${shape.map(String).join(', ')}], which has a dimension below 1`, { file, layer: path, className: layer.getClassName(), field: 'output shape' });
+        }
+      }
+    }
+    if ('nodesByDepth' in layer) checkBuiltShapes(layer as unknown as tfTypes.LayersModel, file, path);
+  }
+}
+
+/**
+ * Builds the model of a checked import with `tf.models.modelFromJSON`, with stand-ins for unknown
+ * layer classes, then loads the weight shards next to a model.json when they are all present.
+ * @throws ModelFileError when TF.js cannot build the graph (the message names the stand-ins).
+ */
+export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: ShapeCheck }, options: BuildOptions = {}): Promise<BuiltModel> {
+  const diagnostics: Diagnostic[] = [];
+  const standIns: string[] = [];
+  const unknownClasses = new Set<string>();
+  const standInLayers = new Set<TopologyLayer>();
+  for (const { layer, path } of allLayers(imported.topology)) {
+    if (layer.model || layer.className === 'InputLayer' || tfjsHasLayer(tf, layer.className)) continue;
+    unknownClasses.add(layer.className);
+    standInLayers.add(layer);
+    standIns.push(path);
+    const shape = imported.shapes?.layers.get(path)?.outputs[0]?.[0];
+    diagnostics.push({
+      severity: 'info',
+      layer: path,
+      message: `layer "${path}" of class "${layer.className}" is not supported by TF.js: it is analysed and timed as a shape-preserving stand-in (output = its input${shape ? `, [${shape.map(String).join(', ')}]` : ''}; no weights, 0 MACs)`,
+    });
+  }
+  const customObjects: Record<string, unknown> = {};
+  for (const className of unknownClasses) {
+    const cls = standInClass(tf, className);
+    customObjects[className] = [cls, (c: new (config: unknown) => unknown, config: unknown) => new c(config)];
+  }
+  const json = toKerasJson(imported.topology, (layer) =>
+    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : undefined,
+  );
+  let model: tfTypes.LayersModel;
+  try {
+    model = await tf.models.modelFromJSON({ modelTopology: json } as unknown as tfTypes.io.ModelJSON, customObjects as unknown as tfTypes.serialization.ConfigDict);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const stood = standIns.length ? `; unsupported layers stood in as shape-preserving: ${standIns.slice(0, 5).map((n) => `"${n}"`).join(', ')}` : '';
+    throw new ModelFileError(`TF.js could not build the model: ${reason}${stood}`, { file: imported.file });
+  }
+  try {
+    checkBuiltShapes(model, imported.file);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  if (options.loadWeights !== false && imported.weightsManifest) {
+    const read = readShards(imported.file, imported.weightsManifest);
+    diagnostics.push(...(read.ok ? applyWeights(tf, model, read) : [read.diagnostic]));
+  }
+  return { model, diagnostics, standIns };
+}
+
+/** Every layer of a topology whose class TF.js lacks (qualified names). */
+export function unsupportedLayers(tf: Tf, topology: Topology): string[] {
+  return [...allLayers(topology)].filter(({ layer }) => !layer.model && layer.className !== 'InputLayer' && !tfjsHasLayer(tf, layer.className)).map(({ path }) => path);
+}
