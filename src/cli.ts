@@ -7,8 +7,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeEngine, ENGINE_ORDER } from './engine/resolve';
+import { exportFormat, type ExportFormatId } from './exporters/formats';
 import { loadWebviewAssets, renderHtmlReport } from './exporters/html';
 import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
+import { FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConvention';
 import { formatCount, formatInt, formatMs, formatShape, gflopsPerSecond, layerMedianMs } from './report/format';
 import type { ArchitectureReport, SeparableVsRegular } from './report/schema';
 import { runJob } from './worker/job';
@@ -107,13 +109,19 @@ async function main(argv: string[]): Promise<void> {
     .option('--no-timing', 'static analysis only')
     .option('--json <file>', 'write the JSON report')
     .option('--html <file>', 'write a standalone HTML report')
+    .option('--trace <file>', 'write a Chrome trace (Perfetto, about://tracing) of the median run')
+    .option('--csv <file>', 'write one CSV row per layer')
+    .option('--md <file>', 'write a Markdown summary')
+    .addOption(new Option('--flops-convention <name>', 'how CSV, Markdown and trace count compute').choices([...FLOPS_CONVENTIONS]).default('macs'))
     .option('--quiet', 'print nothing but errors')
     .showHelpAfterError();
   program.parse(argv);
   const opts = program.opts<{
     engine: EngineChoice; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
     top: boolean; timing: boolean; compareRegular?: number | true; json?: string; html?: string; quiet?: boolean;
+    trace?: string; csv?: string; md?: string; flopsConvention: FlopsConvention;
   }>();
+  if (opts.trace && !opts.timing) program.error('error: --trace needs timings: leave out --no-timing');
 
   const progress = (text: string): void => {
     if (!opts.quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
@@ -144,6 +152,13 @@ async function main(argv: string[]): Promise<void> {
   if (opts.html) {
     writeFileSync(opts.html, renderHtmlReport(report, loadWebviewAssets(__dirname)));
     if (!opts.quiet) console.log(`HTML report: ${path.resolve(opts.html)}`);
+  }
+  const extraFiles: [string | undefined, ExportFormatId][] = [[opts.trace, 'trace'], [opts.csv, 'csv'], [opts.md, 'markdown']];
+  for (const [file, id] of extraFiles) {
+    if (!file) continue;
+    const format = exportFormat(id);
+    writeFileSync(file, format.render(report, opts.flopsConvention));
+    if (!opts.quiet) console.log(`${format.label}: ${path.resolve(file)}`);
   }
 }
 

@@ -8,27 +8,34 @@ import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { DiagramPanel, PANEL_VIEW_TYPE } from './panel';
 import { Session } from './session';
+import type { ArchitectureTreeProvider } from './tree';
+import { SidebarViews } from './views';
 
 /** What `activate` returns: used by the integration tests. */
 export interface ExtensionApi {
   session: Session;
   /** The open diagram panel, if any (tests await its `ready` handshake). */
   diagramPanel(): DiagramPanel | undefined;
+  /** The Architecture view's tree provider (tests read its rows: VS Code has no API for that). */
+  architectureTree(): ArchitectureTreeProvider | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const session = new Session(context);
   context.subscriptions.push(
     session,
     ...registerCommands(session),
+    new SidebarViews(session),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       async deserializeWebviewPanel(panel) {
         DiagramPanel.revive(panel, session);
       },
     }),
   );
+  session.output.appendLine(`activated in ${(performance.now() - started).toFixed(1)} ms (views, hovers and commands registered; TF.js loads only in the profiling process)`);
   runIntegrationSuiteIfAsked(context);
-  return { session, diagramPanel: () => DiagramPanel.instance };
+  return { session, diagramPanel: () => DiagramPanel.instance, architectureTree: () => SidebarViews.instance?.architecture };
 }
 
 /**

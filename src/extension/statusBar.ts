@@ -1,0 +1,104 @@
+/**
+ * The status bar item: the engine and the last pass time (`$(pulse) WASM x2 · 432 ms`), a tooltip
+ * explaining why that engine was chosen, and a click that opens the diagram. Hidden until a report
+ * names its engine.
+ */
+import * as vscode from 'vscode';
+import { formatMs } from '../report/format';
+import { escapeMarkdown } from '../report/layerCard';
+import type { ArchitectureReport, EngineInfo } from '../report/schema';
+import type { SessionEvent } from './session';
+import type { ReportSource } from './tree';
+
+/** Short engine label: `TF GPU`, `TF native`, `WASM x2` (threads), `JS CPU`. */
+export function engineLabel(engine: EngineInfo): string {
+  switch (engine.name) {
+    case 'tensorflow-gpu':
+      return 'TF GPU';
+    case 'tensorflow':
+      return 'TF native';
+    case 'wasm':
+      return `WASM x${engine.threads}`;
+    case 'cpu':
+      return 'JS CPU';
+  }
+}
+
+/**
+ * Time of one forward pass the item shows, ms: the median of plain `model.predict` when measured
+ * (the model's real speed), else the median profiled pass; null before any timing.
+ */
+export function lastPassMs(report: ArchitectureReport): number | null {
+  const t = report.timing;
+  const ms = t?.predictMedianMs ?? t?.profiledMedianMs ?? null;
+  return ms != null && Number.isFinite(ms) ? ms : null;
+}
+
+/** Item text, or undefined while there is nothing to show (no report, or no engine yet). */
+export function statusBarText(report: ArchitectureReport | undefined, running: boolean): string | undefined {
+  if (!report?.engine) return undefined;
+  const ms = lastPassMs(report);
+  return `$(${running ? 'loading~spin' : 'pulse'}) ${engineLabel(report.engine)}${ms != null ? ` · ${formatMs(ms)}` : ''}`;
+}
+
+/** Tooltip Markdown: engine, package, why it was chosen, what was skipped and why, pass timing. */
+export function statusBarTooltip(report: ArchitectureReport): string {
+  const e = report.engine;
+  if (!e) return '';
+  const details = [`${e.threads} thread${e.threads === 1 ? '' : 's'}`, e.simd ? 'SIMD' : '', e.gpu ? 'GPU' : ''].filter(Boolean).join(', ');
+  const lines = [
+    `**Xception Profiler engine:** ${escapeMarkdown(e.name)} (${details}), backend \`${e.backend.replace(/`/g, '')}\`, ${escapeMarkdown(e.package)} ${escapeMarkdown(e.version)}`,
+    '',
+    escapeMarkdown(e.why),
+  ];
+  if (e.skipped.length) {
+    lines.push('', 'Faster engines skipped:');
+    for (const s of e.skipped) lines.push(`- ${escapeMarkdown(s.name)}: ${escapeMarkdown(s.reason)}`);
+  }
+  const t = report.timing;
+  if (t) {
+    lines.push(
+      '',
+      `**Pass** (batch ${t.batchSize}, median of ${t.timedRuns} timed runs after ${t.warmupRuns} warm-up): ` +
+        `plain predict ${formatMs(t.predictMedianMs)} · profiled ${formatMs(t.profiledMedianMs)} · sum of layers ${formatMs(t.layerSumMs)}`,
+    );
+  }
+  lines.push('', 'Click to open the diagram.');
+  return lines.join('\n');
+}
+
+/** Owns the status bar item and keeps it in step with the session. */
+export class ProfilerStatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+  private readonly subscription: vscode.Disposable;
+  private running = false;
+
+  constructor(private readonly source: ReportSource) {
+    this.item = vscode.window.createStatusBarItem('xceptionProfiler.status', vscode.StatusBarAlignment.Right, 100);
+    this.item.name = 'Xception Profiler';
+    this.item.command = 'xceptionProfiler.showDiagram';
+    this.subscription = source.onDidChange((e: SessionEvent) => {
+      if (e.kind === 'status') this.running = e.state === 'running';
+      this.update();
+    });
+    this.update();
+  }
+
+  update(): void {
+    const report = this.source.report;
+    const text = statusBarText(report, this.running);
+    if (!report || text === undefined) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = text;
+    const tooltip = new vscode.MarkdownString(statusBarTooltip(report));
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { markdownLayerRow, reportToMarkdown } from '../../src/exporters/markdown';
+import type { ArchitectureReport } from '../../src/report/schema';
+import { withTimings, xceptionReport } from '../extension/fixtures';
+
+let report: ArchitectureReport;
+beforeAll(async () => {
+  report = withTimings(await xceptionReport());
+});
+
+// Synthetic pass: 8,357,403,496 MACs / 1e8 = 83.57403496 ms over the 41 layers with MACs (6 Conv2D,
+// 34 SeparableConv2D, 1 Dense), plus 0.05 ms for each of the 93 others = 88.22403496 ms.
+// block4_sepconv2: 7.34517784 ms = 8.3 % of it.
+const SEPCONV_ROW = '| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 734.5M | 7.35 ms | 8.08 ms | 8.3 % |';
+
+describe('reportToMarkdown', () => {
+  it('has the heading, the facts and the totals', () => {
+    const md = reportToMarkdown(report);
+    expect(md.startsWith('# Xception profile\n')).toBe(true);
+    expect(md).toContain('**Params:** 22,910,480 (22,855,952 trainable, 54,528 non-trainable)');
+    expect(md).toContain('**Compute per image:** 8,357,403,496 MACs = 16.71G FLOPs');
+    expect(md).toContain('**Engine:** `wasm` (2 threads, SIMD) via `@tensorflow/tfjs-backend-wasm` 4\\.22\\.0');
+    expect(md).toContain('median of 10 timed runs after 2 warm-up: plain predict 85.6 ms, profiled 90.0 ms, sum of layers 88.2 ms');
+  });
+
+  it('has a flow table with entry, middle and exit', () => {
+    const md = reportToMarkdown(report);
+    const flows = md.split('## Flows')[1].split('## Layers')[0].split('\n').filter((l) => l.startsWith('| `'));
+    expect(flows.map((l) => l.split(' | ')[0])).toEqual(['| `entry`', '| `middle`', '| `exit`']);
+  });
+
+  it('has one table row per layer, in execution order', () => {
+    const md = reportToMarkdown(report);
+    const rows = md.split('## Layers')[1].split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows).toHaveLength(134);
+    expect(rows).toContain(SEPCONV_ROW);
+  });
+
+  it('shows FLOPs under the flops convention', () => {
+    const md = reportToMarkdown(report, 'flops');
+    expect(md).toContain('| Layer | Class | Block | Output | Params | FLOPs | Median | p90 | Share |');
+    expect(md).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 1.47G |');
+  });
+
+  it('escapes table and Markdown syntax in names', () => {
+    const r = structuredClone(report);
+    r.layers[1].name = 'a|b*c';
+    expect(reportToMarkdown(r)).toContain('| a\\|b\\*c |');
+  });
+
+  it('marks untimed layers', async () => {
+    const md = reportToMarkdown(await xceptionReport());
+    expect(md).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 734.5M | - | - | - |');
+  });
+});
+
+describe('markdownLayerRow', () => {
+  it('is a one-row table', () => {
+    const layer = report.layers.find((l) => l.name === 'block4_sepconv2')!;
+    expect(markdownLayerRow(report, layer, 'macs').split('\n')).toEqual([
+      '| Layer | Class | Block | Output | Params | MACs | Median | p90 | Share |',
+      '| :-- | :-- | :-- | :-- | --: | --: | --: | --: | --: |',
+      SEPCONV_ROW,
+      '',
+    ]);
+  });
+});

@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeFlopsConvention, isFlopsConvention, layerCount, layerFlops } from '../../src/report/flopsConvention';
+import { escapeMarkdown, layerCardMarkdown, layerDescription, passMs, shapeHintLabel } from '../../src/report/layerCard';
+import type { ArchitectureReport, LayerReport } from '../../src/report/schema';
+import { withTimings, xceptionReport } from '../extension/fixtures';
+
+let staticReport: ArchitectureReport;
+let timed: ArchitectureReport;
+const layer = (r: ArchitectureReport, name: string): LayerReport => r.layers.find((l) => l.name === name)!;
+
+beforeAll(async () => {
+  staticReport = await xceptionReport();
+  timed = withTimings(await xceptionReport());
+});
+
+describe('FLOPs conventions', () => {
+  it('count a separable conv as MACs or 2 x MACs', () => {
+    const sep = layer(staticReport, 'block4_sepconv2');
+    expect(layerCount(sep, 'macs')).toBe(734_517_784);
+    expect(layerCount(sep, 'flops')).toBe(1_469_035_568);
+    expect(layerCount(sep, 'tf-profiler')).toBe(1_469_035_568);
+  });
+
+  it('add kernel area x output values for max pooling under tf-profiler', () => {
+    // block2_pool: MaxPooling2D 3x3/2 'same', output 74x74x128: 9 x 700,928 = 6,308,352.
+    const pool = layer(staticReport, 'block2_pool');
+    expect(layerFlops(pool, 'flops')).toBe(0);
+    expect(layerFlops(pool, 'tf-profiler')).toBe(6_308_352);
+    expect(layerCount(pool, 'macs')).toBe(0);
+  });
+
+  it('validates ids and describes each convention', () => {
+    expect(isFlopsConvention('tf-profiler')).toBe(true);
+    expect(isFlopsConvention('gflops')).toBe(false);
+    expect(describeFlopsConvention('flops')).toBe('FLOPs = 2 x MACs per image');
+  });
+});
+
+describe('layer text', () => {
+  it('describes a layer by shape, compute and median', () => {
+    expect(layerDescription(layer(staticReport, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs');
+    expect(layerDescription(layer(timed, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs · 7.35 ms');
+    expect(layerDescription(layer(timed, 'block4_sepconv2'), 'flops')).toBe('37x37x728 · 1.47G FLOPs · 7.35 ms');
+    // No MACs: no compute part.
+    expect(layerDescription(layer(staticReport, 'block4_sepconv2_bn'), 'macs')).toBe('37x37x728');
+  });
+
+  it('labels shape hints as Keras prints shapes', () => {
+    expect(shapeHintLabel(layer(staticReport, 'block4_sepconv2'), 'macs')).toBe('-> (None, 37, 37, 728) · 734.5M MACs');
+    expect(shapeHintLabel(layer(staticReport, 'predictions'), 'macs')).toBe('-> (None, 1000) · 2.0M MACs');
+    expect(shapeHintLabel(layer(staticReport, 'block2_pool'), 'macs')).toBe('-> (None, 74, 74, 128)');
+  });
+
+  it('takes the pass time from the report, or the sum of live medians', () => {
+    expect(passMs(staticReport)).toBeNull();
+    expect(passMs(timed)).toBeCloseTo(88.22403496, 6);
+    const live = structuredClone(timed);
+    delete live.timing;
+    expect(passMs(live)).toBeCloseTo(88.22403496, 6);
+  });
+});
+
+describe('layerCardMarkdown', () => {
+  it('shows shapes, params, MACs, FLOPs and the regular-conv comparison', () => {
+    const md = layerCardMarkdown(staticReport, layer(staticReport, 'block4_sepconv2'), { convention: 'macs' });
+    expect(md).toContain('**block4\\_sepconv2** · `SeparableConv2D` · entry flow · block4');
+    expect(md).toContain('**Output** 37x37x728 `(None, 37, 37, 728)`');
+    expect(md).toContain('**Params** 536,536 (536,536 trainable, 0 non-trainable)');
+    expect(md).toContain('**MACs** 734.5M (734,517,784)');
+    expect(md).toContain('**FLOPs** 1.47G (2 x MACs)');
+    // Regular 3x3 conv 37x37x728 -> 728: 37*37*728*9*728 = 6,529,932,864 MACs, 8.9x.
+    expect(md).toContain('A regular 3x3 Conv2D with the same input and output would need 6.53G MACs: 8.9x the separable conv\'s 734.5M.');
+    expect(md).toContain('*Not timed yet.*');
+    expect(md).not.toContain('command:');
+  });
+
+  it('shows the live timing, share, achieved GFLOP/s and kernels', () => {
+    const md = layerCardMarkdown(timed, layer(timed, 'block4_sepconv2'), { convention: 'macs' });
+    // 1,469,035,568 FLOPs in 7.34517784 ms = 200.0 GFLOP/s; 8.3 % of 88.224 ms.
+    expect(md).toContain('**Measured** (10 runs): median 7.35 ms · p90 8.08 ms · min 6.61 ms · 8.3 % of the pass · 200.0 GFLOP/s');
+    expect(md).toContain('| DepthwiseConv2dNative | 1 | 0.73 ms |');
+    expect(md).toContain('| Conv2D | 1 | 6.61 ms |');
+  });
+
+  it('adds a Reveal in Diagram command link with the layer name as argument', () => {
+    const md = layerCardMarkdown(timed, layer(timed, 'block4_sepconv2'), { convention: 'macs', revealLink: true });
+    expect(md).toContain('[Reveal in Diagram](command:xceptionProfiler.revealInDiagram?%5B%22block4_sepconv2%22%5D');
+  });
+
+  it('notes the tf-profiler convention on max pooling', () => {
+    const md = layerCardMarkdown(staticReport, layer(staticReport, 'block2_pool'), { convention: 'tf-profiler' });
+    expect(md).toContain('**FLOPs** 6.3M (tf.profiler convention)');
+    expect(md).toContain('*FLOPs = 2 x MACs plus max-pool comparisons (kernel area x output values)');
+  });
+
+  it('shows model text literally', () => {
+    expect(escapeMarkdown('[x](javascript:alert(1))')).toBe('\\[x\\]\\(javascript:alert\\(1\\)\\)');
+    const r = structuredClone(staticReport);
+    const l = layer(r, 'block4_sepconv2');
+    l.name = '<img src=x onerror=alert(1)>[link](http://e.x)';
+    const md = layerCardMarkdown(r, l, { convention: 'macs', revealLink: true });
+    expect(md).toContain('**\\<img src=x onerror=alert\\(1\\)\\>\\[link\\]\\(http://e\\.x\\)**');
+    expect(md).not.toContain('[link](');
+    // The command argument is fully percent-encoded, parentheses included.
+    expect(md).toContain('(command:xceptionProfiler.revealInDiagram?%5B%22%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E%5Blink%5D%28http%3A%2F%2Fe.x%29%22%5D "Select this layer in the diagram")');
+  });
+});
