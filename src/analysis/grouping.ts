@@ -232,7 +232,8 @@ function groupByDownsampling(layers: LayerNode[]): GroupAssignment {
   let stageSpatial = Infinity;
   for (const l of layers) {
     const out = l.outputShapes[0] ?? [];
-    const spatial = out.length === 4 ? Number(out[1] ?? 0) * Number(out[2] ?? 0) : undefined;
+    // Inputs are their own group: the first stage starts at the first layer after them.
+    const spatial = out.length === 4 && l.inbound.length > 0 ? Number(out[1] ?? 0) * Number(out[2] ?? 0) : undefined;
     if (spatial !== undefined && spatial < stageSpatial) {
       if (stageSpatial !== Infinity) stage++;
       stageSpatial = spatial;

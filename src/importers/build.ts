@@ -11,7 +11,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Diagnostic } from '../report/schema';
 import { ModelFileError } from './errors';
 import type { ShapeCheck } from './shapes';
-import { allLayers, toKerasJson, type Topology, type TopologyLayer } from './topology';
+import { allLayers, toKerasJson, type TopologyLayer } from './topology';
 import type { ImportedModel } from './types';
 import { applyWeights, readShards } from './weights';
 
@@ -82,12 +82,21 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
     unknownClasses.add(layer.className);
     standInLayers.add(layer);
     standIns.push(path);
-    const shape = imported.shapes?.layers.get(path)?.outputs[0]?.[0];
     diagnostics.push({
       severity: 'info',
       layer: path,
-      message: `layer "${path}" of class "${layer.className}" is not supported by TF.js: it is analysed and timed as a shape-preserving stand-in (output = its input${shape ? `, [${shape.map(String).join(', ')}]` : ''}; no weights, 0 MACs)`,
+      message: `layer "${path}" of class "${layer.className}" is not supported by TF.js: it is analysed and timed as a shape-preserving stand-in (output = its first input; no weights, 0 MACs)`,
     });
+  }
+  for (const { layer, path } of allLayers(imported.topology)) {
+    const groups = layer.config.groups;
+    if (layer.className === 'Conv2D' && typeof groups === 'number' && groups > 1) {
+      diagnostics.push({
+        severity: 'warning',
+        layer: path,
+        message: `layer "${path}": TF.js has no grouped convolution, so this Conv2D with groups=${groups} is built, counted and timed as an ungrouped one (${groups}x the weights and MACs of the Keras layer)`,
+      });
+    }
   }
   const customObjects: Record<string, unknown> = {};
   for (const className of unknownClasses) {
@@ -116,9 +125,4 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
     diagnostics.push(...(read.ok ? applyWeights(tf, model, read) : [read.diagnostic]));
   }
   return { model, diagnostics, standIns };
-}
-
-/** Every layer of a topology whose class TF.js lacks (qualified names). */
-export function unsupportedLayers(tf: Tf, topology: Topology): string[] {
-  return [...allLayers(topology)].filter(({ layer }) => !layer.model && layer.className !== 'InputLayer' && !tfjsHasLayer(tf, layer.className)).map(({ path }) => path);
 }

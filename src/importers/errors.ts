@@ -56,7 +56,90 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 }
 
 /**
- * `JSON.parse` with an error that says where: `not valid JSON at line 3, column 17 (...)`.
+ * Finds the first JSON syntax error in `text`: its character offset and what was expected. A small
+ * iterative scanner (an explicit stack, so no recursion on deeply nested input), run only after
+ * `JSON.parse` has failed, because V8's messages do not always give a position.
+ */
+export function findJsonError(text: string): { offset: number; reason: string } | undefined {
+  let i = 0;
+  const stack: ('{' | '[')[] = [];
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const got = (): string => (i >= text.length ? 'the end of the file' : `"${text[i]}"`);
+  const fail = (expected: string): { offset: number; reason: string } => ({ offset: i, reason: `unexpected ${got()}, expected ${expected}` });
+  const string = (): boolean => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text[i] === '\\') i++;
+      else if (text.charCodeAt(i) < 0x20) return false;
+      i++;
+    }
+    if (i >= text.length) return false;
+    i++;
+    return true;
+  };
+  // After a value: a comma, or the end of the enclosing container (or of the text).
+  const afterValue = (): { offset: number; reason: string } | 'value' | 'key' | 'done' => {
+    ws();
+    const top = stack[stack.length - 1];
+    if (!top) return i >= text.length ? 'done' : fail('the end of the file');
+    if (text[i] === ',') {
+      i++;
+      return top === '{' ? 'key' : 'value';
+    }
+    if (text[i] === (top === '{' ? '}' : ']')) {
+      i++;
+      stack.pop();
+      return afterValue();
+    }
+    return fail(top === '{' ? '"," or "}"' : '"," or "]"');
+  };
+  let want: 'value' | 'key' | 'first-key' | 'first-value' = 'value';
+  for (;;) {
+    ws();
+    if (want === 'key' || want === 'first-key') {
+      if (want === 'first-key' && text[i] === '}') {
+        i++;
+        stack.pop();
+      } else {
+        if (text[i] !== '"' || !string()) return fail(want === 'key' ? 'a property name in double quotes' : 'a property name or "}"');
+        ws();
+        if (text[i] !== ':') return fail('":"');
+        i++;
+        want = 'value';
+        continue;
+      }
+    } else if (want === 'first-value' && text[i] === ']') {
+      i++;
+      stack.pop();
+    } else {
+      const c = text[i];
+      if (c === '{' || c === '[') {
+        stack.push(c);
+        i++;
+        want = c === '{' ? 'first-key' : 'first-value';
+        continue;
+      }
+      if (c === '"') {
+        const start = i;
+        if (!string()) return { offset: start, reason: 'unterminated string' };
+      } else {
+        const literal = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 400));
+        if (!literal) return fail('a value');
+        i += literal[0].length;
+      }
+    }
+    const next = afterValue();
+    if (next === 'done') return undefined;
+    if (typeof next === 'object') return next;
+    want = next;
+  }
+}
+
+/**
+ * `JSON.parse` with an error that says where: `not valid JSON at line 3, column 17: unexpected
+ * "]", expected a value`.
  * @throws ModelFileError on a syntax error or an empty text.
  */
 export function parseJson(text: string, file?: string): unknown {
@@ -64,12 +147,13 @@ export function parseJson(text: string, file?: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    // V8 reports "... at position N" (sometimes "(line L column C)" too).
-    const position = /position (\d+)/.exec(reason);
-    const where = position ? lineAndColumn(text, Number(position[1])) : undefined;
-    const at = where ? ` at line ${where.line}, column ${where.column}` : '';
-    throw new ModelFileError(`not valid JSON${at} (${reason})`, { file });
+    const found = findJsonError(text);
+    if (found) {
+      const { line, column } = lineAndColumn(text, found.offset);
+      throw new ModelFileError(`not valid JSON at line ${line}, column ${column}: ${found.reason}`, { file });
+    }
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new ModelFileError(`not valid JSON (${reason})`, { file });
   }
 }
 

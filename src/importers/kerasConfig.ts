@@ -281,7 +281,7 @@ function checkInputShape(value: unknown, field: string, ctx: ParseContext, at: (
   const dims = value.map((d: unknown, i) => {
     if (d === null) return null;
     if (typeof d !== 'number' || !Number.isInteger(d)) throw new ModelFileError(`dimension ${i} must be a positive integer or null, got ${preview(d)}`, at(field));
-    if (d <= 0) throw new ModelFileError(`dimension ${i} is ${d}; sizes must be positive`, at(field));
+    if (d <= 0) throw new ModelFileError(`dimension ${i} must be positive, got ${d}`, at(field));
     return d;
   });
   dims[0] = null;

@@ -112,14 +112,11 @@ function inferTopology(topology: Topology, inputOverride: Dims[] | undefined, pr
         }
       }
     }
-    for (const dims of outs) if (dims) checkSize(dims, at);
     const previous = ctx.layers.get(path);
-    if (previous) {
-      previous.outputs.push(outs.map(toShape));
-    } else {
-      ctx.layers.set(path, { path, className: layer.model ? 'Functional' : layer.className, outputs: [outs.map(toShape)], params });
-      if (params !== undefined) checkWeights(params, layer, at, ctx);
-    }
+    if (!previous && params !== undefined) checkWeights(params, layer, at, ctx);
+    for (const dims of outs) if (dims) checkSize(dims, () => at(layer.className === 'InputLayer' ? 'batch_input_shape' : 'output shape'));
+    if (previous) previous.outputs.push(outs.map(toShape));
+    else ctx.layers.set(path, { path, className: layer.model ? 'Functional' : layer.className, outputs: [outs.map(toShape)], params });
     values.set(key(layer.name, call), outs);
   }
   return topology.outputs.map((r) => values.get(key(r.layer, r.call))?.[r.tensor]);
@@ -130,14 +127,14 @@ function product(dims: number[]): number {
 }
 
 /** An activation must have positive sizes and fit in memory. */
-function checkSize(dims: number[], at: (field?: string) => ModelFileLocation): void {
+function checkSize(dims: number[], at: () => ModelFileLocation): void {
   const bad = dims.findIndex((d) => !(d >= 1));
-  if (bad >= 0) throw new ModelFileError(`the output shape [null, ${dims.join(', ')}] has a dimension of ${dims[bad]}; sizes must be positive`, at('output shape'));
+  if (bad >= 0) throw new ModelFileError(`the output shape [null, ${dims.join(', ')}] has a dimension of ${dims[bad]}; sizes must be positive`, at());
   const values = product(dims);
   if (values > MAX_TENSOR_VALUES) {
     throw new ModelFileError(
       `the output [null, ${dims.join(', ')}] holds ${formatInt(values)} values per image (${formatBytes(values * 4)} as float32), more than the ${formatInt(MAX_TENSOR_VALUES)} a tensor may hold here; the sizes are absurd or the model is far too large to profile`,
-      at('output shape'),
+      at(),
     );
   }
 }
@@ -164,7 +161,7 @@ type Config = Record<string, unknown>;
 function positiveInt(config: Config, field: string, at: At, fallback?: number): number {
   const v = config[field] ?? fallback;
   if (typeof v !== 'number' || !Number.isInteger(v)) throw new ModelFileError(`expected a positive integer, got ${preview(v)}`, at(field));
-  if (v <= 0) throw new ModelFileError(`is ${v}; sizes must be positive`, at(field));
+  if (v <= 0) throw new ModelFileError(`must be positive, got ${v}`, at(field));
   return v;
 }
 
@@ -178,7 +175,7 @@ function pair(config: Config, field: string, at: At, fallback: number | undefine
   const [a, b] = list as [number, number];
   if (a < min || b < min) {
     if (field === 'dilation_rate') throw new ModelFileError(`a dilation rate of ${preview(v)} is not allowed; it must be at least 1 (1 = no dilation)`, at(field));
-    throw new ModelFileError(min >= 1 ? `is ${preview(v)}; sizes must be positive` : `is ${preview(v)}; it must not be negative`, at(field));
+    throw new ModelFileError(min >= 1 ? `must be positive, got ${preview(v)}` : `must not be negative, got ${preview(v)}`, at(field));
   }
   return [a, b];
 }
@@ -241,7 +238,7 @@ function sides(config: Config, field: string, at: At, fallback: number): [[numbe
     result = [[v[0][0], v[0][1]], [v[1][0], v[1][1]]] as [[number, number], [number, number]];
   }
   if (!result) throw new ModelFileError(`expected an integer, [rows, columns] or [[top, bottom], [left, right]], got ${preview(v)}`, at(field));
-  if (result.flat().some((x) => x < 0)) throw new ModelFileError(`is ${preview(v)}; it must not be negative`, at(field));
+  if (result.flat().some((x) => x < 0)) throw new ModelFileError(`must not be negative, got ${preview(v)}`, at(field));
   return result;
 }
 
@@ -397,7 +394,7 @@ const RULES: Record<string, Rule> = {
     }
     const dims = target as number[];
     const unknown = dims.filter((d) => d === -1).length;
-    if (unknown > 1 || dims.some((d) => d === 0 || d < -1)) throw new ModelFileError(`is ${preview(target)}; sizes must be positive (one -1 is allowed)`, at('target_shape'));
+    if (unknown > 1 || dims.some((d) => d === 0 || d < -1)) throw new ModelFileError(`sizes must be positive (one -1 is allowed), got ${preview(target)}`, at('target_shape'));
     const known = product(dims.filter((d) => d !== -1));
     const values = product(input);
     if (unknown ? values % known !== 0 : values !== known) {

@@ -71,3 +71,75 @@ describe('countLayer element-wise ops (never MACs)', () => {
     expect(c.unsupported).toBe('layer "x" of class "FixedDropout" is not supported; it counts as 0 MACs');
   });
 });
+
+describe('countLayer across the layer kinds of model files (hand-computed)', () => {
+  it('Conv2D: dilation does not change the count; groups divide the input channels', () => {
+    const dilated = countLayer(layer('Conv2D', { kernelSize: [3, 3], dilationRate: [2, 2], useBias: true }, [[null, 28, 28, 1]], [null, 24, 24, 4]));
+    expect(dilated.macs).toBe(24 * 24 * 4 * 9 * 1);
+    expect(dilated.elementwiseOps).toBe(24 * 24 * 4); // bias
+    const grouped = countLayer(layer('Conv2D', { kernelSize: [1, 1], groups: 2 }, [[null, 4, 4, 8]], [null, 4, 4, 6]));
+    expect(grouped.macs).toBe(4 * 4 * 6 * 1 * 4);
+  });
+
+  it('DepthwiseConv2D with a depth multiplier and a bias', () => {
+    const c = countLayer(layer('DepthwiseConv2D', { kernelSize: [5, 5], depthMultiplier: 3, useBias: true, activation: 'relu6' }, [[null, 10, 10, 4]], [null, 10, 10, 12]));
+    expect(c.macs).toBe(10 * 10 * 12 * 25);
+    expect(c.elementwiseOps).toBe(1200 + 2 * 1200); // bias, relu6
+  });
+
+  it('LayerNormalization: 6 ops per value for the statistics, plus gamma and beta', () => {
+    expect(countLayer(layer('LayerNormalization', { scale: true, center: true }, [[null, 5, 7]], [null, 5, 7])).elementwiseOps).toBe(8 * 35);
+    expect(countLayer(layer('LayerNormalization', { scale: false, center: true }, [[null, 5, 7]], [null, 5, 7])).elementwiseOps).toBe(7 * 35);
+  });
+
+  it('data movement costs nothing: asymmetric ZeroPadding2D, Flatten, Reshape, Dropout, Concatenate', () => {
+    expect(countLayer(layer('ZeroPadding2D', { padding: [[0, 1], [0, 1]] }, [[null, 224, 224, 3]], [null, 225, 225, 3]))).toEqual({ macs: 0, elementwiseOps: 0 });
+    for (const c of ['Flatten', 'Reshape', 'Dropout', 'Cropping2D']) expect(countLayer(layer(c, {}, [[null, 4, 4, 2]], [null, 32]))).toEqual({ macs: 0, elementwiseOps: 0 });
+    expect(countLayer(layer('Concatenate', { axis: -1 }, [[null, 4, 4, 2], [null, 4, 4, 3]], [null, 4, 4, 5]))).toEqual({ macs: 0, elementwiseOps: 0 });
+  });
+
+  it('Multiply of 3 inputs: 2 per value; Average: 3 per value', () => {
+    const shapes: Shape[] = [[null, 2, 2, 5], [null, 2, 2, 5], [null, 2, 2, 5]];
+    expect(countLayer(layer('Multiply', {}, shapes, [null, 2, 2, 5])).elementwiseOps).toBe(2 * 20);
+    expect(countLayer(layer('Average', {}, shapes, [null, 2, 2, 5])).elementwiseOps).toBe(3 * 20);
+  });
+
+  it('pooling: average kh*kw per output value; global max one comparison per input value beyond the first', () => {
+    expect(countLayer(layer('AveragePooling2D', { poolSize: [7, 7] }, [[null, 7, 7, 2048]], [null, 1, 1, 2048])).elementwiseOps).toBe(49 * 2048);
+    expect(countLayer(layer('GlobalMaxPooling2D', {}, [[null, 7, 7, 8]], [null, 8])).elementwiseOps).toBe(7 * 7 * 8 - 8);
+  });
+
+  it('activations: ReLU 1 (2 with max_value), Softmax 3, Activation by name', () => {
+    expect(countLayer(layer('ReLU', {}, [[null, 10]], [null, 10])).elementwiseOps).toBe(10);
+    expect(countLayer(layer('Softmax', {}, [[null, 10]], [null, 10])).elementwiseOps).toBe(30);
+    expect(countLayer(layer('Activation', { activation: 'sigmoid' }, [[null, 10]], [null, 10])).elementwiseOps).toBe(30);
+  });
+
+  it('UpSampling2D: nearest copies, bilinear 7 ops per output value', () => {
+    expect(countLayer(layer('UpSampling2D', { size: [2, 2], interpolation: 'nearest' }, [[null, 4, 4, 3]], [null, 8, 8, 3])).elementwiseOps).toBe(0);
+    expect(countLayer(layer('UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }, [[null, 4, 4, 3]], [null, 8, 8, 3])).elementwiseOps).toBe(7 * 192);
+  });
+
+  it('a shared layer costs once per call, each call with its own shapes', () => {
+    const shared = {
+      ...layer('Dense', { units: 4, useBias: false }, [[null, 8]], [null, 4]),
+      laterCalls: [{ inputShapes: [[null, 3, 8]], outputShapes: [[null, 3, 4]] }],
+    };
+    expect(countLayer(shared).macs).toBe(8 * 4 + 3 * 8 * 4);
+  });
+
+  it('a nested model costs the sum of its layers, and names its unsupported ones', () => {
+    const nested = {
+      ...layer('Functional', {}, [[null, 8, 8, 3]], [null, 8, 8, 4]),
+      name: 'backbone',
+      children: [
+        layer('InputLayer', {}, [], [null, 8, 8, 3]),
+        layer('Conv2D', { kernelSize: [1, 1] }, [[null, 8, 8, 3]], [null, 8, 8, 4]),
+        { ...layer('FixedDropout', {}, [[null, 8, 8, 4]], [null, 8, 8, 4]), name: 'fd' },
+      ],
+    };
+    const c = countLayer(nested);
+    expect(c.macs).toBe(8 * 8 * 4 * 3);
+    expect(c.unsupported).toBe('nested model "backbone": layer "fd" of class "FixedDropout" is not supported; it counts as 0 MACs');
+  });
+});

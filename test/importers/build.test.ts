@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildModel, tfjsHasLayer } from '../../src/importers/build';
+import { ModelFileError } from '../../src/importers/errors';
+import { analyzeImportedModel, importModelBytes, loadModelFile } from '../../src/importers/modelFile';
+
+const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', 'models', name);
+
+describe('unknown layer classes', () => {
+  it('stand in as shape-preserving layers: a named warning, zero cost, the rest analysed', async () => {
+    const { model, report } = await loadModelFile(tf, fixture('unknown-layer.json'));
+    try {
+      const x = report.layers.find((l) => l.name === 'x')!;
+      expect(x.className).toBe('FixedDropout');
+      expect(x.outputShape).toEqual([null, 8, 8, 4]);
+      expect([x.macs, x.params.trainable]).toEqual([0, 0]);
+      const warning = report.diagnostics.find((d) => d.severity === 'warning' && d.layer === 'x')!;
+      expect(warning.message).toBe('layer "x" of class "FixedDropout" is not supported; it counts as 0 MACs');
+      expect(report.diagnostics.find((d) => d.severity === 'info' && d.layer === 'x')!.message).toMatch(/analysed and timed as a shape-preserving stand-in/);
+      // The layers after it are analysed: GAP over 8x8x4, Dense 4 -> 5.
+      expect(report.layers.find((l) => l.name === 'fc')!.macs).toBe(4 * 5);
+      expect(report.totals.macs).toBe(8 * 8 * 4 * 3 + 4 * 5);
+      // And it runs: the stand-in passes its input through.
+      const input = tf.ones([1, 8, 8, 3]);
+      const out = model.predict(input) as tf.Tensor;
+      expect(out.shape).toEqual([1, 5]);
+      tf.dispose([input, out]);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('fail with a named error when the layers after a stand-in cannot take its shape', async () => {
+    // The custom layer really halves the size (a pooling); as a stand-in it does not, so the Add fails.
+    const call = (name: string): unknown[] => [[[name, 0, 0, {}]]];
+    const json = {
+      class_name: 'Functional',
+      config: {
+        name: 'f',
+        layers: [
+          { name: 'in', class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 4, 4, 3] }, inbound_nodes: [] },
+          { name: 'custom', class_name: 'MyPool', config: { name: 'custom' }, inbound_nodes: call('in') },
+          { name: 'pool', class_name: 'MaxPooling2D', config: { name: 'pool', pool_size: 2 }, inbound_nodes: call('in') },
+          { name: 'sum', class_name: 'Add', config: { name: 'sum' }, inbound_nodes: [[['custom', 0, 0, {}], ['pool', 0, 0, {}]]] },
+        ],
+        input_layers: [['in', 0, 0]],
+        output_layers: [['sum', 0, 0]],
+      },
+    };
+    const checked = importModelBytes(Buffer.from(JSON.stringify(json)), 'custom.json');
+    await expect(buildModel(tf, checked)).rejects.toThrow(ModelFileError);
+    await expect(buildModel(tf, checked)).rejects.toThrow(/^custom\.json: TF\.js could not build the model: .*; unsupported layers stood in as shape-preserving: "custom"$/);
+  });
+
+  it('tells TF.js layer classes from other registered classes', () => {
+    expect(tfjsHasLayer(tf, 'Conv2D')).toBe(true);
+    expect(tfjsHasLayer(tf, 'FixedDropout')).toBe(false);
+    // `Identity` is registered as an initializer, not a layer.
+    expect(tfjsHasLayer(tf, 'Identity')).toBe(false);
+  });
+});
+
+describe('grouped convolutions', () => {
+  it('are built ungrouped by TF.js, and the report warns about it', async () => {
+    const json = {
+      class_name: 'Sequential',
+      config: { name: 's', layers: [{ class_name: 'Conv2D', config: { name: 'grouped', batch_input_shape: [null, 8, 8, 4], filters: 8, kernel_size: 3, padding: 'same', groups: 2 } }] },
+    };
+    const checked = importModelBytes(Buffer.from(JSON.stringify(json)), 'g.json');
+    expect(checked.shapes.layers.get('grouped')!.params).toBe(3 * 3 * 2 * 8 + 8);
+    const built = await buildModel(tf, checked);
+    const report = analyzeImportedModel(built.model, checked, built.diagnostics);
+    expect(report.diagnostics.find((d) => d.layer === 'grouped')!.message).toMatch(/groups=2 is built, counted and timed as an ungrouped one/);
+    built.model.dispose();
+  });
+});
