@@ -99,6 +99,7 @@ async function main(argv: string[]): Promise<void> {
     .name('xception-profiler')
     .description('Profile Xception (Keras applications architecture) with TensorFlow.js, layer by layer.')
     .addOption(new Option('--engine <name>', 'engine to try first').choices(['auto', ...ENGINE_ORDER]).default('auto'))
+    .option('--model <file>', 'analyse and profile a Keras / TF.js model file (model.json, Keras config JSON, .keras) instead of Xception')
     .option('--input-size <n>', `input height and width, pixels (>= ${XCEPTION_MIN_INPUT_SIZE})`, integer(XCEPTION_MIN_INPUT_SIZE), 299)
     .option('--batch <n>', 'images per pass', integer(1), 1)
     .option('--runs <n>', 'timed runs', integer(1), 10)
@@ -117,18 +118,22 @@ async function main(argv: string[]): Promise<void> {
     .showHelpAfterError();
   program.parse(argv);
   const opts = program.opts<{
-    engine: EngineChoice; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
+    engine: EngineChoice; model?: string; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
     top: boolean; timing: boolean; compareRegular?: number | true; json?: string; html?: string; quiet?: boolean;
     trace?: string; csv?: string; md?: string; flopsConvention: FlopsConvention;
   }>();
   if (opts.trace && !opts.timing) program.error('error: --trace needs timings: leave out --no-timing');
+  if (opts.model && opts.compareRegular) program.error('error: --compare-regular works with the built-in Xception only, not with --model');
 
   const progress = (text: string): void => {
     if (!opts.quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
   };
   const report = await runJob(
     {
-      model: { kind: 'xception', inputSize: opts.inputSize, includeTop: opts.top, classes: 1000 },
+      // `npm run` starts in the package folder: a relative --model path is relative to where npm was run.
+      model: opts.model
+        ? { kind: 'file', path: path.resolve(process.env.INIT_CWD ?? process.cwd(), opts.model) }
+        : { kind: 'xception', inputSize: opts.inputSize, includeTop: opts.top, classes: 1000 },
       engine: opts.engine,
       searchPaths: [process.cwd()],
       threads: opts.threads,

@@ -1,5 +1,7 @@
 /** The command table: every command the extension contributes, by id. */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ProfileJob } from '../worker/protocol';
 import { exportProfile } from './exportCommand';
 import { installNativeEngine } from './installEngine';
 import { DiagramPanel } from './panel';
@@ -11,12 +13,37 @@ type CommandHandler = (session: Session, ...args: unknown[]) => unknown;
 
 /** "Profile Xception": profile in a worker with a cancellable notification, show the panel. */
 async function profileXception(session: Session): Promise<void> {
+  await profileJob(session, session.job(), 'Profiling Xception');
+}
+
+const isUri = (x: unknown): x is vscode.Uri => typeof x === 'object' && x !== null && 'fsPath' in x && 'scheme' in x;
+
+/**
+ * "Analyze Model File...": a TF.js model.json, Keras config JSON or .keras file, from the
+ * explorer's context menu (`uri`) or a file picker, analysed and profiled in the worker like
+ * Xception. The file is only read; a bad one fails fast with the importer's named error.
+ */
+async function analyzeModelFile(session: Session, uri?: unknown): Promise<void> {
+  let file = isUri(uri) ? uri : undefined;
+  if (!file) {
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Analyze', filters: { 'Keras / TF.js models': ['json', 'keras'] } });
+    file = picked?.[0];
+  }
+  if (!file) return;
+  if (file.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`Xception Profiler: only files on this machine can be analysed, not ${file.toString()}`);
+    return;
+  }
+  await profileJob(session, { ...session.job(), model: { kind: 'file', path: file.fsPath } }, `Profiling ${path.basename(file.fsPath)}`);
+}
+
+/** Profiles `job` in a worker with a cancellable notification titled `title`, and shows the panel. */
+async function profileJob(session: Session, job: ProfileJob, title: string): Promise<void> {
   const panel = DiagramPanel.show(session);
   panel.setMetric(session.metric);
-  const job = session.job();
   try {
     await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Profiling Xception', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
       async (progress, token) => {
         let last = 0;
         await session.profile(job, (message, fraction) => {
@@ -39,6 +66,7 @@ async function profileXception(session: Session): Promise<void> {
 
 export const COMMANDS: Record<string, CommandHandler> = {
   'xceptionProfiler.profile': profileXception,
+  'xceptionProfiler.analyzeModelFile': analyzeModelFile,
   'xceptionProfiler.cancel': (session) => session.cancel(),
   'xceptionProfiler.showDiagram': (session) => DiagramPanel.show(session),
   'xceptionProfiler.revealInDiagram': (session, layer) => {

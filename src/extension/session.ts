@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isMetricId, type MetricId } from '../report/messages';
 import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
-import type { LiveAction, ProfileJob } from '../worker/protocol';
+import type { LiveAction, ProfileJob, XceptionSource } from '../worker/protocol';
 import { Config } from './config';
 import { ProfilingRun } from './profilingRun';
 
@@ -72,8 +72,8 @@ export class Session implements vscode.Disposable {
     this.emitter.fire(event);
   }
 
-  /** The job the settings describe. */
-  job(): ProfileJob {
+  /** The job the settings describe (built-in Xception; a model file job replaces `model`). */
+  job(): ProfileJob & { model: XceptionSource } {
     const c = this.config;
     const searchPaths = [
       ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
@@ -103,7 +103,8 @@ export class Session implements vscode.Disposable {
    */
   async profile(job: ProfileJob, onProgress: (message: string, fraction?: number) => void, token?: vscode.CancellationToken): Promise<ArchitectureReport> {
     this.cancel();
-    this.output.appendLine(`[${new Date().toISOString()}] profiling Xception ${job.model.inputSize}x${job.model.inputSize}, engine ${job.engine}${job.live ? `, live every ${job.live.intervalMs} ms` : ''}`);
+    const what = job.model.kind === 'file' ? job.model.path : `Xception ${job.model.inputSize}x${job.model.inputSize}`;
+    this.output.appendLine(`[${new Date().toISOString()}] profiling ${what}, engine ${job.engine}${job.live ? `, live every ${job.live.intervalMs} ms` : ''}`);
     this.fire({ kind: 'status', state: 'running', message: 'starting the profiling process' });
     const workerPath = path.join(this.extensionUri.fsPath, 'dist', 'worker.js');
     const run = new ProfilingRun(job, workerPath, this.config.liveWindow, {

@@ -12,11 +12,13 @@ import { checkAgainstCpu, type CorrectnessResult } from '../profiler/correctness
 import { LiveControl, runLive } from '../profiler/live';
 import { profileModel } from '../profiler/profile';
 import type { ArchitectureReport } from '../report/schema';
-import { PROTOCOL_VERSION, type FromWorker, type ProfileJob } from './protocol';
+import { buildModel } from '../importers/build';
+import { analyzeImportedModel, modelDisplayName, readModelFile } from '../importers/modelFile';
+import { PROTOCOL_VERSION, type FromWorker, type ProfileJob, type XceptionSource } from './protocol';
 
 /** Builder options of the job's Xception (fixed seed: reproducible weights). */
-function xceptionOptions(job: ProfileJob): XceptionOptions {
-  return { inputSize: job.model.inputSize, includeTop: job.model.includeTop, classes: job.model.classes, seed: 1 };
+function xceptionOptions(source: XceptionSource): XceptionOptions {
+  return { inputSize: source.inputSize, includeTop: source.includeTop, classes: source.classes, seed: 1 };
 }
 
 /** Records the correctness check in the engine info, with an error diagnostic per affected layer. */
@@ -53,14 +55,29 @@ export async function runJob(
 ): Promise<ArchitectureReport> {
   const { signal } = options;
   const send = (event: JobEvent): void => emit({ protocol: PROTOCOL_VERSION, ...event } as FromWorker);
+  const source = job.model;
+  // A model file is read and checked before the engine loads: a bad file fails at once, and
+  // nothing unchecked reaches TF.js.
+  const checked = source.kind === 'file' ? readModelFile(source.path) : undefined;
   send({ type: 'progress', message: `loading engine (${job.engine})`, fraction: 0 });
   const { tf, info } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
   send({ type: 'engine', engine: info });
 
-  send({ type: 'progress', message: `building Xception ${job.model.inputSize}x${job.model.inputSize}`, fraction: 0.05 });
-  const model = buildXception(tf, xceptionOptions(job));
+  let model: Awaited<ReturnType<typeof buildModel>>['model'];
+  let staticReport: ArchitectureReport;
+  if (checked) {
+    send({ type: 'progress', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
+    const built = await buildModel(tf, checked);
+    model = built.model;
+    staticReport = analyzeImportedModel(model, checked, built.diagnostics);
+  } else {
+    const xception = source as XceptionSource;
+    send({ type: 'progress', message: `building Xception ${xception.inputSize}x${xception.inputSize}`, fraction: 0.05 });
+    model = buildXception(tf, xceptionOptions(xception));
+    staticReport = analyzeModel(model, { name: 'Xception', source: 'builtin:xception' });
+  }
   try {
-    let report: ArchitectureReport = { ...analyzeModel(model, { name: 'Xception', source: 'builtin:xception' }), engine: info };
+    let report: ArchitectureReport = { ...staticReport, engine: info };
     send({ type: 'analysis', report });
     if (job.timing && info.name !== 'cpu') {
       send({ type: 'progress', message: `checking ${info.name} against the plain-JS backend`, fraction: 0.07 });
@@ -82,9 +99,9 @@ export async function runJob(
         },
       });
       report = attachTimings(report, result);
-      if (job.compareRegular) {
+      if (job.compareRegular && source.kind === 'xception') {
         send({ type: 'progress', message: `profiling the regular-convolution twin (${job.compareRegular.runs} runs)`, fraction: 1 });
-        const twin = buildXception(tf, { ...xceptionOptions(job), separable: false });
+        const twin = buildXception(tf, { ...xceptionOptions(source), separable: false });
         try {
           const twinTiming = await profileModel(tf, twin, { ...job.compareRegular, batchSize: job.batchSize, signal, syncEachLayer: info.name === 'tensorflow-gpu' });
           const twinReport = attachTimings(analyzeModel(twin, { name: 'Xception regular-convolution twin' }), twinTiming);

@@ -17,9 +17,16 @@ export interface XceptionSource {
   classes: number;
 }
 
+/** A Keras / TF.js model file (model.json, Keras config JSON, .keras), read by `src/importers`. */
+export interface ModelFileSource {
+  kind: 'file';
+  /** Absolute path of the file; weight shards are looked for next to it. */
+  path: string;
+}
+
 /** What to profile and how. */
 export interface ProfileJob {
-  model: XceptionSource;
+  model: XceptionSource | ModelFileSource;
   engine: EngineChoice;
   /** Folders searched for tfjs-node(-gpu) before the extension's own node_modules. */
   searchPaths: string[];
@@ -98,7 +105,9 @@ export function parseToWorker(x: unknown): ToWorker | undefined {
   const job = x.job;
   const model = job.model;
   const positiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
-  if (!isObject(model) || model.kind !== 'xception' || !positiveInt(model.inputSize)) return undefined;
+  const builtin = isObject(model) && model.kind === 'xception' && positiveInt(model.inputSize);
+  const file = isObject(model) && model.kind === 'file' && typeof model.path === 'string' && model.path !== '';
+  if (!builtin && !file) return undefined;
   if (!positiveInt(job.runs) || !Number.isInteger(job.warmupRuns) || !positiveInt(job.batchSize)) return undefined;
   if (typeof job.engine !== 'string' || !Array.isArray(job.searchPaths)) return undefined;
   if (job.live !== undefined && (!isObject(job.live) || typeof job.live.intervalMs !== 'number' || job.live.intervalMs < 0)) return undefined;
