@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // End-to-end test in a real VS Code (code-server 1.139, Node extension host) driven by a real
 // browser (Debian's Chromium through playwright-core), with the vscode-e2e tool
-// ($VSCODE_E2E_DIR, default ../shared/tools/vscode-e2e from the repository root):
+// ($VSCODE_E2E_DIR, default ../shared/tools/vscode-e2e from the repository root, or from the
+// repository it was cloned from):
 //
 //   1. installs the tool (cached in $VSCODE_E2E_HOME: ~0 s warm, ~2 min cold), packages the
 //      extension with vsce (npm run package) and compiles the integration suite;
@@ -26,7 +27,7 @@ import { checkPackagedExtension } from './checks.mjs';
 import { CodeServer, freePort, runTool } from './server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const e2eDir = path.resolve(root, process.env.VSCODE_E2E_DIR ?? '../shared/tools/vscode-e2e');
+const e2eDir = findE2eTool();
 const home = process.env.VSCODE_E2E_HOME ?? '/tmp/vscode-e2e';
 const results = path.join(root, 'test-results');
 const shots = path.join(results, 'e2e');
@@ -35,6 +36,18 @@ const integrationFile = path.join(results, 'integration-code-server.json');
 const fixture = path.join(root, 'test', 'integration', 'fixtures', 'workspace');
 // Small and quick: the checks assert the values of this size (see checks.mjs).
 const SETTINGS = { 'xceptionProfiler.inputSize': 71, 'xceptionProfiler.warmupRuns': 1, 'xceptionProfiler.timedRuns': 3 };
+
+/**
+ * The vscode-e2e folder: $VSCODE_E2E_DIR, else ../shared/tools/vscode-e2e beside the repository,
+ * else beside the repository this one was cloned from (a CI clone in /tmp has no ../shared).
+ */
+function findE2eTool() {
+  if (process.env.VSCODE_E2E_DIR) return path.resolve(root, process.env.VSCODE_E2E_DIR);
+  const beside = (repo) => path.resolve(repo, '..', 'shared', 'tools', 'vscode-e2e');
+  const origin = spawnSync('git', ['-C', root, 'config', '--get', 'remote.origin.url'], { encoding: 'utf8' }).stdout?.trim();
+  const candidates = [beside(root), ...(origin && path.isAbsolute(origin) ? [beside(origin)] : [])];
+  return candidates.find((d) => fs.existsSync(path.join(d, 'lib', 'harness.js'))) ?? candidates[0];
+}
 
 /** @type {{ name: string, ok: boolean, ms: number, detail?: string, error?: string }[]} */
 const checks = [];
