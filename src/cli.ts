@@ -124,6 +124,9 @@ async function main(argv: string[]): Promise<void> {
   }>();
   if (opts.trace && !opts.timing) program.error('error: --trace needs timings: leave out --no-timing');
   if (opts.model && opts.compareRegular) program.error('error: --compare-regular works with the built-in Xception only, not with --model');
+  if (opts.model && (program.getOptionValueSource('inputSize') === 'cli' || !opts.top)) {
+    program.error('error: --input-size and --no-top shape the built-in Xception; a --model file has its own input size and head');
+  }
 
   const progress = (text: string): void => {
     if (!opts.quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
