@@ -1,17 +1,17 @@
 /**
- * The webview application: wires host messages, the toolbar, the diagram, the hover card and
- * pan/zoom. A `report` message (re)renders; `timings` repaints in place; everything else is a
+ * The webview application: wires host messages, the toolbar, the engine/pass lines and the
+ * collapsible sections (panels.ts), the diagram, the hover card and pan/zoom. A `report` message (re)renders; `timings` repaints in place; everything else is a
  * small state change. Exposes timing statistics on `window.__xpStats` for the browser tests.
  */
 import type { ArchitectureReport } from '../src/report/schema';
 import { parseHostMessage, type HostMessage, type MetricId } from '../src/report/messages';
-import { formatMs, formatRatio, isNum } from './format';
 import { HoverCard, type CardSubject } from './hoverCard';
 import type { Host, PersistedState } from './host';
 import { layoutReport } from './layout';
 import { markdownTable, pngDataUrl, svgDocument } from './exporting';
 import { ReportModel } from './model';
 import { paint } from './paint';
+import { Panels } from './panels';
 import { PanZoom } from './panZoom';
 import { blockTitle, renderDiagram, type DiagramView } from './render';
 import { Toolbar } from './toolbar';
@@ -22,6 +22,8 @@ export interface XpStats {
   firstPaintMs?: number;
   /** Time to build and paint the diagram DOM for the last report (layout + render + paint). */
   renderMs?: number;
+  /** Time of the last layout alone (three columns for Xception, dagre for other DAGs). */
+  layoutMs?: number;
   /** Time of the last `timings` message handling (merge + repaint + card refresh). */
   lastUpdateMs?: number;
   /** Number of `timings` messages handled. */
@@ -42,6 +44,7 @@ export class App {
   private view: DiagramView | undefined;
   private panZoom: PanZoom | undefined;
   private readonly toolbar: Toolbar;
+  private readonly panels: Panels;
   private readonly stage: HTMLDivElement;
   private readonly card: HoverCard;
   private readonly state: PersistedState;
@@ -64,10 +67,17 @@ export class App {
       onCopyMarkdown: (scope) => this.model && this.host.post({ type: 'copy', text: markdownTable(this.model, scope) }),
       onSave: (format, scope) => void this.save(format, scope),
     });
+    const top = document.createElement('div');
+    top.className = 'report-lines';
+    root.appendChild(top);
     this.stage = document.createElement('div');
     this.stage.className = 'stage';
     this.stage.id = 'stage';
     root.appendChild(this.stage);
+    const bottom = document.createElement('div');
+    bottom.className = 'report-sections';
+    root.appendChild(bottom);
+    this.panels = new Panels(top, bottom, { onReveal: (layer) => this.reveal(layer) });
     this.card = new HoverCard(document.body);
     this.bindDiagramEvents();
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
@@ -105,6 +115,8 @@ export class App {
         this.model.applyTimings(msg);
         this.repaint();
         this.card.refresh(this.model);
+        this.panels.setPass(this.model.report.timing, this.model.run);
+        if (msg.engine) this.panels.setEngine(msg.engine);
         this.setStatus();
         const dt = performance.now() - t0;
         this.stats.lastUpdateMs = dt;
@@ -131,7 +143,7 @@ export class App {
   setReport(report: ArchitectureReport): void {
     this.model = new ReportModel(report);
     this.card.hide();
-    this.toolbar.setDiagnostics(report.diagnostics);
+    this.panels.setReport(report, this.model.run);
     this.render(true);
     this.setStatus();
     this.persist();
@@ -147,6 +159,7 @@ export class App {
     if (!model) return;
     const t0 = performance.now();
     const layout = layoutReport(model.report, { collapseMiddle: this.state.collapseMiddle });
+    this.stats.layoutMs = performance.now() - t0;
     const view = renderDiagram(model, layout);
     this.view = view;
     const keep = this.panZoom?.view;
@@ -335,15 +348,9 @@ export class App {
     const parts: string[] = [];
     if (this.statusText) parts.push(this.statusText);
     if (r) {
-      parts.push(`${r.model.name}: ${r.layers.length} layers`);
-      if (r.engine) parts.push(`engine ${r.engine.name} (${r.engine.backend}, ${r.engine.threads} thread${r.engine.threads === 1 ? '' : 's'}${r.engine.simd ? ', SIMD' : ''})`);
-      const t = r.timing;
-      if (t) {
-        parts.push(`pass ${formatMs(t.profiledMedianMs)} profiled, ${formatMs(t.predictMedianMs)} predict`);
-        if (isNum(t.overheadRatio)) parts.push(`overhead ${formatRatio(t.overheadRatio)}`);
-        parts.push(`${t.timedRuns} timed run${t.timedRuns === 1 ? '' : 's'}`);
-      } else if (!r.layers.some((l) => l.timing)) parts.push('timing: pending');
-      if (this.model && this.model.run > 0) parts.push(`run ${this.model.run}`);
+      // Engine and whole-pass numbers have their own lines (panels.ts).
+      parts.push(`${r.model.name}: ${r.layers.length} layers, ${r.blocks.length} blocks (${r.model.grouping} grouping)`);
+      if (!r.timing && !r.layers.some((l) => l.timing)) parts.push('timing: pending');
     }
     this.toolbar.status.textContent = parts.join(' \u00b7 ');
   }

@@ -3,7 +3,7 @@
  * focus and pinned on click. Built with DOM text nodes only (model text is never markup). Its
  * content can be refreshed in place when live timings arrive.
  */
-import type { LayerReport } from '../src/report/schema';
+import type { LayerReport, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
 import {
   formatBytes,
   formatCount,
@@ -136,6 +136,18 @@ function timingRows(model: ReportModel, l: LayerReport): HTMLElement[] {
   return out;
 }
 
+/**
+ * The measured side of the paper's argument for one separable layer:
+ * "measured: regular conv 376 ms vs separable 6.74 ms (55.8x slower)", with the comparison's
+ * input size when it differs from the report's (the twin may run smaller: it is slow).
+ */
+export function measuredTwinText(row: SeparableVsRegular, cmp: RegularConvComparison, reportInput?: (number | null)[]): string {
+  const r = row.timeRatio;
+  const verdict = !isNum(r) ? 'time ratio n/a' : r >= 1 ? `${formatRatio(r)} slower` : `${formatRatio(1 / r)} faster`;
+  const size = reportInput && reportInput[1] === cmp.inputSize ? '' : `, at ${cmp.inputSize}x${cmp.inputSize} input`;
+  return `measured: regular conv ${formatMs(row.regularMs)} vs separable ${formatMs(row.separableMs)} (${verdict})${size}, median of ${cmp.runs} run${cmp.runs === 1 ? '' : 's'}`;
+}
+
 function layerContent(model: ReportModel, s: { name: string; repeat?: string[] }): HTMLElement[] {
   const l = model.layers.get(s.name);
   if (!l) return [title(s.name, 'unknown layer')];
@@ -160,6 +172,18 @@ function layerContent(model: ReportModel, s: { name: string; repeat?: string[] }
       ),
     );
   }
+  const twin = model.comparison.get(l.name);
+  const cmp = model.report.regularComparison;
+  if (twin && cmp) out.push(el('div', 'hc-note hc-twin', measuredTwinText(twin, cmp, model.report.model.inputShapes[0])));
+  const diags = model.layerDiagnostics.get(l.name) ?? [];
+  if (diags.length > 0) {
+    out.push(el('div', 'hc-section', 'Diagnostics'));
+    for (const d of diags) {
+      const row = el('div', `hc-diag diag-${d.severity}`);
+      row.append(el('span', 'diag-sev', d.severity), document.createTextNode(` ${d.message}`));
+      out.push(row);
+    }
+  }
   out.push(el('div', 'hc-section', 'Measured'));
   out.push(...timingRows(model, l));
   if (s.repeat && s.repeat.length > 1) {
@@ -172,38 +196,32 @@ function groupContent(model: ReportModel, s: { title: string; blocks: string[]; 
   const groups = s.flow
     ? [model.flows.get(s.flow)].filter((g) => g !== undefined)
     : s.blocks.map((b) => model.blocks.get(b)).filter((g) => g !== undefined);
-  const layers = model.layersOf(groups);
-  let trainable = 0;
-  let nonTrainable = 0;
-  let macs = 0;
-  let flops = 0;
-  let act = 0;
+  // Static numbers: the groups' totals from the report (computed once, in analysis).
+  const t = model.groupTotals(groups);
+  // Measured: the sum of the layers' current medians (live timings update layers one by one).
   let ms = 0;
   let timed = 0;
-  for (const l of layers) {
-    trainable += l.params.trainable;
-    nonTrainable += l.params.nonTrainable;
-    macs += l.macs;
-    flops += l.flops;
-    act += l.activationBytes;
+  let timedFlopsMs = 0;
+  for (const l of model.layersOf(groups)) {
     const m = l.timing?.medianMs;
     if (isNum(m)) {
       ms += m;
       timed++;
+      if (l.flops > 0) timedFlopsMs += m;
     }
   }
   const pass = model.passMs();
   const medianMs = timed > 0 ? ms : null;
   const pairs: [string, string][] = [
-    ['Layers', String(layers.length)],
-    ['Params', `${formatInt(trainable + nonTrainable)} (${formatInt(trainable)} trainable / ${formatInt(nonTrainable)} non-trainable)`],
-    ['MACs', `${formatCount(macs)} (${formatInt(macs)})`],
-    ['FLOPs', `${formatCount(flops)}  (1 MAC = 2 FLOPs)`],
-    ['Activations', formatBytes(act)],
-    ['MACs share', formatPercent(model.report.totals.macs > 0 ? macs / model.report.totals.macs : null)],
+    ['Layers', String(t.layers)],
+    ['Params', `${formatInt(t.params.trainable + t.params.nonTrainable)} (${formatInt(t.params.trainable)} trainable / ${formatInt(t.params.nonTrainable)} non-trainable)`],
+    ['MACs', `${formatCount(t.macs)} (${formatInt(t.macs)})`],
+    ['FLOPs', `${formatCount(t.flops)}  (1 MAC = 2 FLOPs)`],
+    ['Activations', formatBytes(t.activationBytes)],
+    ['MACs share', formatPercent(model.report.totals.macs > 0 ? t.macs / model.report.totals.macs : null)],
     ['Median (sum)', timed > 0 ? formatMs(medianMs) : 'timing: pending'],
     ['Share of pass', formatPercent(isNum(medianMs) && isNum(pass) ? medianMs / pass : null)],
-    ['Achieved', formatGflops(gflopsPerSecond(flops, medianMs, model.batch))],
+    ['Achieved', formatGflops(gflopsPerSecond(t.flops, timedFlopsMs > 0 ? timedFlopsMs : null, model.batch))],
   ];
   return [title(s.title, s.flow ? 'flow' : s.blocks.length > 1 ? `${s.blocks.length} blocks` : 'block'), rows(pairs)];
 }

@@ -1,8 +1,8 @@
 /**
  * Geometry of the diagram (pure: report in, boxes and edge paths out; no DOM).
  *
- * One column per flow, in execution order (Xception: entry, middle, exit flow, the paper's
- * Figure 5; other models: one column per group). Inside a column, blocks stack vertically, each a
+ * Xception: one column per flow, in execution order (entry, middle, exit flow, the paper's
+ * Figure 5). Inside a column, blocks stack vertically, each a
  * header and its layers in execution order. Layers on the main path sit in the main lane; layers
  * of a residual branch (walked back from an Add's second and later inputs, e.g. Xception's 1x1
  * stride-2 Conv2D + BN) sit in a branch lane to the right, ending level with their Add. Identity
@@ -10,8 +10,10 @@
  * at the column's input port (a short stub under the flow title) instead of crossing the page.
  *
  * Xception's middle flow (8 identical blocks) can be collapsed to its first block, labelled x 8.
+ * Other models (any DAG) are laid out by dagre instead: see dagLayout.ts.
  */
 import type { ArchitectureReport, LayerReport } from '../src/report/schema';
+import { layoutDag } from './dagLayout';
 
 /** Width of a layer box, px (SVG user units). */
 export const NODE_W = 236;
@@ -84,6 +86,8 @@ export interface FlowBox {
 
 /** The whole picture. */
 export interface Layout {
+  /** `flows`: Xception's hand-tuned columns; `dag`: any DAG laid out by dagre (no columns). */
+  kind: 'flows' | 'dag';
   width: number;
   height: number;
   flows: FlowBox[];
@@ -127,10 +131,19 @@ function branchLayers(block: string[], byName: Map<string, LayerReport>): Set<st
 }
 
 /**
- * Lays out the report. Returns boxes in SVG user units with the origin at the top-left.
- * Layers missing from `report.layers` (inconsistent groups) are skipped.
+ * Lays out the report: Xception (`xception-flows` grouping) in its three hand-tuned columns, any
+ * other model as a layered DAG (see dagLayout.ts). Returns boxes in SVG user units with the origin
+ * at the top-left.
  */
 export function layoutReport(report: ArchitectureReport, options: LayoutOptions): Layout {
+  return isXceptionReport(report) ? layoutColumns(report, options) : layoutDag(report);
+}
+
+/**
+ * The column layout: one column per flow, blocks stacked in execution order (module docstring).
+ * Layers missing from `report.layers` (inconsistent groups) are skipped.
+ */
+export function layoutColumns(report: ArchitectureReport, options: LayoutOptions): Layout {
   const byName = new Map(report.layers.map((l) => [l.name, l]));
   const xception = isXceptionReport(report);
   const nodes = new Map<string, NodeBox>();
@@ -233,5 +246,5 @@ export function layoutReport(report: ArchitectureReport, options: LayoutOptions)
   }
 
   const width = MARGIN * 2 + flows.length * colW + Math.max(0, flows.length - 1) * COL_GAP;
-  return { width, height: height + MARGIN, flows, blocks, nodes, edges };
+  return { kind: 'flows', width, height: height + MARGIN, flows, blocks, nodes, edges };
 }

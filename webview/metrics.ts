@@ -1,11 +1,13 @@
 /**
  * The metrics layers can be coloured by, how each is read from a layer or a group of layers, and
- * the colour scale. Values come from the report (static analysis or measured timings); this module
- * only sums layer values for block totals and divides for GFLOP/s.
+ * the colour scale. Static values (MACs, params, bytes) of a group are its `GroupReport.totals`,
+ * computed once in analysis; only measured times are summed here, because live `timings`
+ * messages update layers one by one (a group's time = the sum of its layers' current medians,
+ * the same definition as `GroupReport.medianMs`).
  */
-import type { LayerReport } from '../src/report/schema';
+import type { LayerReport, Totals } from '../src/report/schema';
 import type { MetricId } from '../src/report/messages';
-import { formatBytes, formatCount, formatGflops, formatMs, gflopsPerSecond, isNum } from './format';
+import { formatBytes, formatCount, formatGflops, formatMs, gflopsPerSecond, isNum, orNA } from './format';
 
 /** How to read, total and show one metric. */
 export interface Metric {
@@ -17,8 +19,11 @@ export interface Metric {
    * (times are per batch; GFLOP/s counts FLOPs x batch).
    */
   layerValue(layer: LayerReport, batch: number): number | null;
-  /** The value of a group of layers (a block, a flow); null when unknown. */
-  groupValue(layers: LayerReport[], batch: number): number | null;
+  /**
+   * The value of a group (a block, a flow, the model): `totals` are the group's static totals
+   * from the report, `layers` its layers (for measured times); null when unknown.
+   */
+  groupValue(layers: LayerReport[], totals: Totals, batch: number): number | null;
   /** Formats a value of this metric, "n/a" for null. */
   format(value: number | null): string;
   /** CSS colour of the scale's top end (a VS Code chart colour with a fallback). */
@@ -61,8 +66,8 @@ export const METRICS: Record<MetricId, Metric> = {
     id: 'macs',
     label: 'MACs',
     layerValue: (l) => l.macs,
-    groupValue: (ls) => sum(ls, (l) => l.macs),
-    format: formatCount,
+    groupValue: (_ls, t) => t.macs,
+    format: orNA(formatCount),
     hue: 'var(--vscode-charts-blue, #1a85ff)',
     additive: true,
   },
@@ -70,8 +75,8 @@ export const METRICS: Record<MetricId, Metric> = {
     id: 'params',
     label: 'Parameters',
     layerValue: (l) => l.params.trainable + l.params.nonTrainable,
-    groupValue: (ls) => sum(ls, (l) => l.params.trainable + l.params.nonTrainable),
-    format: formatCount,
+    groupValue: (_ls, t) => t.params.trainable + t.params.nonTrainable,
+    format: orNA(formatCount),
     hue: 'var(--vscode-charts-purple, #8a2be2)',
     additive: true,
   },
@@ -79,8 +84,8 @@ export const METRICS: Record<MetricId, Metric> = {
     id: 'activationBytes',
     label: 'Activation bytes',
     layerValue: (l) => l.activationBytes,
-    groupValue: (ls) => sum(ls, (l) => l.activationBytes),
-    format: formatBytes,
+    groupValue: (_ls, t) => t.activationBytes,
+    format: orNA(formatBytes),
     hue: 'var(--vscode-charts-orange, #d18616)',
     additive: true,
   },
@@ -89,17 +94,8 @@ export const METRICS: Record<MetricId, Metric> = {
     label: 'Achieved GFLOP/s',
     // Layers without FLOPs (BN, ReLU, Add...) have no meaningful GFLOP/s.
     layerValue: (l, batch) => (l.flops > 0 ? gflopsPerSecond(l.flops, ms(l), batch) : null),
-    groupValue: (ls, batch) => {
-      const t = sum(
-        ls.filter((l) => l.flops > 0),
-        ms,
-      );
-      return gflopsPerSecond(
-        ls.reduce((n, l) => n + l.flops, 0),
-        t,
-        batch,
-      );
-    },
+    // FLOPs from the group's totals; time only of the layers that have FLOPs.
+    groupValue: (ls, totals, batch) => gflopsPerSecond(totals.flops, sum(ls.filter((l) => l.flops > 0), ms), batch),
     format: formatGflops,
     hue: 'var(--vscode-charts-green, #388a34)',
     additive: false,

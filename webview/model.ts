@@ -2,7 +2,7 @@
  * The report the webview shows, indexed by name, with live timings merged in place.
  * Holds no model logic: lookups and the merge of `timings` messages only.
  */
-import type { ArchitectureReport, GroupReport, LayerReport } from '../src/report/schema';
+import type { ArchitectureReport, Diagnostic, GroupReport, LayerReport, SeparableVsRegular, Totals } from '../src/report/schema';
 import type { TimingsMessage } from '../src/report/messages';
 import { isNum } from './format';
 
@@ -11,6 +11,10 @@ export class ReportModel {
   readonly layers = new Map<string, LayerReport>();
   readonly blocks = new Map<string, GroupReport>();
   readonly flows = new Map<string, GroupReport>();
+  /** Diagnostics that name a layer, by layer name, in report order. */
+  readonly layerDiagnostics = new Map<string, Diagnostic[]>();
+  /** The regular-convolution twin's row of each separable layer (`report.regularComparison`). */
+  readonly comparison = new Map<string, SeparableVsRegular>();
   /** Timed runs merged so far (from the last `timings` message). */
   run = 0;
 
@@ -18,6 +22,37 @@ export class ReportModel {
     for (const l of report.layers) this.layers.set(l.name, l);
     for (const b of report.blocks) this.blocks.set(b.name, b);
     for (const f of report.flows) this.flows.set(f.name, f);
+    for (const d of report.diagnostics) {
+      if (d.layer === undefined) continue;
+      const list = this.layerDiagnostics.get(d.layer) ?? [];
+      list.push(d);
+      this.layerDiagnostics.set(d.layer, list);
+    }
+    for (const row of report.regularComparison?.layers ?? []) this.comparison.set(row.name, row);
+  }
+
+  /** Diagnostics without a layer (engine, file, weights...), in report order. */
+  reportDiagnostics(): Diagnostic[] {
+    return this.report.diagnostics.filter((d) => d.layer === undefined);
+  }
+
+  /**
+   * Static totals of groups, taken from the report's `GroupReport.totals` (computed once, in
+   * analysis) and summed over the groups (e.g. the 8 middle-flow blocks drawn as one "x 8" box).
+   */
+  groupTotals(groups: GroupReport[]): Totals {
+    const t: Totals = { layers: 0, params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, elementwiseOps: 0, activationBytes: 0, weightBytes: 0 };
+    for (const g of groups) {
+      t.layers += g.totals.layers;
+      t.params.trainable += g.totals.params.trainable;
+      t.params.nonTrainable += g.totals.params.nonTrainable;
+      t.macs += g.totals.macs;
+      t.flops += g.totals.flops;
+      t.elementwiseOps += g.totals.elementwiseOps;
+      t.activationBytes += g.totals.activationBytes;
+      t.weightBytes += g.totals.weightBytes;
+    }
+    return t;
   }
 
   /** The layers of the named groups (blocks or flows), in order; unknown names are skipped. */

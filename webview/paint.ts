@@ -53,23 +53,26 @@ export function paint(view: DiagramView, model: ReportModel, metricId: MetricId)
 
   // Block bars: share of the model total (GFLOP/s does not add up: share of time instead).
   const shareMetric = metric.additive ? metric : METRICS.medianMs;
-  const total = shareMetric.groupValue(model.report.layers, batch);
+  const total = shareMetric.groupValue(model.report.layers, model.report.totals, batch);
   for (const b of view.layout.blocks) {
     const els = view.blocks.get(b.name);
     if (!els) continue;
     const groups = b.represents.map((n) => model.blocks.get(n)).filter((g) => g !== undefined);
     const layers = model.layersOf(groups);
-    const v = metric.groupValue(layers, batch);
-    const share = isNum(total) && total > 0 ? (shareMetric.groupValue(layers, batch) ?? 0) / total : null;
+    const totals = model.groupTotals(groups);
+    const v = metric.groupValue(layers, totals, batch);
+    const share = isNum(total) && total > 0 ? (shareMetric.groupValue(layers, totals, batch) ?? 0) / total : null;
     els.bar.setAttribute('width', String(isNum(share) ? Math.max(0, Math.min(1, share)) * els.barMax : 0));
     setText(els.value, isNum(share) ? `${metric.format(v)} \u00b7 ${formatPercent(share)}` : metric.format(v));
   }
 
   for (const [flow, el] of view.flowSubtitles) {
     const g = model.flows.get(flow);
-    const layers = g ? model.layersOf([g]) : [];
-    const share = isNum(total) && total > 0 ? (shareMetric.groupValue(layers, batch) ?? 0) / total : null;
-    setText(el, `${layers.length} layers \u00b7 ${metric.format(metric.groupValue(layers, batch))}${isNum(share) ? ` (${formatPercent(share)})` : ''}`);
+    const groups = g ? [g] : [];
+    const layers = model.layersOf(groups);
+    const totals = model.groupTotals(groups);
+    const share = isNum(total) && total > 0 ? (shareMetric.groupValue(layers, totals, batch) ?? 0) / total : null;
+    setText(el, `${totals.layers} layers \u00b7 ${metric.format(metric.groupValue(layers, totals, batch))}${isNum(share) ? ` (${formatPercent(share)})` : ''}`);
   }
   return { metric, max, known, total: model.report.layers.length };
 }

@@ -3,7 +3,7 @@
  * text goes in through text nodes (`textContent`), never markup. Colours and numbers are painted
  * afterwards by `paint.ts`, which only touches the elements indexed here.
  */
-import type { LayerReport } from '../src/report/schema';
+import type { Diagnostic, LayerReport } from '../src/report/schema';
 import { formatShape } from './format';
 import type { Layout } from './layout';
 import type { ReportModel } from './model';
@@ -90,6 +90,42 @@ export function opLabel(l: LayerReport): string {
   }
 }
 
+/** Severity order: the marker of a layer shows its worst diagnostic. */
+const SEVERITY_RANK: Record<Diagnostic['severity'], number> = { error: 3, warning: 2, info: 1 };
+
+/** True for the analysis' "layer ... is not supported" diagnostic (an unknown Keras class). */
+export function isUnsupportedDiagnostic(d: Diagnostic): boolean {
+  return /\bis not supported\b/.test(d.message);
+}
+
+/** The worst diagnostic of a list (errors before warnings before infos); undefined when empty. */
+export function worstDiagnostic(list: Diagnostic[]): Diagnostic | undefined {
+  let worst: Diagnostic | undefined;
+  for (const d of list) if (!worst || SEVERITY_RANK[d.severity] > SEVERITY_RANK[worst.severity]) worst = d;
+  return worst;
+}
+
+/**
+ * Marks a layer that has diagnostics: a class on its group (outline colour by severity, dashed for
+ * an unsupported layer), a small badge at the box's top-right corner with an aria-label and an SVG
+ * <title> naming the severity and the message (text nodes only).
+ */
+function markDiagnostics(lg: SVGGElement, box: { x: number; y: number; w: number; h: number }, list: Diagnostic[]): void {
+  const worst = worstDiagnostic(list);
+  if (!worst) return;
+  const unsupported = list.some(isUnsupportedDiagnostic);
+  lg.classList.add('has-diag', `diag-${worst.severity}`);
+  if (unsupported) lg.classList.add('unsupported');
+  const label = `${unsupported ? 'not supported' : worst.severity}: ${list.map((d) => d.message).join('; ')}`;
+  const badge = svgEl('g', { class: `diag-marker diag-${worst.severity}`, role: 'img', 'aria-label': label }, lg);
+  const t = svgEl('title', {}, badge);
+  t.textContent = label;
+  const cx = box.x + box.w - 1;
+  const cy = box.y + 1;
+  svgEl('circle', { cx, cy, r: 7, class: 'diag-dot' }, badge);
+  text(badge, worst.severity === 'info' ? 'i' : '!', { x: cx, y: cy + 3.5, class: 'diag-glyph', 'text-anchor': 'middle' });
+}
+
 /** Title of a block box: `block5`, or `block5 - block12  x 8` for a collapsed repeat. */
 export function blockTitle(represents: string[]): string {
   if (represents.length <= 1) {
@@ -137,9 +173,12 @@ export function renderDiagram(model: ReportModel, layout: Layout): DiagramView {
     }
   }
 
-  for (const b of layout.blocks) {
+  // DAG drawings tell neighbouring blocks apart by colour: a hue per block, cycling.
+  const hues = 6;
+  layout.blocks.forEach((b, i) => {
     const parent = flowGroups.get(b.flow) ?? viewport;
     const g = svgEl('g', { class: 'block', 'data-block': b.name, 'data-flow': b.flow }, parent);
+    if (layout.kind === 'dag') g.classList.add(`block-hue-${i % hues}`);
     if (b.represents.length > 1) g.setAttribute('data-repeat', String(b.represents.length));
     svgEl('rect', { class: 'block-frame', x: b.x, y: b.y, width: b.w, height: b.h, rx: 6 }, g);
     if (b.represents.length > 1) {
@@ -164,16 +203,19 @@ export function renderDiagram(model: ReportModel, layout: Layout): DiagramView {
       lg.setAttribute('aria-label', `${name} (${l.className}), output ${formatShape(l.outputShape)}`);
       const box = svgEl('rect', { class: 'layer-box', x: n.x, y: n.y, width: n.w, height: n.h, rx: 3 }, lg);
       text(lg, name, { x: n.x + 6, y: n.y + 15, class: 'layer-name' });
+      const diags = model.layerDiagnostics.get(name) ?? [];
       // The op label only when it fits beside the name (approximate monospace/UI char widths).
-      const op = opLabel(l);
+      const op = diags.some(isUnsupportedDiagnostic) ? 'not supported' : opLabel(l);
       if (n.lane === 'main' && name.length * 6.7 + op.length * 5.6 + 20 < n.w) {
-        text(lg, op, { x: n.x + n.w - 6, y: n.y + 15, class: 'layer-op', 'text-anchor': 'end' });
+        text(lg, op, { x: n.x + n.w - 10, y: n.y + 15, class: 'layer-op', 'text-anchor': 'end' });
       }
       // Output shape under the box, beside the arrow to the next layer.
       text(lg, formatShape(l.outputShape), { x: n.x + n.w / 2 + 6, y: n.y + n.h + 11, class: 'layer-shape' });
+      markDiagnostics(lg, n, diags);
+      if (diags.length > 0) lg.setAttribute('aria-label', `${lg.getAttribute('aria-label') ?? name}; ${diags.length} diagnostic${diags.length === 1 ? '' : 's'}`);
       layers.set(name, { g: lg, box });
     }
-  }
+  });
 
   const edges = svgEl('g', { class: 'edges' }, viewport);
   for (const e of layout.edges) {

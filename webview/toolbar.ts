@@ -1,13 +1,12 @@
 /**
  * The controls above the diagram, built from @vscode-elements/elements web components (which
  * style themselves with adoptedStyleSheets, allowed under the strict CSP), plus the legend, the
- * status line and the diagnostics list. Text is set with textContent only.
+ * status line. Text is set with textContent only.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { Diagnostic } from '../src/report/schema';
 import { METRIC_IDS, type MetricId } from '../src/report/messages';
 import { NA } from './format';
 import { METRICS, scaleColor, scaleValue } from './metrics';
@@ -60,7 +59,6 @@ export class Toolbar {
   readonly searchCount: HTMLSpanElement;
   readonly legend: HTMLDivElement;
   readonly status: HTMLDivElement;
-  readonly diagnostics: HTMLDivElement;
 
   constructor(parent: HTMLElement, metric: MetricId, h: ToolbarHandlers) {
     this.root = el('header', 'toolbar');
@@ -106,9 +104,7 @@ export class Toolbar {
     this.status = el('div', 'status');
     this.status.id = 'status';
     this.status.setAttribute('role', 'status');
-    this.diagnostics = el('div', 'diagnostics');
-    this.diagnostics.id = 'diagnostics';
-    parent.append(this.root, this.legend, this.status, this.diagnostics);
+    parent.append(this.root, this.legend, this.status);
   }
 
   /** Lists the flows in the export-scope picker. */
@@ -142,16 +138,5 @@ export class Toolbar {
     items.push(na);
     if (p.known < p.total) items.push(el('span', 'legend-note', `${p.known} of ${p.total} layers have a value`));
     this.legend.replaceChildren(...items);
-  }
-
-  /** Shows the diagnostics of the report (severity and message; model text as text). */
-  setDiagnostics(list: Diagnostic[]): void {
-    this.diagnostics.replaceChildren(
-      ...list.map((d) => {
-        const row = el('div', `diag diag-${d.severity}`);
-        row.append(el('span', 'diag-sev', d.severity), document.createTextNode(d.layer ? ` ${d.layer}: ${d.message}` : ` ${d.message}`));
-        return row;
-      }),
-    );
   }
 }

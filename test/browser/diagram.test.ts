@@ -127,15 +127,22 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(text).toContain('734.5M');
     expect(text).toContain('734,517,784');
     expect(text).toContain('1 MAC = 2 FLOPs');
-    expect(text).toMatch(/8\.9x fewer MACs than a regular 3x3 conv/);
+    expect(text).toMatch(/8\.89x fewer MACs than a regular 3x3 conv/);
     expect(text).toContain('DepthwiseConv2dNative');
     expect(text).toMatch(/GFLOP\/s/);
     expect(text).not.toMatch(/NaN|undefined|\[object Object\]/);
     await page.screenshot({ path: join(SHOTS, 'hover-block4_sepconv2.png') });
 
-    // Block header card shows totals.
+    // Block header card shows the block's totals from the report (GroupReport.totals).
     await page.locator('[data-block-header="block4"]').hover();
+    const b4 = staticReport.blocks.find((b) => b.name === 'block4')!.totals;
     expect(await card.textContent()).toMatch(/Layers\s*10/);
+    expect(await card.textContent()).toContain(`(${b4.macs.toLocaleString('en-US')})`);
+    // The collapsed "x 8" middle flow: the sum of the 8 blocks' totals. By hand: 8 blocks x 3
+    // SeparableConv2D x 19 x 19 x 728 x (3 x 3 + 728) MACs = 4,648,547,904.
+    await page.locator('[data-block-header="block5"]').hover();
+    expect(await card.textContent()).toContain('(4,648,547,904)');
+    expect(await card.textContent()).toMatch(/Layers\s*80/);
 
     // Colour metric: the fill changes.
     const before = await fillOf(page, 'block4_sepconv2');
@@ -243,8 +250,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(await fillOf(page, 'block4_sepconv2')).not.toBe(pendingFill);
     const card = (await page.locator('#hover-card').textContent()) ?? '';
     expect(card).not.toContain('timing: pending');
-    expect(card).toMatch(/Median\s*\d+\.\d+ ms/);
-    expect(await page.locator('#status').textContent()).toContain(`run ${RUNS}`);
+    expect(card).toMatch(/Median\s*\d+(\.\d+)? ms/);
+    // The whole-pass line: profiled, plain predict, their ratio, the sum of layers, the live run.
+    const pass = (await page.locator('#pass').textContent()) ?? '';
+    expect(pass).toMatch(/^Whole pass: profiled median \d+(\.\d+)? ms · plain predict median \d+(\.\d+)? ms · profiled\/plain 1\.12x · sum of layers \d+(\.\d+)? ms/);
+    expect(pass).toContain(`run ${RUNS}`);
+    expect(await page.locator('#engine').textContent()).toContain('Engine: wasm · @tensorflow/tfjs-backend-wasm 4.22.0 · 2 threads · SIMD');
 
     // NaN and null times show "n/a".
     const bad = { medianMs: Number.NaN, minMs: null, p90Ms: Number.NaN, runs: 0, kernels: [{ name: 'Conv2D', medianMs: Number.NaN, calls: 1 }] };

@@ -2,11 +2,16 @@
  * Fixtures of the browser tests: the real Xception-299 report (built and analysed with TF.js),
  * SYNTHETIC timings (test data only: plausible numbers made up from the MAC counts, not
  * measurements), a layer renamed to an XSS payload, and the webview bundle built with esbuild.
+ * Real reports of other kinds: a measured Xception-71 run with its regular-convolution twin
+ * (fixtures/xception71-compare.json), ResNet50 and a FixedDropout model imported from the model
+ * files of test/fixtures/models, and a small residual model built with tf.model.
  */
 import * as tf from '@tensorflow/tfjs';
 import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeModel } from '../../src/analysis/analyze';
+import { loadModelFile } from '../../src/importers/modelFile';
 import { buildXception } from '../../src/model/xception';
 import type { EngineInfo, KernelTiming, LayerReport, LayerTiming, PassTiming, ArchitectureReport } from '../../src/report/schema';
 
@@ -17,6 +22,47 @@ export const XSS_NAME = '<img src=x onerror=alert(1)>';
 export function xceptionReport(): ArchitectureReport {
   const model = buildXception(tf, { seed: 1 });
   const report = analyzeModel(model);
+  model.dispose();
+  return report;
+}
+
+/**
+ * A REAL measured report: Xception at 71x71 on the WASM engine (2 threads, SIMD), 2 timed runs,
+ * with the regular-convolution twin, written by
+ * `node dist/cli.js --input-size 71 --runs 2 --warmup 1 --compare-regular 2 --json FILE`.
+ */
+export function compareReport(root = process.cwd()): ArchitectureReport {
+  return JSON.parse(readFileSync(join(root, 'test/browser/fixtures/xception71-compare.json'), 'utf8')) as ArchitectureReport;
+}
+
+/** The static report of a model file of test/fixtures/models (e.g. `resnet50.model.json`). */
+export async function modelFileReport(file: string, root = process.cwd()): Promise<ArchitectureReport> {
+  const loaded = await loadModelFile(tf, join(root, 'test/fixtures/models', file));
+  loaded.model.dispose();
+  return loaded.report;
+}
+
+/**
+ * A small residual model built with tf.model (static report): a stem conv, a ResNet-like block
+ * whose two branches join at an Add, a block whose two branches are concatenated, and a head.
+ * 32x32x3 input.
+ */
+export function residualReport(): ArchitectureReport {
+  const L = tf.layers;
+  const input = tf.input({ shape: [32, 32, 3], name: 'image' });
+  const stem = L.conv2d({ filters: 16, kernelSize: 3, padding: 'same', name: 'stem_conv' }).apply(input) as tf.SymbolicTensor;
+  const a1 = L.conv2d({ filters: 16, kernelSize: 3, padding: 'same', name: 'res_a_conv1' }).apply(stem) as tf.SymbolicTensor;
+  const a2 = L.batchNormalization({ name: 'res_a_bn1' }).apply(a1) as tf.SymbolicTensor;
+  const a3 = L.reLU({ name: 'res_a_relu1' }).apply(a2) as tf.SymbolicTensor;
+  const a4 = L.conv2d({ filters: 16, kernelSize: 3, padding: 'same', name: 'res_a_conv2' }).apply(a3) as tf.SymbolicTensor;
+  const add = L.add({ name: 'res_a_add' }).apply([a4, stem]) as tf.SymbolicTensor;
+  const b1 = L.conv2d({ filters: 8, kernelSize: 1, name: 'mix_b_1x1' }).apply(add) as tf.SymbolicTensor;
+  const b2 = L.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'mix_b_3x3' }).apply(add) as tf.SymbolicTensor;
+  const cat = L.concatenate({ name: 'mix_b_concat' }).apply([b1, b2]) as tf.SymbolicTensor;
+  const gap = L.globalAveragePooling2d({ name: 'gap' }).apply(cat) as tf.SymbolicTensor;
+  const out = L.dense({ units: 10, name: 'logits' }).apply(gap) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: out, name: 'tiny_residual' });
+  const report = analyzeModel(model, { source: 'test:tiny_residual' });
   model.dispose();
   return report;
 }

@@ -1,0 +1,218 @@
+/**
+ * The report's own facts around the diagram, as HTML (text nodes only; model text is never
+ * markup):
+ * - the engine line (`#engine`): engine name, backend, package and version, threads, SIMD / GPU,
+ *   and the "correct before fast" badge (`#correctness`): "wrong results on N layer kinds" when
+ *   the engine's outputs differ from the plain-JS reference;
+ * - the whole-pass line (`#pass`): profiled median, plain predict median, profiled/plain ratio,
+ *   sum of the layers' medians, and the live run count of the last `timings` message;
+ * - a collapsible list of diagnostics (`<details id="diagnostics">`): report-level ones (engine,
+ *   model file, weights) first, then the layer ones, each layer name a button that reveals it;
+ * - a collapsible table of the regular-convolution twin (`<details id="regular-comparison">`):
+ *   every separable layer's MAC ratio beside its measured time ratio, and the two total rows.
+ */
+import type { ArchitectureReport, Diagnostic, EngineInfo, PassTiming, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
+import { formatCount, formatMs, formatRatio, isNum } from './format';
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, txt?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (txt !== undefined) e.textContent = txt;
+  return e;
+}
+
+/** "wasm · @tensorflow/tfjs-backend-wasm 4.22.0 · 2 threads · SIMD" (backend named when it differs). */
+export function engineText(e: EngineInfo): string {
+  const parts = [e.backend !== e.name ? `${e.name} (backend ${e.backend})` : e.name, `${e.package} ${e.version}`];
+  parts.push(`${e.threads} thread${e.threads === 1 ? '' : 's'}`);
+  if (e.simd !== undefined) parts.push(e.simd ? 'SIMD' : 'no SIMD');
+  if (e.gpu !== undefined) parts.push(e.gpu ? 'GPU' : 'CPU (no GPU in use)');
+  return parts.join(' \u00b7 ');
+}
+
+/** Badge text for the correctness check; undefined when the engine was not checked. */
+export function correctnessText(e: EngineInfo): { text: string; bad: boolean; detail: string } | undefined {
+  const c = e.correctness;
+  if (!c) return undefined;
+  const kinds = new Set(c.mismatches.map((m) => m.kind));
+  if (kinds.size === 0) return { text: `checked ${c.checkedKinds} layer kinds: correct`, bad: false, detail: 'Every layer kind matched the plain-JS cpu backend (relative tolerance 1e-4).' };
+  const detail = c.mismatches
+    .map((m) => `${m.kind} (checked on ${m.layer}; max relative error ${m.maxRelError.toPrecision(3)}; ${m.layers.length} layer${m.layers.length === 1 ? '' : 's'})`)
+    .join('; ');
+  return { text: `wrong results on ${kinds.size} layer kind${kinds.size === 1 ? '' : 's'}`, bad: true, detail: `Outputs differ from the plain-JS cpu backend: ${detail}. Their timings are of a wrong computation.` };
+}
+
+/**
+ * The whole-pass line: "Whole pass: profiled 503 ms · plain predict 438 ms · profiled/plain
+ * 1.15x · sum of layers 487 ms · run 12". Adds a note when the sum of the layers and the
+ * profiled pass differ by more than 5 %.
+ */
+export function passText(t: PassTiming | undefined, run: number): string {
+  if (!t) return run > 0 ? `Whole pass: pending \u00b7 run ${run}` : 'Whole pass: timing pending';
+  const parts = [
+    `profiled median ${formatMs(t.profiledMedianMs)}`,
+    `plain predict median ${formatMs(t.predictMedianMs)}`,
+    `profiled/plain ${formatRatio(t.overheadRatio)}`,
+    `sum of layers ${formatMs(t.layerSumMs)}`,
+  ];
+  if (isNum(t.layerSumMs) && isNum(t.profiledMedianMs) && t.profiledMedianMs > 0) {
+    const diff = t.layerSumMs / t.profiledMedianMs - 1;
+    if (Math.abs(diff) > 0.05) parts.push(`layers sum ${diff > 0 ? 'exceeds' : 'is below'} the pass by ${(Math.abs(diff) * 100).toFixed(1)}%`);
+  }
+  parts.push(run > 0 ? `run ${run}` : `${t.timedRuns} timed run${t.timedRuns === 1 ? '' : 's'}, ${t.warmupRuns} warm-up`);
+  return `Whole pass: ${parts.join(' \u00b7 ')}`;
+}
+
+/** One comparison row's cells: separable MACs, regular MACs, MAC ratio, separable ms, regular ms, time ratio. */
+export function comparisonCells(r: Omit<SeparableVsRegular, 'name'>): string[] {
+  return [formatCount(r.separableMacs), formatCount(r.regularMacs), formatRatio(r.macRatio), formatMs(r.separableMs), formatMs(r.regularMs), formatRatio(r.timeRatio)];
+}
+
+/** Callbacks of the panels. */
+export interface PanelHandlers {
+  /** Reveal a layer in the diagram (a layer name in a list or table was activated). */
+  onReveal(layer: string): void;
+}
+
+/** The engine and pass lines and the two collapsible sections. */
+export class Panels {
+  readonly engine: HTMLDivElement;
+  readonly pass: HTMLDivElement;
+  readonly diagnostics: HTMLDetailsElement;
+  readonly comparison: HTMLDetailsElement;
+
+  constructor(
+    top: HTMLElement,
+    bottom: HTMLElement,
+    private readonly h: PanelHandlers,
+  ) {
+    this.engine = el('div', 'engine-line');
+    this.engine.id = 'engine';
+    this.pass = el('div', 'pass-line');
+    this.pass.id = 'pass';
+    this.pass.setAttribute('role', 'status');
+    this.diagnostics = el('details', 'panel');
+    this.diagnostics.id = 'diagnostics';
+    this.diagnostics.hidden = true;
+    top.append(this.engine, this.pass, this.diagnostics);
+    this.comparison = el('details', 'panel');
+    this.comparison.id = 'regular-comparison';
+    this.comparison.hidden = true;
+    bottom.append(this.comparison);
+  }
+
+  /** Fills everything for a new report. */
+  setReport(report: ArchitectureReport, run: number): void {
+    this.setEngine(report.engine);
+    this.setPass(report.timing, run);
+    this.setDiagnostics(report.diagnostics);
+    this.setComparison(report.regularComparison);
+  }
+
+  /** The engine line and its correctness badge (hidden when the report has no engine yet). */
+  setEngine(e: EngineInfo | undefined): void {
+    if (!e) {
+      this.engine.replaceChildren(el('span', 'muted', 'Engine: not run yet (static analysis only)'));
+      return;
+    }
+    const name = el('span', 'engine-name', `Engine: ${engineText(e)}`);
+    name.title = [e.why, ...e.skipped.map((s) => `${s.name} skipped: ${s.reason}`)].join('\n');
+    const items: HTMLElement[] = [name];
+    const c = correctnessText(e);
+    if (c) {
+      const badge = el('span', `badge ${c.bad ? 'badge-error' : 'badge-ok'}`, c.bad ? `\u26a0 ${c.text}` : c.text);
+      badge.id = 'correctness';
+      badge.title = c.detail;
+      badge.setAttribute('aria-label', `${c.text}. ${c.detail}`);
+      items.push(badge);
+    }
+    this.engine.replaceChildren(...items);
+  }
+
+  /** The whole-pass line (after every `timings` message). */
+  setPass(t: PassTiming | undefined, run: number): void {
+    const s = passText(t, run);
+    if (this.pass.textContent !== s) this.pass.textContent = s;
+  }
+
+  /** The diagnostics section: report-level first, then per layer; hidden when there are none. */
+  setDiagnostics(list: Diagnostic[]): void {
+    const general = list.filter((d) => d.layer === undefined);
+    const layered = list.filter((d) => d.layer !== undefined);
+    this.diagnostics.hidden = list.length === 0;
+    const worst = list.some((d) => d.severity === 'error') ? 'error' : list.some((d) => d.severity === 'warning') ? 'warning' : 'info';
+    const summary = el('summary', `diag-${worst}`);
+    summary.append(
+      el('span', 'diag-sev', `${list.length} diagnostic${list.length === 1 ? '' : 's'}`),
+      document.createTextNode(` (${general.length} about the report, ${layered.length} about layers)`),
+    );
+    const rows: HTMLElement[] = [];
+    for (const d of [...general, ...layered]) {
+      const row = el('div', `diag diag-${d.severity}`);
+      row.append(el('span', 'diag-sev', d.severity), document.createTextNode(' '));
+      if (d.layer !== undefined) {
+        const layer = d.layer;
+        const link = el('button', 'link', layer);
+        link.type = 'button';
+        link.title = `Show ${layer} in the diagram`;
+        link.addEventListener('click', () => this.h.onReveal(layer));
+        row.append(link, document.createTextNode(': '));
+      }
+      row.append(document.createTextNode(d.message));
+      rows.push(row);
+    }
+    const body = el('div', 'panel-body');
+    body.append(...rows);
+    this.diagnostics.replaceChildren(summary, body);
+  }
+
+  /** The regular-convolution twin table; hidden when the report has no comparison. */
+  setComparison(cmp: RegularConvComparison | undefined): void {
+    this.comparison.hidden = !cmp;
+    if (!cmp) {
+      this.comparison.replaceChildren();
+      return;
+    }
+    const w = cmp.wholeModel;
+    const summary = el(
+      'summary',
+      undefined,
+      `Separable vs regular convolution (measured at ${cmp.inputSize}x${cmp.inputSize}, median of ${cmp.runs} run${cmp.runs === 1 ? '' : 's'}): whole model ${formatRatio(w.macRatio)} fewer MACs, regular twin ${formatRatio(w.timeRatio)} the time`,
+    );
+    const table = el('table', 'cmp-table');
+    const head = table.createTHead().insertRow();
+    for (const h of ['Layer', 'Separable MACs', 'Regular MACs', 'MAC ratio', 'Separable', 'Regular', 'Time ratio']) head.appendChild(el('th', undefined, h));
+    const body = table.createTBody();
+    for (const r of cmp.layers) {
+      const tr = body.insertRow();
+      tr.dataset.row = r.name;
+      const name = el('td');
+      const link = el('button', 'link', r.name);
+      link.type = 'button';
+      link.title = `Show ${r.name} in the diagram`;
+      link.addEventListener('click', () => this.h.onReveal(r.name));
+      name.appendChild(link);
+      tr.appendChild(name);
+      for (const c of comparisonCells(r)) tr.appendChild(el('td', 'num', c));
+    }
+    const foot = table.createTFoot();
+    for (const [label, row, key] of [
+      [`All ${cmp.layers.length} separable layers`, cmp.separableLayers, 'separable-layers'],
+      ['Whole model (plain predict)', cmp.wholeModel, 'whole-model'],
+    ] as const) {
+      const tr = foot.insertRow();
+      tr.dataset.total = key;
+      tr.appendChild(el('th', undefined, label));
+      for (const c of comparisonCells(row)) tr.appendChild(el('td', 'num', c));
+    }
+    const explain = el(
+      'p',
+      'muted',
+      'MAC ratio = regular MACs / separable MACs (analytic); time ratio = regular median / separable median, the same engine, every SeparableConv2D replaced by a Conv2D with the same kernel size, filters, strides and padding.',
+    );
+    const body2 = el('div', 'panel-body');
+    body2.append(table, explain);
+    if (cmp.note) body2.appendChild(el('p', 'muted', cmp.note));
+    this.comparison.replaceChildren(summary, body2);
+  }
+}
