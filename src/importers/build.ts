@@ -3,7 +3,7 @@
  *
  * Layer classes TF.js does not have (e.g. `FixedDropout` of EfficientNet ports, `SpatialDropout2D`)
  * are replaced by a shape-preserving stand-in of the same class name: its output is its first
- * input, it has no weights, and it costs no MACs. That is exact for inference-time dropouts and
+ * input, it costs no MACs, and it has only the weights the weights manifest lists for it. That is exact for inference-time dropouts and
  * identities and an approximation otherwise; the report says which layers were stood in, and the
  * build fails with a named error when the layers after a stand-in cannot take its shape.
  */
@@ -12,7 +12,7 @@ import type { Diagnostic } from '../report/schema';
 import { ModelFileError } from './errors';
 import type { ShapeCheck } from './shapes';
 import { allLayers, toKerasJson, type TopologyLayer } from './topology';
-import type { ImportedModel } from './types';
+import type { ImportedModel, WeightSpec } from './types';
 import { applyWeights, readShards } from './weights';
 
 type Tf = typeof tfTypes;
@@ -37,10 +37,20 @@ export function tfjsHasLayer(tf: Tf, className: string): boolean {
   return typeof cls === 'function' && cls.prototype instanceof tf.layers.Layer;
 }
 
-/** A layer class named `className` whose output is its (first) input. */
-function standInClass(tf: Tf, className: string): unknown {
+/**
+ * A layer class named `className` whose output is its (first) input. Layers of this class that
+ * have weights in the weights manifest (`<layer name>/<weight>`) get weights of those shapes, so
+ * that their params count and the shard values load; the stand-in computes nothing with them.
+ */
+function standInClass(tf: Tf, className: string, weightsByLayer: Map<string, WeightSpec[]>): unknown {
   class StandIn extends tf.layers.Layer {
     static className = className;
+    override build(inputShape: tfTypes.Shape | tfTypes.Shape[]): void {
+      for (const spec of weightsByLayer.get(this.name) ?? []) {
+        this.addWeight(spec.name.slice(this.name.length + 1), spec.shape, 'float32', tf.initializers.zeros());
+      }
+      super.build(inputShape);
+    }
     override computeOutputShape(inputShape: tfTypes.Shape | tfTypes.Shape[]): tfTypes.Shape | tfTypes.Shape[] {
       return Array.isArray(inputShape[0]) ? (inputShape as tfTypes.Shape[])[0] : inputShape;
     }
@@ -85,7 +95,7 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
     diagnostics.push({
       severity: 'info',
       layer: path,
-      message: `layer "${path}" of class "${layer.className}" is not supported by TF.js: it is analysed and timed as a shape-preserving stand-in (output = its first input; no weights, 0 MACs)`,
+      message: `layer "${path}" of class "${layer.className}" is not supported by TF.js: it is analysed and timed as a shape-preserving stand-in (output = its first input; 0 MACs; weights only as the weights manifest lists them)`,
     });
   }
   for (const { layer, path } of allLayers(imported.topology)) {
@@ -98,9 +108,16 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
       });
     }
   }
+  // Manifest weights of top-level stand-ins (`<layer>/<weight>`; nested names vary by converter).
+  const weightsByLayer = new Map<string, WeightSpec[]>();
+  const topLevel = new Set(imported.topology.layers.filter((l) => standInLayers.has(l)).map((l) => l.name));
+  for (const spec of (imported.weightsManifest ?? []).flatMap((g) => g.weights)) {
+    const owner = spec.name.slice(0, spec.name.lastIndexOf('/'));
+    if (topLevel.has(owner)) weightsByLayer.set(owner, [...(weightsByLayer.get(owner) ?? []), spec]);
+  }
   const customObjects: Record<string, unknown> = {};
   for (const className of unknownClasses) {
-    const cls = standInClass(tf, className);
+    const cls = standInClass(tf, className, weightsByLayer);
     customObjects[className] = [cls, (c: new (config: unknown) => unknown, config: unknown) => new c(config)];
   }
   const json = toKerasJson(imported.topology, (layer) =>

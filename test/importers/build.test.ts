@@ -53,6 +53,31 @@ describe('unknown layer classes', () => {
     await expect(buildModel(tf, checked)).rejects.toThrow(/^custom\.json: TF\.js could not build the model: .*; unsupported layers stood in as shape-preserving: "custom"$/);
   });
 
+  it('get the weights the manifest lists for them, so the params total is right', async () => {
+    const json = {
+      format: 'layers-model',
+      modelTopology: {
+        class_name: 'Sequential',
+        config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'd', units: 4, batch_input_shape: [null, 3] } }, { class_name: 'LearnedScale', config: { name: 'scale' } }] },
+      },
+      weightsManifest: [{
+        paths: ['absent.bin'],
+        weights: [
+          { name: 'd/kernel', shape: [3, 4], dtype: 'float32' },
+          { name: 'd/bias', shape: [4], dtype: 'float32' },
+          { name: 'scale/gamma', shape: [4], dtype: 'float32' },
+        ],
+      }],
+    };
+    const checked = importModelBytes(Buffer.from(JSON.stringify(json)), path.join(__dirname, 'model.json'));
+    const built = await buildModel(tf, checked);
+    const report = analyzeImportedModel(built.model, checked, built.diagnostics);
+    expect(report.layers.find((l) => l.name === 'scale')!.params.trainable).toBe(4);
+    expect(report.totals.params.trainable).toBe(3 * 4 + 4 + 4);
+    expect(built.model.weights.map((w) => w.originalName)).toEqual(['d/kernel', 'd/bias', 'scale/gamma']);
+    built.model.dispose();
+  });
+
   it('tells TF.js layer classes from other registered classes', () => {
     expect(tfjsHasLayer(tf, 'Conv2D')).toBe(true);
     expect(tfjsHasLayer(tf, 'FixedDropout')).toBe(false);
