@@ -47,6 +47,10 @@ const webview = {
 mkdirSync('dist', { recursive: true });
 const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join('dist', f));
+// The threaded build's Emscripten glue and pthread worker, loaded from beside its .wasm
+// (src/engine/wasmThreaded.ts); without them the packaged extension runs WASM on one thread.
+const wasmOut = join(wasmDir, '..', 'wasm-out');
+for (const f of ['tfjs-backend-wasm-threaded-simd.js', 'tfjs-backend-wasm-threaded-simd.worker.js']) cpSync(join(wasmOut, f), join('dist', f));
 
 if (watch) {
   const contexts = await Promise.all([esbuild.context(nodeTargets), esbuild.context(webview)]);
