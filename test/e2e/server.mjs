@@ -51,11 +51,15 @@ export class CodeServer {
     this.started = true;
   }
 
-  /** Stops it (only the server on this port, only if this run started it). */
+  /**
+   * Stops it (only the server on this port, only if this run started it) and removes its state
+   * folder (user data, extensions, logs: ports are random, so folders would pile up).
+   */
   stop() {
     if (!this.started) return;
     this.started = false;
     runTool(this.e2eDir, 'server.sh', ['stop', '--port', String(this.port)], process.env, 60_000);
+    fs.rmSync(path.join(this.home, 'run', String(this.port)), { recursive: true, force: true });
   }
 
   /** Copies the server log and the extension host logs to `dir` (for a failed run). */
