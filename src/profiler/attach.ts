@@ -33,9 +33,14 @@ export function attachTimings(report: ArchitectureReport, result: ProfileResult)
   const { profiledMedianMs, layerSumMs } = result.pass;
   if (profiledMedianMs && layerSumMs != null && Math.abs(profiledMedianMs - layerSumMs) / profiledMedianMs > PASS_SUM_TOLERANCE) {
     const gap = ((100 * (profiledMedianMs - layerSumMs)) / profiledMedianMs).toFixed(1);
+    const readback = result.pass.readbackMedianMs;
+    const outputs = report.model.outputShapes.length;
+    const why = readback != null && readback > 0.5
+      ? `of which ${readback.toFixed(1)} ms is reading back the model's ${outputs} output${outputs === 1 ? '' : 's'}; the rest is time between layers or skew of the medians`
+      : 'time spent between layers, or medians of skewed samples';
     diagnostics.push({
       severity: 'info',
-      message: `timing: the sum of the layer medians (${layerSumMs.toFixed(1)} ms) differs from the median pass (${profiledMedianMs.toFixed(1)} ms) by ${gap} % (time spent between layers, or medians of skewed samples)`,
+      message: `timing: the sum of the layer medians (${layerSumMs.toFixed(1)} ms) differs from the median pass (${profiledMedianMs.toFixed(1)} ms) by ${gap} % (${why})`,
     });
   }
   return {

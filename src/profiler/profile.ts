@@ -18,6 +18,8 @@ type Tensor = tfTypes.Tensor;
 export interface PassSample {
   /** Wall time of the whole profiled pass, ms. */
   passMs: number;
+  /** Part of `passMs` spent reading the model's outputs back (after the last layer), ms. */
+  readbackMs: number;
   /** Wall time of `model.predict` in the same run, ms (null when not measured). */
   predictMs: number | null;
   /** Wall time of each layer's call, ms, by layer name. */
@@ -131,10 +133,12 @@ export async function profiledPass(
     }
   }
   const outputs = model.outputs.map((t) => values.get(t.id)!);
+  const readStart = now();
   await Promise.all(outputs.map((o) => o.data()));
   const passMs = now() - start;
+  const readbackMs = now() - readStart;
   for (const t of new Set(values.values())) if (!keep.has(t)) t.dispose();
-  return { passMs, layerMs, kernels };
+  return { passMs, readbackMs, layerMs, kernels };
 }
 
 /**
@@ -239,6 +243,7 @@ export function summarize(samples: PassSample[], warmupRuns: number, batchSize: 
       predictMedianMs,
       profiledMedianMs,
       layerSumMs,
+      readbackMedianMs: median(samples.map((s) => s.readbackMs)),
       overheadRatio: predictMedianMs && profiledMedianMs ? profiledMedianMs / predictMedianMs : null,
     },
   };

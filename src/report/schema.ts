@@ -170,6 +170,8 @@ export interface PassTiming {
   profiledMedianMs: number | null;
   /** Sum of the layers' median times, ms. */
   layerSumMs: number | null;
+  /** Median time of reading the model's outputs back after the last layer, ms (inside the profiled pass). */
+  readbackMedianMs?: number | null;
   /** profiledMedianMs / predictMedianMs: the profiling overhead. */
   overheadRatio: number | null;
 }

@@ -64,6 +64,7 @@ describe('profileModel on the WASM engine, Xception 71x71', () => {
 describe('summarize', () => {
   const sample = (layerMs: number, kernelMs: number): PassSample => ({
     passMs: layerMs + 1,
+    readbackMs: 0.5,
     predictMs: layerMs,
     layerMs: { conv: layerMs },
     kernels: { conv: [{ name: 'Conv2D', ms: kernelMs, calls: 1 }] },
