@@ -70,11 +70,13 @@ export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
   /** The final report with timings (or without, when the job had `timing: false`). */
   | { type: 'result'; report: ArchitectureReport }
   | { type: 'error'; message: string; name: string }
+  /** Last message before the process exits (sent so that every earlier message is flushed). */
+  | { type: 'exiting'; code: number }
 );
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-const WORKER_TYPES = new Set(['progress', 'engine', 'analysis', 'pass', 'live', 'result', 'error']);
+const WORKER_TYPES = new Set(['progress', 'engine', 'analysis', 'pass', 'live', 'result', 'error', 'exiting']);
 
 /** Validates a message from the worker; undefined for anything malformed or of another version. */
 export function parseFromWorker(x: unknown): FromWorker | undefined {
@@ -93,6 +95,8 @@ export function parseFromWorker(x: unknown): FromWorker | undefined {
       return ['running', 'paused', 'stopped'].includes(x.state as string) && typeof x.runs === 'number' ? (x as FromWorker) : undefined;
     case 'error':
       return typeof x.message === 'string' ? (x as FromWorker) : undefined;
+    case 'exiting':
+      return typeof x.code === 'number' ? (x as FromWorker) : undefined;
   }
   return undefined;
 }

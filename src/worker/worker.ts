@@ -13,7 +13,7 @@ function send(message: FromWorker): void {
 
 /** Exits once every message sent so far has left (IPC sends are asynchronous and ordered). */
 function flushAndExit(code: number): void {
-  process.send!({ protocol: PROTOCOL_VERSION, type: 'progress', message: 'worker exiting' }, () => process.exit(code));
+  process.send!({ protocol: PROTOCOL_VERSION, type: 'exiting', code }, () => process.exit(code));
 }
 
 if (!process.send) {

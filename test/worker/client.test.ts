@@ -19,6 +19,8 @@ describe('profiling worker process', () => {
     expect(types.indexOf('analysis')).toBeLessThan(types.indexOf('pass'));
     expect(types.filter((t) => t === 'pass')).toHaveLength(2);
     expect(types.indexOf('result')).toBeGreaterThan(types.lastIndexOf('pass'));
+    // Nothing that reads as progress after the result: the last message only flushes the channel.
+    expect(types.slice(types.indexOf('result') + 1)).toEqual(['exiting']);
     const analysis = messages.find((m) => m.type === 'analysis') as Extract<FromWorker, { type: 'analysis' }>;
     expect(analysis.report.layers.every((l) => l.timing === undefined)).toBe(true);
     expect(report.engine?.name).toBe('wasm');
