@@ -12,7 +12,9 @@ beforeAll(async () => {
 describe('profiling worker process', () => {
   it('streams progress, the engine, the static analysis first, each pass, then the result', async () => {
     const messages: FromWorker[] = [];
-    const report = await startWorker(job(2), { workerPath, onMessage: (m) => messages.push(m) }).result;
+    const run = startWorker(job(2), { workerPath, onMessage: (m) => messages.push(m) });
+    const report = await run.result;
+    expect(await run.exited).toEqual({ code: 0, signal: null });
     const types = messages.map((m) => m.type);
     expect(types[0]).toBe('progress');
     expect(types.indexOf('engine')).toBeLessThan(types.indexOf('analysis'));
