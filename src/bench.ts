@@ -5,7 +5,8 @@
  * `tf.memory()` after live runs. `--check` exits non-zero when profiled/plain > 1.05 or a tensor
  * leaked. Targets are checked here, never by timed assertions in unit tests.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { integer } from './cliArgs';
 import * as path from 'node:path';
 import { analyzeModel } from './analysis/analyze';
 import { ENGINE_ORDER, resolveEngine, type ResolvedEngine } from './engine/resolve';
@@ -136,14 +137,6 @@ async function benchEngine(engine: ResolvedEngine, label: string, opts: { inputS
   }
 }
 
-function integer(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
-    return n;
-  };
-}
-
 function printBench(b: EngineBench): void {
   const t = b.report.timing!;
   const gflops = (flops: number, ms: number | null): string => (ms ? ((flops * t.batchSize) / (ms * 1e6)).toFixed(1) : 'n/a');
@@ -165,7 +158,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--runs <n>', 'timed runs on the default engine', integer(1), 10)
     .option('--warmup <n>', 'warm-up runs', integer(0), 2)
     .option('--live-runs <n>', 'live runs after profiling (tensor leak check)', integer(0), 100)
-    .option('--other-runs <n>', 'timed runs on the other engines (the plain-JS engine takes ~26 s per pass at 299)', integer(1), 2)
+    .option('--other-runs <n>', 'timed runs on the other engines (the plain-JS engine takes ~26 s per pass at 299)', integer(1), 3)
     .option('--engines <list>', `engines to bench besides the default (comma-separated; default: every one that loads among ${ENGINE_ORDER.join(', ')})`)
     .parse(argv)
     .opts<{ check?: boolean; inputSize: number; runs: number; warmup: number; liveRuns: number; otherRuns: number; engines?: string }>();

@@ -3,7 +3,8 @@
  * fastest engine available and prints the engine (and why), the totals, a per-flow table and the
  * slowest layers; writes the JSON report and a standalone HTML report on request.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { integer } from './cliArgs';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeEngine, ENGINE_ORDER } from './engine/resolve';
@@ -15,14 +16,6 @@ import { formatCount, formatInt, formatMs, formatShape, gflopsPerSecond, layerMe
 import type { ArchitectureReport, SeparableVsRegular } from './report/schema';
 import { runJob } from './worker/job';
 import type { EngineChoice } from './engine/resolve';
-
-function integer(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
-    return n;
-  };
-}
 
 /** Left-aligned first column, right-aligned others. */
 function table(rows: string[][]): string {
