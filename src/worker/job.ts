@@ -3,17 +3,18 @@
  * once), then profile it (each pass streamed), and send the report with timings. Runs inside the
  * worker process, and in-process for the CLI; free of VS Code.
  */
+import type { LayersModel } from '@tensorflow/tfjs';
 import { analyzeModel } from '../analysis/analyze';
-import { resolveEngine } from '../engine/resolve';
+import { resolveEngine, type Tf } from '../engine/resolve';
+import { buildModel } from '../importers/build';
+import { analyzeImportedModel, modelDisplayName, readModelFile, type CheckedModel } from '../importers/modelFile';
 import { buildXception, type XceptionOptions } from '../model/xception';
 import { attachTimings } from '../profiler/attach';
 import { compareWithTwin } from '../profiler/compare';
 import { checkAgainstCpu, type CorrectnessResult } from '../profiler/correctness';
 import { LiveControl, runLive } from '../profiler/live';
 import { profileModel } from '../profiler/profile';
-import type { ArchitectureReport } from '../report/schema';
-import { buildModel } from '../importers/build';
-import { analyzeImportedModel, modelDisplayName, readModelFile } from '../importers/modelFile';
+import type { ArchitectureReport, EngineInfo } from '../report/schema';
 import { PROTOCOL_VERSION, type FromWorker, type ProfileJob, type XceptionSource } from './protocol';
 
 /** Builder options of the job's Xception (fixed seed: reproducible weights). */
@@ -42,90 +43,111 @@ function withCorrectness(report: ArchitectureReport, check: CorrectnessResult): 
 /** A worker message without its protocol stamp (added by `runJob`). */
 export type JobEvent = FromWorker extends infer M ? (M extends unknown ? Omit<M, 'protocol'> : never) : never;
 
+/** What the steps of a job share. */
+interface JobContext {
+  job: ProfileJob;
+  tf: Tf;
+  info: EngineInfo;
+  send: (event: JobEvent) => void;
+  signal?: AbortSignal;
+  /** Engines that queue work asynchronously need each layer's output read before its clock stops. */
+  syncEachLayer: boolean;
+}
+
+/** Builds the job's model (a checked model file, or Xception) and its static report. */
+async function buildJobModel(ctx: JobContext, checked: CheckedModel | undefined): Promise<{ model: LayersModel; report: ArchitectureReport }> {
+  const { tf, send } = ctx;
+  if (checked) {
+    send({ type: 'progress', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
+    const built = await buildModel(tf, checked);
+    return { model: built.model, report: analyzeImportedModel(built.model, checked, built.diagnostics) };
+  }
+  const xception = ctx.job.model as XceptionSource;
+  send({ type: 'progress', message: `building Xception ${xception.inputSize}x${xception.inputSize}`, fraction: 0.05 });
+  const model = buildXception(tf, xceptionOptions(xception));
+  return { model, report: analyzeModel(model, { name: 'Xception', source: 'builtin:xception' }) };
+}
+
+/** Checks the engine against the plain-JS backend, then times the model (and the twin, if asked). */
+async function measure(ctx: JobContext, model: LayersModel, report: ArchitectureReport): Promise<ArchitectureReport> {
+  const { job, tf, info, send, signal, syncEachLayer } = ctx;
+  if (info.name !== 'cpu') {
+    send({ type: 'progress', message: `checking ${info.name} against the plain-JS backend`, fraction: 0.07 });
+    report = withCorrectness(report, await checkAgainstCpu(tf, model));
+    send({ type: 'engine', engine: report.engine! });
+  }
+  const total = job.warmupRuns + job.runs;
+  const result = await profileModel(tf, model, {
+    warmupRuns: job.warmupRuns,
+    runs: job.runs,
+    batchSize: job.batchSize,
+    syncEachLayer,
+    signal,
+    onPass: (sample, index, warmup) => {
+      const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
+      send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
+      if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, live: false, passMs: sample.passMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels });
+    },
+  });
+  report = attachTimings(report, result);
+  const source = job.model;
+  if (job.compareRegular && source.kind === 'xception') {
+    send({ type: 'progress', message: `profiling the regular-convolution twin (${job.compareRegular.runs} runs)`, fraction: 1 });
+    const twin = buildXception(tf, { ...xceptionOptions(source), separable: false });
+    try {
+      const twinTiming = await profileModel(tf, twin, { ...job.compareRegular, batchSize: job.batchSize, signal, syncEachLayer });
+      const twinReport = attachTimings(analyzeModel(twin, { name: 'Xception regular-convolution twin' }), twinTiming);
+      report = { ...report, regularComparison: compareWithTwin(report, twinReport) };
+    } finally {
+      twin.dispose();
+    }
+  }
+  return report;
+}
+
+/** Live mode: profiled passes in the background, each one sent, until `control` stops them. */
+async function runLiveMode(ctx: JobContext, model: LayersModel, live: NonNullable<ProfileJob['live']>, control: LiveControl): Promise<void> {
+  const { send } = ctx;
+  send({ type: 'live', state: control.state, runs: 0 });
+  const runs = await runLive(ctx.tf, model, control, {
+    intervalMs: live.intervalMs,
+    maxRuns: live.maxRuns,
+    batchSize: ctx.job.batchSize,
+    syncEachLayer: ctx.syncEachLayer,
+    onPass: (sample, run) =>
+      send({ type: 'pass', run, runs: live.maxRuns ?? 0, live: true, passMs: sample.passMs, predictMs: null, layerMs: sample.layerMs, kernels: sample.kernels }),
+  });
+  send({ type: 'live', state: 'stopped', runs });
+}
+
 /**
  * Runs `job`, reporting through `emit`; resolves with the final report. With `job.live`, keeps
  * profiling after the result (each pass emitted) until `live` is stopped, then resolves.
- * @throws errors of engine loading (when no engine loads), of the model builder (bad options)
- *   and of TF.js; an Error named `AbortError` when `signal` is aborted.
+ * @throws errors of engine loading (when no engine loads), of the model file (ModelFileError),
+ *   of the model builder (bad options) and of TF.js; an Error named `AbortError` when `signal`
+ *   is aborted.
  */
 export async function runJob(
   job: ProfileJob,
   emit: (event: FromWorker) => void,
   options: { signal?: AbortSignal; live?: LiveControl } = {},
 ): Promise<ArchitectureReport> {
-  const { signal } = options;
   const send = (event: JobEvent): void => emit({ protocol: PROTOCOL_VERSION, ...event } as FromWorker);
-  const source = job.model;
   // A model file is read and checked before the engine loads: a bad file fails at once, and
   // nothing unchecked reaches TF.js.
-  const checked = source.kind === 'file' ? readModelFile(source.path) : undefined;
+  const checked = job.model.kind === 'file' ? readModelFile(job.model.path) : undefined;
   send({ type: 'progress', message: `loading engine (${job.engine})`, fraction: 0 });
   const { tf, info } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
   send({ type: 'engine', engine: info });
+  const ctx: JobContext = { job, tf, info, send, signal: options.signal, syncEachLayer: info.name === 'tensorflow-gpu' };
 
-  let model: Awaited<ReturnType<typeof buildModel>>['model'];
-  let staticReport: ArchitectureReport;
-  if (checked) {
-    send({ type: 'progress', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
-    const built = await buildModel(tf, checked);
-    model = built.model;
-    staticReport = analyzeImportedModel(model, checked, built.diagnostics);
-  } else {
-    const xception = source as XceptionSource;
-    send({ type: 'progress', message: `building Xception ${xception.inputSize}x${xception.inputSize}`, fraction: 0.05 });
-    model = buildXception(tf, xceptionOptions(xception));
-    staticReport = analyzeModel(model, { name: 'Xception', source: 'builtin:xception' });
-  }
+  const { model, report: staticReport } = await buildJobModel(ctx, checked);
   try {
     let report: ArchitectureReport = { ...staticReport, engine: info };
     send({ type: 'analysis', report });
-    if (job.timing && info.name !== 'cpu') {
-      send({ type: 'progress', message: `checking ${info.name} against the plain-JS backend`, fraction: 0.07 });
-      report = withCorrectness(report, await checkAgainstCpu(tf, model));
-      send({ type: 'engine', engine: report.engine! });
-    }
-    if (job.timing) {
-      const total = job.warmupRuns + job.runs;
-      const result = await profileModel(tf, model, {
-        warmupRuns: job.warmupRuns,
-        runs: job.runs,
-        batchSize: job.batchSize,
-        syncEachLayer: info.name === 'tensorflow-gpu',
-        signal,
-        onPass: (sample, index, warmup) => {
-          const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
-          send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
-          if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, live: false, passMs: sample.passMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels });
-        },
-      });
-      report = attachTimings(report, result);
-      if (job.compareRegular && source.kind === 'xception') {
-        send({ type: 'progress', message: `profiling the regular-convolution twin (${job.compareRegular.runs} runs)`, fraction: 1 });
-        const twin = buildXception(tf, { ...xceptionOptions(source), separable: false });
-        try {
-          const twinTiming = await profileModel(tf, twin, { ...job.compareRegular, batchSize: job.batchSize, signal, syncEachLayer: info.name === 'tensorflow-gpu' });
-          const twinReport = attachTimings(analyzeModel(twin, { name: 'Xception regular-convolution twin' }), twinTiming);
-          report = { ...report, regularComparison: compareWithTwin(report, twinReport) };
-        } finally {
-          twin.dispose();
-        }
-      }
-    }
+    if (job.timing) report = await measure(ctx, model, report);
     send({ type: 'result', report });
-    if (job.timing && job.live) {
-      const control = options.live ?? new LiveControl();
-      const { intervalMs, maxRuns } = job.live;
-      send({ type: 'live', state: control.state, runs: 0 });
-      const runs = await runLive(tf, model, control, {
-        intervalMs,
-        maxRuns,
-        batchSize: job.batchSize,
-        syncEachLayer: info.name === 'tensorflow-gpu',
-        onPass: (sample, run) =>
-          send({ type: 'pass', run, runs: maxRuns ?? 0, live: true, passMs: sample.passMs, predictMs: null, layerMs: sample.layerMs, kernels: sample.kernels }),
-      });
-      send({ type: 'live', state: 'stopped', runs });
-    }
+    if (job.timing && job.live) await runLiveMode(ctx, model, job.live, options.live ?? new LiveControl());
     return report;
   } finally {
     model.dispose();
