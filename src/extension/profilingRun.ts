@@ -26,6 +26,7 @@ export class ProfilingRun {
   private readonly worker: WorkerRun;
   private readonly rolling: RollingTimings;
   private readonly passMs: number[] = [];
+  private readonly predictMs: number[] = [];
   private readonly abort = new AbortController();
   private readonly loopDelay: IntervalHistogram;
   private report: ArchitectureReport | undefined;
@@ -103,12 +104,15 @@ export class ProfilingRun {
         break;
       case 'pass': {
         this.rolling.add(m.layerMs, m.kernels);
-        this.passMs.push(m.passMs);
-        if (this.passMs.length > this.rolling.window) this.passMs.shift();
+        for (const [list, value] of [[this.passMs, m.passMs], [this.predictMs, m.predictMs ?? NaN]] as const) {
+          list.push(value);
+          if (list.length > this.rolling.window) list.shift();
+        }
         const layers = this.rolling.snapshot();
         const layerSumMs = Object.values(layers).reduce((a, l) => a + (l.medianMs ?? 0), 0);
         const profiledMedianMs = median(this.passMs);
-        const predictMedianMs = this.report?.timing?.predictMedianMs ?? null;
+        // Plain predict runs interleaved with the profiled ones (timed and live), over the same window.
+        const predictMedianMs = median(this.predictMs);
         const timing: PassTiming = {
           warmupRuns: job.warmupRuns,
           timedRuns: this.rolling.count,

@@ -3,7 +3,7 @@
  * worker process) so the views show rolling statistics, until paused or stopped.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { createInputs, profiledPass, type PassSample } from './profile';
+import { createInputs, predictPass, profiledPass, type PassSample } from './profile';
 
 type Tf = typeof tfTypes;
 
@@ -54,6 +54,11 @@ export interface LiveOptions {
   maxRuns?: number;
   /** Images per pass. */
   batchSize: number;
+  /**
+   * Also run a plain `model.predict` before each profiled pass, so that the profiling overhead
+   * stays measured (interleaved, same engine) while live. Doubles the work per live run.
+   */
+  comparePredict?: boolean;
   syncEachLayer?: boolean;
   /** Called after each pass with its 1-based index. */
   onPass: (sample: PassSample, run: number) => void;
@@ -70,10 +75,11 @@ export async function runLive(tf: Tf, model: tfTypes.LayersModel, control: LiveC
   let run = 0;
   try {
     while ((options.maxRuns === undefined || run < options.maxRuns) && (await control.next(run === 0 ? 0 : options.intervalMs))) {
+      const predictMs = options.comparePredict ? await predictPass(tf, model, inputs) : null;
       const sample = await profiledPass(tf, model, inputs, { syncEachLayer: options.syncEachLayer });
       run++;
       control.runs = run;
-      options.onPass({ ...sample, predictMs: null }, run);
+      options.onPass({ ...sample, predictMs }, run);
     }
   } finally {
     tf.dispose(inputs);

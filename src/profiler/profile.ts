@@ -150,7 +150,7 @@ export function createInputs(tf: Tf, model: tfTypes.LayersModel, batchSize: numb
 }
 
 /** Runs plain `model.predict` once and returns its wall time in ms (outputs read back). */
-async function predictPass(tf: Tf, model: tfTypes.LayersModel, inputs: Tensor[]): Promise<number> {
+export async function predictPass(tf: Tf, model: tfTypes.LayersModel, inputs: Tensor[]): Promise<number> {
   const start = now();
   const out = model.predict(inputs.length === 1 ? inputs[0] : inputs);
   const outs = Array.isArray(out) ? out : [out];

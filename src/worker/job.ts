@@ -114,8 +114,9 @@ async function runLiveMode(ctx: JobContext, model: LayersModel, live: NonNullabl
     maxRuns: live.maxRuns,
     batchSize: ctx.job.batchSize,
     syncEachLayer: ctx.syncEachLayer,
+    comparePredict: true,
     onPass: (sample, run) =>
-      send({ type: 'pass', run, runs: live.maxRuns ?? 0, live: true, passMs: sample.passMs, predictMs: null, layerMs: sample.layerMs, kernels: sample.kernels }),
+      send({ type: 'pass', run, runs: live.maxRuns ?? 0, live: true, passMs: sample.passMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels }),
   });
   send({ type: 'live', state: 'stopped', runs });
 }

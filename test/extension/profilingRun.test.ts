@@ -40,6 +40,9 @@ describe('ProfilingRun live mode', () => {
     expect(last.layers.block4_sepconv2.kernels.map((k) => k.name)).toContain('DepthwiseConv2dNative');
     expect(last.timing.timedRuns).toBe(7);
     expect(last.timing.profiledMedianMs).toBeGreaterThan(0);
+    // Live runs keep timing plain predict, interleaved: the overhead stays measured over the same window.
+    expect(last.timing.predictMedianMs).toBeGreaterThan(0);
+    expect(last.timing.overheadRatio).toBeCloseTo(last.timing.profiledMedianMs! / last.timing.predictMedianMs!, 10);
     expect(rec.live[0]).toEqual({ state: 'running', runs: 0 });
     expect(rec.live.at(-1)).toEqual({ state: 'stopped', runs: 5 });
     expect(run.worstEventLoopDelayMs).toBeGreaterThanOrEqual(0);
