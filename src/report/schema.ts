@@ -155,7 +155,7 @@ export interface EngineInfo {
   correctness?: {
     checkedKinds: number;
     /** Kinds whose outputs differ; their layers also get an error diagnostic. */
-    mismatches: { layer: string; kind: string; maxRelError: number; layers: string[] }[];
+    mismatches: { layer: string; kind: string; maxRelError: number; layers: string[]; /** Set when the layer fails on the engine. */ error?: string }[];
   };
 }
 

@@ -24,8 +24,9 @@ function xceptionOptions(source: XceptionSource): XceptionOptions {
 
 /** Records the correctness check in the engine info, with an error diagnostic per affected layer. */
 function withCorrectness(report: ArchitectureReport, check: CorrectnessResult): ArchitectureReport {
-  const mismatches = check.checks.filter((c) => !c.ok).map(({ layer, kind, maxRelError, layers }) => ({ layer, kind, maxRelError, layers }));
-  const affected = mismatches.flatMap((m) => m.layers.map((layer) => [layer, `${m.kind}: max relative error ${m.maxRelError.toPrecision(3)}`] as const));
+  const mismatches = check.checks.filter((c) => !c.ok).map(({ layer, kind, maxRelError, layers, error }) => ({ layer, kind, maxRelError, layers, error }));
+  const affected = mismatches.flatMap((m) => m.layers.map((layer) => [layer, `${m.kind}: ${m.error ?? `max relative error ${m.maxRelError.toPrecision(3)}`}`] as const));
+  const unchecked = check.checks.filter((c) => c.ok && c.error);
   return {
     ...report,
     engine: report.engine && { ...report.engine, correctness: { checkedKinds: check.checks.length, mismatches } },
@@ -36,6 +37,7 @@ function withCorrectness(report: ArchitectureReport, check: CorrectnessResult): 
         layer,
         message: `engine ${check.backend} computes layer "${layer}" wrong compared with the plain-JS backend (${detail}); its timing measures a wrong computation`,
       })),
+      ...unchecked.map((c) => ({ severity: 'info' as const, layer: c.layer, message: `correctness: ${c.kind} ${c.error}` })),
     ],
   };
 }

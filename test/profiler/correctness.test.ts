@@ -27,6 +27,26 @@ describe('checkAgainstCpu on the WASM engine', () => {
     model.dispose();
   });
 
+  it('runs nested models and shape-bound layers (Flatten + Dense) at their real shapes', async () => {
+    const inner = tf.input({ shape: [32, 32, 8] });
+    const pooled = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, padding: 'valid', name: 'pool' }).apply(
+      tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'valid', name: 'inner_conv' }).apply(inner),
+    ) as tf.SymbolicTensor;
+    const head = tf.model({ inputs: inner, outputs: pooled, name: 'head' });
+    const input = tf.input({ shape: [32, 32, 3] });
+    const features = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', name: 'conv' }).apply(input) as tf.SymbolicTensor;
+    const flat = tf.layers.flatten({ name: 'flat' }).apply(head.apply(features)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 5, name: 'dense' }).apply(flat) as tf.SymbolicTensor });
+    const result = await checkAgainstCpu(tf, model);
+    expect(result.checks.map((c) => [c.layer, c.ok, c.error])).toEqual([
+      ['conv', true, undefined],
+      ['head', true, undefined],
+      ['flat', true, undefined],
+      ['dense', true, undefined],
+    ]);
+    model.dispose();
+  });
+
   it('finds every kind of layer in Xception correct on WASM', async () => {
     const model = buildXception(tf, { inputSize: 71 });
     const result = await checkAgainstCpu(tf, model);
