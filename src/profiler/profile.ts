@@ -59,6 +59,11 @@ export interface ProfileResult {
 
 const now = (): number => performance.now();
 
+/** Resolves after pending I/O callbacks have run (not counted in any timing). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function abortIfRequested(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
     const e = new Error('profiling cancelled');
@@ -190,6 +195,9 @@ export async function profileModel(tf: Tf, model: tfTypes.LayersModel, options: 
       const sample: PassSample = { ...(await profiledPass(tf, model, inputs, options)), predictMs };
       if (!warmup) samples.push(sample);
       options.onPass?.(sample, warmup ? i : i - warmupRuns, warmup);
+      // A pass on a synchronous engine only ever awaits settled promises (microtasks): yield to
+      // the event loop between passes so that I/O (IPC messages, a closed channel) is handled.
+      await yieldToEventLoop();
     }
   } finally {
     tf.dispose(inputs);

@@ -7,12 +7,17 @@ import { LiveControl } from '../profiler/live';
 import { runJob } from './job';
 import { PROTOCOL_VERSION, parseToWorker, type FromWorker } from './protocol';
 
+/** Sends to the session; a channel that broke (the session died) ends this process. */
 function send(message: FromWorker): void {
-  process.send?.(message);
+  if (!process.connected) process.exit(1);
+  process.send!(message, undefined, {}, (error: Error | null) => {
+    if (error) process.exit(1);
+  });
 }
 
 /** Exits once every message sent so far has left (IPC sends are asynchronous and ordered). */
 function flushAndExit(code: number): void {
+  if (!process.connected) process.exit(code);
   process.send!({ protocol: PROTOCOL_VERSION, type: 'exiting', code }, () => process.exit(code));
 }
 
@@ -20,6 +25,10 @@ if (!process.send) {
   console.error('the profiling worker must be started with an IPC channel (child_process.fork)');
   process.exit(2);
 }
+
+// A worker whose session died (the extension host crashed, the CLI was killed) must not go on
+// burning every core: the IPC channel closing is the signal.
+process.on('disconnect', () => process.exit(1));
 
 const live = new LiveControl();
 let started = false;

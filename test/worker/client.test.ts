@@ -61,3 +61,11 @@ describe('protocol validation', () => {
     expect(parseToWorker({ protocol: PROTOCOL_VERSION, type: 'start', job: job(1) })).toBeDefined();
   });
 });
+
+describe('a worker whose parent goes away', () => {
+  it('exits when its IPC channel closes, instead of profiling on', async () => {
+    const run = startWorker(job(1000), { workerPath, onMessage: (m) => m.type === 'pass' && run.child.disconnect() });
+    await expect(run.result).rejects.toThrow(/exited with code 1 before sending a result/);
+    expect(run.child.exitCode).toBe(1);
+  });
+});
