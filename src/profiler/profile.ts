@@ -2,9 +2,9 @@
  * Measures a TF.js LayersModel layer by layer.
  *
  * Each profiled pass runs the model's graph itself, node by node in the order TF.js's own
- * executor uses (`model.nodesByDepth`, deepest first), and wraps every layer call in
- * `tf.profile`, so each kernel is attributed to exactly the layer whose call ran it (no guessing
- * by order). Plain `model.predict` passes are interleaved with the profiled ones on the same
+ * executor uses (`model.nodesByDepth`, deepest first), inside one `tf.profile`; the engine's
+ * kernel list is read before and after each layer call, so each kernel is attributed to exactly
+ * the layer whose call ran it (no guessing by order). Plain `model.predict` passes are interleaved with the profiled ones on the same
  * engine so that the profiling overhead is measured, not assumed. Warm-up runs are never counted.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
@@ -76,7 +76,8 @@ function abortIfRequested(signal: AbortSignal | undefined): void {
  * Runs one profiled pass over the graph of `model` with input(s) `inputs` (NHWC, one per model
  * input). Intermediate tensors are disposed as soon as their last consumer has run; the model's
  * outputs are disposed before returning (nothing leaks).
- * @throws Error named `AbortError` when `options.signal` is aborted (between layers).
+ * @throws Error named `AbortError` when `options.signal` is aborted (checked before the pass);
+ *   errors of the layers' kernels (after disposing what the pass created).
  */
 export async function profiledPass(
   tf: Tf,
@@ -97,26 +98,44 @@ export async function profiledPass(
 
   const layerMs: Record<string, number> = {};
   const kernels: PassSample['kernels'] = {};
+  // Kernels [from, to) of tf.profile's list belong to the layer call between them.
+  const spans: { layer: string; from: number; to: number }[] = [];
+  const recorded = (): number => tf.engine().state.activeProfile.kernels.length;
+  let failure: unknown;
+  abortIfRequested(options.signal);
   const start = now();
-  for (const node of nodes) {
-    const layer = node.outboundLayer;
-    if (layer.getClassName() === 'InputLayer') continue;
-    abortIfRequested(options.signal);
-    const xs = node.inputTensors.map((t) => values.get(t.id)!);
-    let elapsed = 0;
-    const info = await tf.profile(() => {
-      const t0 = now();
-      const out = layer.apply(xs.length === 1 ? xs[0] : xs, {}) as Tensor | Tensor[];
-      if (options.syncEachLayer) (Array.isArray(out) ? out : [out]).forEach((o) => o.dataSync());
-      elapsed = now() - t0;
-      return out;
-    });
-    const outs = (Array.isArray(info.result) ? info.result : [info.result]) as Tensor[];
-    node.outputTensors.forEach((t, i) => values.set(t.id, outs[i]));
-    layerMs[layer.name] = (layerMs[layer.name] ?? 0) + elapsed;
-
+  // One tf.profile around the whole pass (one per layer would cost ~45 us a layer): the engine
+  // appends each kernel it runs to its active profile, so the list's length before and after a
+  // layer call attributes kernels to layers exactly.
+  const profile = await tf.profile(() => {
+    try {
+      for (const node of nodes) {
+        const layer = node.outboundLayer;
+        if (layer.getClassName() === 'InputLayer') continue;
+        const xs = node.inputTensors.map((t) => values.get(t.id)!);
+        const from = recorded();
+        const t0 = now();
+        const out = layer.apply(xs.length === 1 ? xs[0] : xs, {}) as Tensor | Tensor[];
+        const outs = Array.isArray(out) ? out : [out];
+        if (options.syncEachLayer) outs.forEach((o) => o.dataSync());
+        layerMs[layer.name] = (layerMs[layer.name] ?? 0) + (now() - t0);
+        spans.push({ layer: layer.name, from, to: recorded() });
+        node.outputTensors.forEach((t, i) => values.set(t.id, outs[i]));
+        releaseInputs(node.inputTensors);
+      }
+    } catch (error) {
+      // Thrown out of tf.profile, the error would leave the engine in profiling mode.
+      failure = error;
+    }
+    return [];
+  });
+  if (failure !== undefined) {
+    for (const t of new Set(values.values())) if (!keep.has(t)) t.dispose();
+    throw failure;
+  }
+  for (const { layer, from, to } of spans) {
     const perKernel = new Map<string, { name: string; ms: number; calls: number }>();
-    for (const k of info.kernels) {
+    for (const k of profile.kernels.slice(from, to)) {
       // `<op>__op` entries wrap a customGrad op whose real kernel is recorded too: skip the wrapper.
       if (k.name.endsWith('__op')) continue;
       const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : NaN;
@@ -125,10 +144,12 @@ export async function profiledPass(
       entry.calls += 1;
       perKernel.set(k.name, entry);
     }
-    kernels[layer.name] = [...(kernels[layer.name] ?? []), ...perKernel.values()];
+    kernels[layer] = [...(kernels[layer] ?? []), ...perKernel.values()];
+  }
 
-    // Dispose inputs no later layer needs (a layer may return its input itself, e.g. Dropout).
-    for (const t of node.inputTensors) {
+  /** Disposes inputs no later layer needs (a layer may return its input itself, e.g. Dropout). */
+  function releaseInputs(inputTensors: tfTypes.SymbolicTensor[]): void {
+    for (const t of inputTensors) {
       const left = (uses.get(t.id) ?? 1) - 1;
       uses.set(t.id, left);
       if (left > 0) continue;

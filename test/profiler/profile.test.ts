@@ -61,6 +61,25 @@ describe('profileModel on the WASM engine, Xception 71x71', () => {
   });
 });
 
+describe('profiledPass when a layer throws', () => {
+  it('rejects with the error, leaks nothing and leaves the engine out of profiling mode', async () => {
+    await tf.setBackend('cpu');
+    const input = tf.input({ shape: [8] });
+    const a = tf.layers.dense({ units: 4, name: 'a' }).apply(input) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ units: 2, name: 'b' }).apply(a) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: b });
+    const broken = model.getLayer('b');
+    broken.call = () => {
+      throw new Error('kernel failed');
+    };
+    const before = tf.memory().numTensors;
+    await expect(profileModel(tf, model, { runs: 1, warmupRuns: 0, comparePredict: false })).rejects.toThrow('kernel failed');
+    expect(tf.memory().numTensors).toBe(before);
+    expect((tf.engine().state as unknown as { profiling: boolean }).profiling).toBe(false);
+    model.dispose();
+  });
+});
+
 describe('summarize', () => {
   const sample = (layerMs: number, kernelMs: number): PassSample => ({
     passMs: layerMs + 1,
