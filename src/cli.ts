@@ -5,7 +5,8 @@
  */
 import { Command, Option } from 'commander';
 import { integer } from './cliArgs';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeEngine, ENGINE_ORDER } from './engine/resolve';
 import { exportFormat, type ExportFormatId } from './exporters/formats';
@@ -108,7 +109,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--md <file>', 'write a Markdown summary')
     .addOption(new Option('--flops-convention <name>', 'how CSV, Markdown and trace count compute').choices([...FLOPS_CONVENTIONS]).default('macs'))
     .option('--quiet', 'print nothing but errors')
-    .showHelpAfterError();
+    .showHelpAfterError('(run with --help for the options)');
   program.parse(argv);
   const opts = program.opts<{
     engine: EngineChoice; model?: string; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
@@ -120,6 +121,23 @@ async function main(argv: string[]): Promise<void> {
   if (opts.model && (program.getOptionValueSource('inputSize') === 'cli' || !opts.top)) {
     program.error('error: --input-size and --no-top shape the built-in Xception; a --model file has its own input size and head');
   }
+  if (opts.compareRegular && !opts.timing) program.error('error: --compare-regular needs timings: leave out --no-timing');
+  if (opts.threads && opts.threads > os.cpus().length) {
+    console.error(`warning: --threads ${opts.threads} is more than this machine's ${os.cpus().length} logical CPUs; threads will compete for cores`);
+  }
+
+  // Every output file, checked before the (long) profile so that a bad path fails at once.
+  const outputs: { file: string; label: string; render: (r: ArchitectureReport) => string }[] = [
+    ...(opts.json ? [{ file: opts.json, label: 'JSON report', render: (r: ArchitectureReport) => JSON.stringify(r, null, 1) }] : []),
+    ...(opts.html ? [{ file: opts.html, label: 'HTML report', render: (r: ArchitectureReport) => renderHtmlReport(r, loadWebviewAssets(__dirname)) }] : []),
+    ...([[opts.trace, 'trace'], [opts.csv, 'csv'], [opts.md, 'markdown']] as [string | undefined, ExportFormatId][])
+      .filter(([file]) => file)
+      .map(([file, id]) => ({ file: file!, label: exportFormat(id).label, render: (r: ArchitectureReport) => exportFormat(id).render(r, opts.flopsConvention) })),
+  ].map((o) => ({ ...o, file: userPath(o.file) }));
+  for (const { file } of outputs) {
+    const problem = unwritable(file);
+    if (problem) program.error(`error: cannot write ${file}: ${problem}`);
+  }
 
   const progress = (text: string): void => {
     if (!opts.quiet && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${text}`);
@@ -128,7 +146,7 @@ async function main(argv: string[]): Promise<void> {
     {
       // `npm run` starts in the package folder: a relative --model path is relative to where npm was run.
       model: opts.model
-        ? { kind: 'file', path: path.resolve(process.env.INIT_CWD ?? process.cwd(), opts.model) }
+        ? { kind: 'file', path: userPath(opts.model) }
         : { kind: 'xception', inputSize: opts.inputSize, includeTop: opts.top, classes: 1000 },
       engine: opts.engine,
       searchPaths: [process.cwd()],
@@ -146,20 +164,26 @@ async function main(argv: string[]): Promise<void> {
   );
   progress('');
   if (!opts.quiet) console.log(summaryText(report));
-  if (opts.json) {
-    writeFileSync(opts.json, JSON.stringify(report, null, 1));
-    if (!opts.quiet) console.log(`\nJSON report: ${path.resolve(opts.json)}`);
+  if (!opts.quiet && outputs.length) console.log('');
+  for (const { file, label, render } of outputs) {
+    writeFileSync(file, render(report));
+    if (!opts.quiet) console.log(`${label}: ${file}`);
   }
-  if (opts.html) {
-    writeFileSync(opts.html, renderHtmlReport(report, loadWebviewAssets(__dirname)));
-    if (!opts.quiet) console.log(`HTML report: ${path.resolve(opts.html)}`);
-  }
-  const extraFiles: [string | undefined, ExportFormatId][] = [[opts.trace, 'trace'], [opts.csv, 'csv'], [opts.md, 'markdown']];
-  for (const [file, id] of extraFiles) {
-    if (!file) continue;
-    const format = exportFormat(id);
-    writeFileSync(file, format.render(report, opts.flopsConvention));
-    if (!opts.quiet) console.log(`${format.label}: ${path.resolve(file)}`);
+}
+
+/** A path the user typed, absolute: `npm run` starts in the package folder, so relative paths are relative to where npm was run. */
+function userPath(p: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+}
+
+/** Why `file` cannot be written (its folder is missing or read-only, or it is a folder), or undefined. */
+function unwritable(file: string): string | undefined {
+  try {
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) return 'it is a folder';
+    accessSync(path.dirname(file), constants.W_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? `folder ${path.dirname(file)} does not exist` : `folder ${path.dirname(file)} is not writable`;
   }
 }
 
