@@ -61,6 +61,24 @@ function standInClass(tf: Tf, className: string, weightsByLayer: Map<string, Wei
   return StandIn;
 }
 
+/**
+ * Throws a ModelFileError naming the layer and the field when a layer's `activation` is one TF.js
+ * does not know (TF.js's own error names neither). TF.js camel-cases Keras's snake_case names
+ * (`hard_sigmoid` -> `hardSigmoid`) when it reads a config, so the probe does too.
+ */
+function checkActivations(tf: Tf, imported: ImportedModel): void {
+  for (const { layer, path } of allLayers(imported.topology)) {
+    const activation = layer.config.activation;
+    if (typeof activation !== 'string') continue;
+    const name = activation.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+    try {
+      tf.layers.activation({ activation: name as never });
+    } catch {
+      throw new ModelFileError(`activation "${activation}" is not one TF.js knows`, { file: imported.file, layer: path, className: layer.className, field: 'activation' });
+    }
+  }
+}
+
 /** Throws when any layer call of the built model has an output dimension below 1. */
 function checkBuiltShapes(model: tfTypes.LayersModel, file: string, prefix = ''): void {
   for (const layer of model.layers) {
@@ -123,6 +141,7 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
   const json = toKerasJson(imported.topology, (layer) =>
     standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : undefined,
   );
+  checkActivations(tf, imported);
   let model: tfTypes.LayersModel;
   try {
     model = await tf.models.modelFromJSON({ modelTopology: json } as unknown as tfTypes.io.ModelJSON, customObjects as unknown as tfTypes.serialization.ConfigDict);
