@@ -123,7 +123,8 @@ export class Session implements vscode.Disposable {
     try {
       const report = await run.result;
       const t = report.timing;
-      this.fire({ kind: 'status', state: 'done', message: t ? `profiled: ${t.profiledMedianMs?.toFixed(0)} ms per pass on ${report.engine?.name}` : 'analysed' });
+      // No times here: live runs update them, and the diagram shows the whole-pass line.
+      this.fire({ kind: 'status', state: 'done', message: t ? `profiled on ${report.engine?.name ?? 'the engine'}` : 'analysed' });
       return report;
     } catch (error) {
       const e = error as Error;
