@@ -78,11 +78,11 @@ function isNotFound(error: unknown, pkg: string): boolean {
  * throws (libtensorflow missing, wrong ABI) is skipped with its error; later places are still tried.
  * @throws Error saying the package is not installed, or quoting the load error of a broken copy.
  */
-function loadNative(pkg: string, searchPaths: string[], load: PackageLoader): { tf: Tf; from: string } {
+function loadNative(pkg: string, searchPaths: string[], load: PackageLoader): { tf: Tf; from: string; rejected: string[] } {
   const broken: string[] = [];
   for (const from of [...searchPaths, undefined]) {
     try {
-      return { tf: load(pkg, from) as Tf, from: from ?? 'the extension' };
+      return { tf: load(pkg, from) as Tf, from: from ?? 'the extension', rejected: broken };
     } catch (error) {
       if (!isNotFound(error, pkg)) broken.push(`${shortReason(error)} (in ${from ?? 'the extension'})`);
     }
@@ -107,7 +107,7 @@ async function tryEngine(name: EngineName, options: ResolveOptions): Promise<Res
   const load = options.load ?? defaultLoader;
   if (name === 'tensorflow-gpu' || name === 'tensorflow') {
     const pkg = NATIVE_PACKAGES[name];
-    const { tf, from } = loadNative(pkg, options.searchPaths ?? [], load);
+    const { tf, from, rejected } = loadNative(pkg, options.searchPaths ?? [], load);
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but its 'tensorflow' backend did not start`);
     await tf.ready();
     const gpu = name === 'tensorflow-gpu' ? detectGpu(tf) : undefined;
@@ -124,7 +124,7 @@ async function tryEngine(name: EngineName, options: ResolveOptions): Promise<Res
         // libtensorflow sizes its intra-op pool to the cores.
         threads: os.cpus().length,
         gpu,
-        why: '',
+        why: rejected.length ? `rejected a broken copy: ${rejected.join('; ')}` : '',
         skipped: [],
       },
     };

@@ -57,6 +57,26 @@ describe('resolveEngine', () => {
     expect(seen).toEqual(['/ws', '/storage', undefined, '/ws']);
   });
 
+  it('takes a copy from the global storage when the workspace has none', async () => {
+    const load: PackageLoader = (pkg, from) => (pkg === '@tensorflow/tfjs-node' && from === '/storage' ? fakeNativeTf(false) : notInstalled(pkg, from));
+    const { info } = await resolveEngine({ searchPaths: ['/ws', '/storage'], load });
+    expect(info.name).toBe('tensorflow');
+    expect(info.package).toBe('@tensorflow/tfjs-node (/storage)');
+    expect(info.why).toBe('the fastest engine that loaded');
+  });
+
+  it('rejects a broken workspace copy with its error, and says so when a later copy loads', async () => {
+    const load: PackageLoader = (pkg, from) => {
+      if (pkg !== '@tensorflow/tfjs-node') return notInstalled(pkg, from);
+      if (from === '/ws') throw new Error('The specified module could not be found.\n\\?\\C:\\ws\\tfjs_binding.node');
+      if (from === '/storage') return fakeNativeTf(false);
+      return notInstalled(pkg, from);
+    };
+    const { info } = await resolveEngine({ searchPaths: ['/ws', '/storage'], load });
+    expect(info.package).toBe('@tensorflow/tfjs-node (/storage)');
+    expect(info.why).toBe('the fastest engine that loaded; rejected a broken copy: The specified module could not be found. (in /ws)');
+  });
+
   it('never labels a CPU run "GPU": tfjs-node-gpu without a GPU device is skipped', async () => {
     const load: PackageLoader = (pkg, from) => (pkg === '@tensorflow/tfjs-node-gpu' ? fakeNativeTf(false) : notInstalled(pkg, from));
     const { info } = await resolveEngine({ load, threads: 1 });
