@@ -85,8 +85,15 @@ export async function profiledPass(
   inputs: Tensor[],
   options: ProfileOptions,
 ): Promise<Omit<PassSample, 'predictMs'>> {
+  // Symbolic tensor id -> its value, and how many ids hold each value (a layer may return its
+  // input itself, e.g. Dropout at inference, so one value can stand for several ids).
   const values = new Map<number, Tensor>();
-  model.inputs.forEach((t, i) => values.set(t.id, inputs[i]));
+  const holders = new Map<Tensor, number>();
+  const bind = (id: number, value: Tensor): void => {
+    values.set(id, value);
+    holders.set(value, (holders.get(value) ?? 0) + 1);
+  };
+  model.inputs.forEach((t, i) => bind(t.id, inputs[i]));
   const uses = new Map<number, number>();
   const depths = Object.keys(model.nodesByDepth)
     .map(Number)
@@ -120,7 +127,7 @@ export async function profiledPass(
         if (options.syncEachLayer) outs.forEach((o) => o.dataSync());
         layerMs[layer.name] = (layerMs[layer.name] ?? 0) + (now() - t0);
         spans.push({ layer: layer.name, from, to: recorded() });
-        node.outputTensors.forEach((t, i) => values.set(t.id, outs[i]));
+        node.outputTensors.forEach((t, i) => bind(t.id, outs[i]));
         releaseInputs(node.inputTensors);
       }
     } catch (error) {
@@ -154,8 +161,11 @@ export async function profiledPass(
       uses.set(t.id, left);
       if (left > 0) continue;
       const tensor = values.get(t.id);
+      if (!tensor) continue;
       values.delete(t.id);
-      if (tensor && !keep.has(tensor) && ![...values.values()].includes(tensor)) tensor.dispose();
+      const held = (holders.get(tensor) ?? 1) - 1;
+      holders.set(tensor, held);
+      if (held === 0 && !keep.has(tensor)) tensor.dispose();
     }
   }
   const outputs = model.outputs.map((t) => values.get(t.id)!);

@@ -61,6 +61,23 @@ describe('profileModel on the WASM engine, Xception 71x71', () => {
   });
 });
 
+describe('profiledPass with a layer that returns its input (Dropout at inference)', () => {
+  it('keeps the shared value alive for every consumer and disposes it once', async () => {
+    await tf.setBackend('cpu');
+    const input = tf.input({ shape: [8] });
+    const a = tf.layers.dense({ units: 4, name: 'a' }).apply(input) as tf.SymbolicTensor;
+    const drop = tf.layers.dropout({ rate: 0.5, name: 'drop' }).apply(a) as tf.SymbolicTensor;
+    const left = tf.layers.dense({ units: 2, name: 'left' }).apply(drop) as tf.SymbolicTensor;
+    const right = tf.layers.dense({ units: 2, name: 'right' }).apply(a) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.add({ name: 'sum' }).apply([left, right]) as tf.SymbolicTensor });
+    const before = tf.memory().numTensors;
+    const result = await profileModel(tf, model, { runs: 2, warmupRuns: 1 });
+    expect(Object.keys(result.layers).sort()).toEqual(['a', 'drop', 'left', 'right', 'sum']);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});
+
 describe('profiledPass when a layer throws', () => {
   it('rejects with the error, leaks nothing and leaves the engine out of profiling mode', async () => {
     await tf.setBackend('cpu');
