@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { mergeTimings } from '../profiler/attach';
 import { isMetricId, type MetricId } from '../report/messages';
 import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
 import type { LiveAction, ProfileJob, XceptionSource } from '../worker/protocol';
@@ -15,15 +16,6 @@ export type SessionEvent =
   | { kind: 'report'; report: ArchitectureReport }
   | { kind: 'timings'; layers: Record<string, LayerTiming>; timing?: PassTiming; run: number }
   | { kind: 'status'; state: 'running' | 'done' | 'error' | 'cancelled' | 'idle'; message: string };
-
-/** Puts live layer timings (and the pass timing, when given) into `report`, in place. */
-export function mergeTimings(report: ArchitectureReport, event: { layers: Record<string, LayerTiming>; timing?: PassTiming }): void {
-  for (const layer of report.layers) {
-    const timing = event.layers[layer.name];
-    if (timing) layer.timing = timing;
-  }
-  if (event.timing) report.timing = event.timing;
-}
 
 export class Session implements vscode.Disposable {
   readonly config = new Config();

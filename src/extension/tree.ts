@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { formatLayerCount, sumCount, type FlopsConvention } from '../report/flopsConvention';
-import { formatCount, formatInt, formatMs, formatShape, layerMedianMs } from '../report/format';
+import { formatCount, formatInt, formatMs, formatShape } from '../report/format';
 import { layerCardMarkdown, layerDescription, REVEAL_IN_DIAGRAM_COMMAND } from '../report/layerCard';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
 import type { SessionEvent } from './session';
@@ -116,18 +116,14 @@ function layersUnder(node: ArchNode, byName: Map<string, LayerReport>): LayerRep
   return node.children.flatMap((c) => layersUnder(c, byName));
 }
 
-/** Sum of the known medians, or null when none is known. */
-function sumMedians(layers: LayerReport[]): number | null {
-  let sum = 0;
-  let any = false;
-  for (const l of layers) {
-    const ms = layerMedianMs(l);
-    if (ms != null) {
-      sum += ms;
-      any = true;
-    }
+/** A node's summed median as the report carries it (blocks and flows; the model: its flows'), ms. */
+function nodeMedianMs(node: ArchNode, report: ArchitectureReport): number | null {
+  if (node.kind === 'model') {
+    const known = report.flows.map((f) => f.medianMs).filter((m): m is number => m != null);
+    return known.length ? known.reduce((x, m) => x + m, 0) : null;
   }
-  return any ? sum : null;
+  const groups = node.kind === 'flow' ? report.flows : report.blocks;
+  return groups.find((g) => g.name === node.name)?.medianMs ?? null;
 }
 
 /**
@@ -154,7 +150,7 @@ export function nodeDescription(node: ArchNode, report: ArchitectureReport, byNa
   }
   const count = sumCount(layers, convention);
   if (count > 0) parts.push(formatLayerCount(count, convention));
-  const ms = sumMedians(layers);
+  const ms = nodeMedianMs(node, report);
   if (ms != null) parts.push(formatMs(ms));
   return parts.join(' · ');
 }
@@ -268,10 +264,11 @@ export class ArchitectureTreeProvider implements vscode.TreeDataProvider<ArchNod
   }
 
   private groupTooltip(node: ArchNode): string {
-    const layers = layersUnder(node, this.byName);
-    const params = layers.reduce((n, l) => n + l.params.trainable + l.params.nonTrainable, 0);
-    const macs = layers.reduce((n, l) => n + l.macs, 0);
-    return `${node.kind} ${node.name}: ${layers.length} layers, ${formatInt(params)} params, ${formatInt(macs)} MACs, median ${formatMs(sumMedians(layers))}`;
+    const report = this.report!;
+    const group = node.kind === 'model' ? undefined : (node.kind === 'flow' ? report.flows : report.blocks).find((g) => g.name === node.name);
+    const totals = group?.totals ?? report.totals;
+    const params = totals.params.trainable + totals.params.nonTrainable;
+    return `${node.kind} ${node.name}: ${totals.layers} layers, ${formatInt(params)} params, ${formatInt(totals.macs)} MACs, median ${formatMs(nodeMedianMs(node, report))}`;
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 /** Puts measured timings into a static report. */
-import type { ArchitectureReport, GroupReport, LayerTiming } from '../report/schema';
+import type { ArchitectureReport, GroupReport, LayerTiming, PassTiming } from '../report/schema';
 import type { ProfileResult } from './profile';
 
 /** Relative gap between the profiled pass and the sum of its layers beyond which the report says so. */
@@ -16,6 +16,20 @@ function groupMedian(group: GroupReport, byName: Record<string, LayerTiming>): n
     }
   }
   return any ? sum : null;
+}
+
+/**
+ * Puts live layer timings (and the pass timing, when given) into `report`, in place, and
+ * refreshes the blocks' and flows' `medianMs`, so that every view reads one up-to-date report.
+ */
+export function mergeTimings(report: ArchitectureReport, update: { layers: Record<string, LayerTiming>; timing?: PassTiming }): void {
+  for (const layer of report.layers) {
+    const timing = update.layers[layer.name];
+    if (timing) layer.timing = timing;
+  }
+  const byName = Object.fromEntries(report.layers.filter((l) => l.timing).map((l) => [l.name, l.timing!]));
+  for (const group of [...report.blocks, ...report.flows]) group.medianMs = groupMedian(group, byName);
+  if (update.timing) report.timing = update.timing;
 }
 
 /**

@@ -3,7 +3,8 @@
  * directly. `emit` merges timings into the report before firing, as the Session does.
  */
 import { EventEmitter } from '../vscode-stub';
-import { mergeTimings, type SessionEvent } from '../../src/extension/session';
+import type { SessionEvent } from '../../src/extension/session';
+import { mergeTimings } from '../../src/profiler/attach';
 import type { FlopsConvention } from '../../src/report/flopsConvention';
 import type { MetricId } from '../../src/report/messages';
 import type { ArchitectureReport } from '../../src/report/schema';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/analysis/analyze';
-import { attachTimings } from '../../src/profiler/attach';
+import { attachTimings, mergeTimings } from '../../src/profiler/attach';
 import { summarize, type PassSample } from '../../src/profiler/profile';
 
 function tinyReport() {
@@ -39,5 +39,14 @@ describe('attachTimings', () => {
     expect(gap.message).toBe(
       "timing: the sum of the layer medians (8.0 ms) differs from the median pass (10.0 ms) by 20.0 % (of which 1.5 ms is reading back the model's 1 output; the rest is time between layers or skew of the medians)",
     );
+  });
+
+  it('mergeTimings puts live timings in place and refreshes the block and flow medians', () => {
+    const report = attachTimings(tinyReport(), summarize([sample(8.2, 0.1)], 0, 1));
+    const live = { medianMs: 10, minMs: 9, p90Ms: 11, runs: 3, kernels: [] };
+    mergeTimings(report, { layers: { a: live } });
+    expect(report.layers.find((l) => l.name === 'a')!.timing).toBe(live);
+    expect(report.flows.reduce((sum, f) => sum + (f.medianMs ?? 0), 0)).toBe(14);
+    expect(report.blocks.reduce((sum, b) => sum + (b.medianMs ?? 0), 0)).toBe(14);
   });
 });
