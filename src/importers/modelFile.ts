@@ -115,7 +115,15 @@ export interface LoadedModel {
  * @throws ModelFileError for a bad file (before TF.js is involved) or a graph TF.js cannot build.
  */
 export async function loadModelFile(tf: Tf, file: string, options: BuildOptions = {}): Promise<LoadedModel> {
-  const checked = readModelFile(file);
+  return buildCheckedModel(tf, readModelFile(file), options);
+}
+
+/**
+ * Builds (with weights when the shards are present) and analyses a model file already read and
+ * checked by `readModelFile`; the model is disposed if the analysis throws.
+ * @throws ModelFileError for a graph TF.js cannot build.
+ */
+export async function buildCheckedModel(tf: Tf, checked: CheckedModel, options: BuildOptions = {}): Promise<LoadedModel> {
   const built = await buildModel(tf, checked, options);
   try {
     return { model: built.model, report: analyzeImportedModel(built.model, checked, built.diagnostics), checked };

@@ -6,8 +6,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine, type Tf } from '../engine/resolve';
-import { buildModel } from '../importers/build';
-import { analyzeImportedModel, modelDisplayName, readModelFile, type CheckedModel } from '../importers/modelFile';
+import { buildCheckedModel, modelDisplayName, readModelFile, type CheckedModel } from '../importers/modelFile';
 import { buildXception, type XceptionOptions } from '../model/xception';
 import { attachTimings } from '../profiler/attach';
 import { compareWithTwin } from '../profiler/compare';
@@ -61,8 +60,7 @@ async function buildJobModel(ctx: JobContext, checked: CheckedModel | undefined)
   const { tf, send } = ctx;
   if (checked) {
     send({ type: 'progress', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
-    const built = await buildModel(tf, checked);
-    return { model: built.model, report: analyzeImportedModel(built.model, checked, built.diagnostics) };
+    return buildCheckedModel(tf, checked);
   }
   const xception = ctx.job.model as XceptionSource;
   send({ type: 'progress', message: `building Xception ${xception.inputSize}x${xception.inputSize}`, fraction: 0.05 });
