@@ -12,7 +12,8 @@ import {
   type Totals,
 } from '../report/schema';
 import { countLayer } from './counting';
-import { describeModel, shapeSize, type LayerNode } from './graph';
+import { describeLayers } from './describe';
+import { shapeSize, type LayerNode } from './graph';
 import { groupLayers } from './grouping';
 
 /** Config fields copied into the report for display. */
@@ -92,7 +93,7 @@ export interface AnalyzeOptions {
 }
 
 /**
- * Analyses a graph of layers (see `describeModel`) into an `ArchitectureReport` without timings.
+ * Analyses a graph of layers (see `describeLayers`) into an `ArchitectureReport` without timings.
  * Layers without a counting rule count as zero and add a warning diagnostic naming the layer and
  * its class. Never throws for unknown layers.
  */
@@ -157,7 +158,7 @@ export function analyzeGraph(
  * For Keras's Xception at 299x299 with the top: 134 layers, 22,910,480 params, 8,357,403,496 MACs.
  */
 export function analyzeModel(model: tfTypes.LayersModel, options: AnalyzeOptions = {}): ArchitectureReport {
-  return analyzeGraph(describeModel(model), {
+  return analyzeGraph(describeLayers(model), {
     name: options.name ?? model.name,
     source: options.source ?? 'builtin:xception',
     inputShapes: model.inputs.map((t) => t.shape),

@@ -14,7 +14,7 @@ import { analyzeGraph } from '../analysis/analyze';
 import { formatBytes } from '../report/format';
 import type { ArchitectureReport, Diagnostic } from '../report/schema';
 import { buildModel, type BuildOptions } from './build';
-import { describeLayers } from './describe';
+import { describeLayers } from '../analysis/describe';
 import { isObject, ModelFileError, parseJson } from './errors';
 import { importKerasJson, isKerasModelJson } from './kerasJson';
 import { importKerasZip, isZip } from './kerasZip';

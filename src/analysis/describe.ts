@@ -1,12 +1,12 @@
 /**
- * Reads a built TF.js LayersModel into `CountableLayer`s for the analysis, like
- * `analysis/graph.describeModel`, but exact for what model files contain: only the layer calls
+ * Reads a built TF.js LayersModel into `CountableLayer`s for the analysis, exact for what model
+ * files contain (and for the built-in Xception, which has none of it): only the layer calls
  * that belong to this model's graph are read (a nested model's built-in node is skipped), a
  * shared layer lists its later calls (each one costs), and a nested model lists its own layers.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { CountableLayer } from '../analysis/counting';
-import { shapeSize } from '../analysis/graph';
+import type { CountableLayer } from './counting';
+import { shapeSize } from './graph';
 import type { Shape } from '../report/schema';
 
 type Node = tfTypes.LayersModel['layers'][number]['inboundNodes'][number];
