@@ -10,7 +10,7 @@ import { integer } from './cliArgs';
 import * as path from 'node:path';
 import { analyzeModel } from './analysis/analyze';
 import { ENGINE_ORDER, resolveEngine, type ResolvedEngine } from './engine/resolve';
-import { ProfilingRun } from './extension/profilingRun';
+import { ProfilingRun } from './worker/profilingRun';
 import { buildXception } from './model/xception';
 import { attachTimings } from './profiler/attach';
 import { LiveControl, runLive } from './profiler/live';

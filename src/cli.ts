@@ -9,7 +9,7 @@ import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeEngine, ENGINE_ORDER } from './engine/resolve';
-import { exportFormat, type ExportFormatId } from './exporters/formats';
+import { exportFormat, reportToJson, type ExportFormatId } from './exporters/formats';
 import { loadWebviewAssets, renderHtmlReport } from './exporters/html';
 import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
 import { FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConvention';
@@ -128,7 +128,7 @@ async function main(argv: string[]): Promise<void> {
 
   // Every output file, checked before the (long) profile so that a bad path fails at once.
   const outputs: { file: string; label: string; render: (r: ArchitectureReport) => string }[] = [
-    ...(opts.json ? [{ file: opts.json, label: 'JSON report', render: (r: ArchitectureReport) => JSON.stringify(r, null, 1) }] : []),
+    ...(opts.json ? [{ file: opts.json, label: 'JSON report', render: reportToJson }] : []),
     ...(opts.html ? [{ file: opts.html, label: 'HTML report', render: (r: ArchitectureReport) => renderHtmlReport(r, loadWebviewAssets(__dirname)) }] : []),
     ...([[opts.trace, 'trace'], [opts.csv, 'csv'], [opts.md, 'markdown']] as [string | undefined, ExportFormatId][])
       .filter(([file]) => file)

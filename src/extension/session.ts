@@ -9,7 +9,7 @@ import { isMetricId, type MetricId } from '../report/messages';
 import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
 import type { LiveAction, ProfileJob, XceptionSource } from '../worker/protocol';
 import { Config } from './config';
-import { ProfilingRun } from './profilingRun';
+import { ProfilingRun } from '../worker/profilingRun';
 
 /** What changed, for views that update in place. */
 export type SessionEvent =

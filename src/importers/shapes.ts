@@ -450,5 +450,3 @@ const RULES: Record<string, Rule> = {
   Rescaling: identity,
 };
 
-/** Class names with a shape rule here (besides InputLayer and nested models). */
-export const CHECKED_CLASSES: readonly string[] = Object.keys(RULES);

@@ -10,8 +10,8 @@ import type { LiveState } from '../profiler/live';
 import { RollingTimings } from '../profiler/rolling';
 import { median } from '../profiler/stats';
 import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
-import { startWorker, type WorkerRun } from '../worker/client';
-import type { FromWorker, LiveAction, ProfileJob } from '../worker/protocol';
+import { startWorker, type WorkerRun } from './client';
+import type { FromWorker, LiveAction, ProfileJob } from './protocol';
 
 /** What the run reports to the session. */
 export interface RunListener {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ProfilingRun, type RunListener } from '../../src/extension/profilingRun';
+import { ProfilingRun, type RunListener } from '../../src/worker/profilingRun';
 import type { LiveState } from '../../src/profiler/live';
 import type { LayerTiming, PassTiming } from '../../src/report/schema';
 import { buildWorkerBundle, smallJob } from '../helpers/workerBundle';
