@@ -86,7 +86,7 @@ async function measure(ctx: JobContext, model: LayersModel, report: Architecture
     onPass: (sample, index, warmup) => {
       const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
       send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
-      if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, live: false, passMs: sample.passMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels });
+      if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, live: false, passMs: sample.passMs, readbackMs: sample.readbackMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels });
     },
   });
   report = attachTimings(report, result);
@@ -116,7 +116,7 @@ async function runLiveMode(ctx: JobContext, model: LayersModel, live: NonNullabl
     syncEachLayer: ctx.syncEachLayer,
     comparePredict: true,
     onPass: (sample, run) =>
-      send({ type: 'pass', run, runs: live.maxRuns ?? 0, live: true, passMs: sample.passMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels }),
+      send({ type: 'pass', run, runs: live.maxRuns ?? 0, live: true, passMs: sample.passMs, readbackMs: sample.readbackMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels }),
   });
   send({ type: 'live', state: 'stopped', runs });
 }

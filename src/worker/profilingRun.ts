@@ -7,8 +7,7 @@
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { LiveState } from '../profiler/live';
-import { RollingTimings } from '../profiler/rolling';
-import { median } from '../profiler/stats';
+import { summarize, type PassSample } from '../profiler/profile';
 import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
 import { startWorker, type WorkerRun } from './client';
 import type { FromWorker, LiveAction, ProfileJob } from './protocol';
@@ -24,9 +23,10 @@ export interface RunListener {
 
 export class ProfilingRun {
   private readonly worker: WorkerRun;
-  private readonly rolling: RollingTimings;
-  private readonly passMs: number[] = [];
-  private readonly predictMs: number[] = [];
+  /** The last `windowSize` passes; `passes` counts them all. */
+  private readonly window: PassSample[] = [];
+  private readonly windowSize: number;
+  private passes = 0;
   private readonly abort = new AbortController();
   private readonly loopDelay: IntervalHistogram;
   private report: ArchitectureReport | undefined;
@@ -39,7 +39,7 @@ export class ProfilingRun {
    * @param window rolling window of the live statistics, in passes.
    */
   constructor(job: ProfileJob, workerPath: string, window: number, private readonly listener: RunListener) {
-    this.rolling = new RollingTimings(Math.max(window, 1));
+    this.windowSize = Math.max(window, 1);
     this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
     this.loopDelay.enable();
     this.worker = startWorker(job, { workerPath, signal: this.abort.signal, onMessage: (m) => this.onMessage(m, job) });
@@ -103,26 +103,12 @@ export class ProfilingRun {
         this.listener.onReport(m.report);
         break;
       case 'pass': {
-        this.rolling.add(m.layerMs, m.kernels);
-        for (const [list, value] of [[this.passMs, m.passMs], [this.predictMs, m.predictMs ?? NaN]] as const) {
-          list.push(value);
-          if (list.length > this.rolling.window) list.shift();
-        }
-        const layers = this.rolling.snapshot();
-        const layerSumMs = Object.values(layers).reduce((a, l) => a + (l.medianMs ?? 0), 0);
-        const profiledMedianMs = median(this.passMs);
-        // Plain predict runs interleaved with the profiled ones (timed and live), over the same window.
-        const predictMedianMs = median(this.predictMs);
-        const timing: PassTiming = {
-          warmupRuns: job.warmupRuns,
-          timedRuns: this.rolling.count,
-          batchSize: job.batchSize,
-          predictMedianMs,
-          profiledMedianMs,
-          layerSumMs,
-          overheadRatio: predictMedianMs && profiledMedianMs ? profiledMedianMs / predictMedianMs : null,
-        };
-        this.listener.onTimings(layers, timing, this.rolling.count);
+        this.passes++;
+        this.window.push({ passMs: m.passMs, readbackMs: m.readbackMs ?? NaN, predictMs: m.predictMs, layerMs: m.layerMs, kernels: m.kernels });
+        if (this.window.length > this.windowSize) this.window.shift();
+        // The same statistics as the final report, over the last `windowSize` passes (timed, then live).
+        const { layers, pass } = summarize(this.window, job.warmupRuns, job.batchSize);
+        this.listener.onTimings(layers, { ...pass, timedRuns: this.passes }, this.passes);
         break;
       }
       case 'live':

@@ -64,7 +64,7 @@ export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
    * One timed pass: wall ms per layer and kernel ms per layer. `live` passes come after the
    * result; their `runs` is 0 (open-ended) or the live run limit.
    */
-  | { type: 'pass'; run: number; runs: number; live: boolean; passMs: number; predictMs: number | null; layerMs: Record<string, number>; kernels: PassSample['kernels'] }
+  | { type: 'pass'; run: number; runs: number; live: boolean; passMs: number; readbackMs?: number; predictMs: number | null; layerMs: Record<string, number>; kernels: PassSample['kernels'] }
   /** Live mode changed state; `runs` live passes so far. */
   | { type: 'live'; state: LiveState; runs: number }
   /** The final report with timings (or without, when the job had `timing: false`). */
