@@ -11,6 +11,7 @@
  * - a collapsible table of the regular-convolution twin (`<details id="regular-comparison">`):
  *   every separable layer's MAC ratio beside its measured time ratio, and the two total rows.
  */
+import { PASS_SUM_TOLERANCE } from '../src/profiler/attach';
 import type { ArchitectureReport, Diagnostic, EngineInfo, PassTiming, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
 import { formatCount, formatMs, formatRatio, isNum } from './format';
 
@@ -57,7 +58,7 @@ export function passText(t: PassTiming | undefined, run: number): string {
   ];
   if (isNum(t.layerSumMs) && isNum(t.profiledMedianMs) && t.profiledMedianMs > 0) {
     const diff = t.layerSumMs / t.profiledMedianMs - 1;
-    if (Math.abs(diff) > 0.05) parts.push(`layers sum ${diff > 0 ? 'exceeds' : 'is below'} the pass by ${(Math.abs(diff) * 100).toFixed(1)}%`);
+    if (Math.abs(diff) > PASS_SUM_TOLERANCE) parts.push(`layers sum ${diff > 0 ? 'exceeds' : 'is below'} the pass by ${(Math.abs(diff) * 100).toFixed(1)}%`);
   }
   parts.push(run > 0 ? `run ${run}` : `${t.timedRuns} timed run${t.timedRuns === 1 ? '' : 's'}, ${t.warmupRuns} warm-up`);
   return `Whole pass: ${parts.join(' \u00b7 ')}`;

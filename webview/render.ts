@@ -95,7 +95,7 @@ const SEVERITY_RANK: Record<Diagnostic['severity'], number> = { error: 3, warnin
 
 /** True for the analysis' "layer ... is not supported" diagnostic (an unknown Keras class). */
 export function isUnsupportedDiagnostic(d: Diagnostic): boolean {
-  return /\bis not supported\b/.test(d.message);
+  return d.code === 'unsupported-layer';
 }
 
 /** The worst diagnostic of a list (errors before warnings before infos); undefined when empty. */

@@ -105,7 +105,7 @@ export function analyzeGraph(
   const { grouping, byLayer } = groupLayers(nodes);
   const layers: LayerReport[] = nodes.map((node) => {
     const cost = countLayer(node);
-    if (cost.unsupported) diagnostics.push({ severity: 'warning', message: cost.unsupported, layer: node.name });
+    if (cost.unsupported) diagnostics.push({ severity: 'warning', code: 'unsupported-layer', message: cost.unsupported, layer: node.name });
     const paramCount = node.params.trainable + node.params.nonTrainable;
     const outputShape = node.outputShapes[0] ?? [];
     const group = byLayer.get(node.name) ?? { flow: 'other', block: 'other' };

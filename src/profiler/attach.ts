@@ -40,9 +40,9 @@ export function mergeTimings(report: ArchitectureReport, update: { layers: Recor
  */
 export function attachTimings(report: ArchitectureReport, result: ProfileResult): ArchitectureReport {
   const layers = report.layers.map((l) => (result.layers[l.name] ? { ...l, timing: result.layers[l.name] } : l));
-  const diagnostics = report.diagnostics.filter((d) => !d.message.startsWith('timing:'));
+  const diagnostics = report.diagnostics.filter((d) => d.code !== 'timing-missing-kernels' && d.code !== 'timing-pass-gap');
   for (const name of result.missingKernelTimes) {
-    diagnostics.push({ severity: 'warning', layer: name, message: `timing: some kernel times of layer "${name}" were missing or not numbers; shown as n/a and left out of sums` });
+    diagnostics.push({ severity: 'warning', code: 'timing-missing-kernels', layer: name, message: `timing: some kernel times of layer "${name}" were missing or not numbers; shown as n/a and left out of sums` });
   }
   const { profiledMedianMs, layerSumMs } = result.pass;
   if (profiledMedianMs && layerSumMs != null && Math.abs(profiledMedianMs - layerSumMs) / profiledMedianMs > PASS_SUM_TOLERANCE) {
@@ -54,6 +54,7 @@ export function attachTimings(report: ArchitectureReport, result: ProfileResult)
       : 'time spent between layers, or medians of skewed samples';
     diagnostics.push({
       severity: 'info',
+      code: 'timing-pass-gap',
       message: `timing: the sum of the layer medians (${layerSumMs.toFixed(1)} ms) differs from the median pass (${profiledMedianMs.toFixed(1)} ms) by ${gap} % (${why})`,
     });
   }

@@ -119,10 +119,18 @@ export interface GroupReport {
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 
+/**
+ * What a diagnostic is about, for views that treat kinds differently (text is for people):
+ * `unsupported-layer` (no counting rule: counted as 0), `engine-mismatch` (the engine computes the
+ * layer wrong), `timing-missing-kernels`, `timing-pass-gap` (pass vs layer sum beyond 5 %).
+ */
+export type DiagnosticCode = 'unsupported-layer' | 'engine-mismatch' | 'timing-missing-kernels' | 'timing-pass-gap';
+
 /** Something the user should know: an unsupported layer, an engine that did not load, ... */
 export interface Diagnostic {
   severity: DiagnosticSeverity;
   message: string;
+  code?: DiagnosticCode;
   /** Layer the diagnostic is about, when there is one. */
   layer?: string;
 }

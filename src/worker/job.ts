@@ -33,6 +33,7 @@ function withCorrectness(report: ArchitectureReport, check: CorrectnessResult): 
       ...report.diagnostics,
       ...affected.map(([layer, detail]) => ({
         severity: 'error' as const,
+        code: 'engine-mismatch' as const,
         layer,
         message: `engine ${check.backend} computes layer "${layer}" wrong compared with the plain-JS backend (${detail}); its timing measures a wrong computation`,
       })),
