@@ -15,8 +15,8 @@ import { buildXception } from './model/xception';
 import { attachTimings } from './profiler/attach';
 import { LiveControl, runLive } from './profiler/live';
 import { profileModel } from './profiler/profile';
-import { formatMs } from './report/format';
-import type { ArchitectureReport, EngineName, LayerReport } from './report/schema';
+import { formatMs, gflopsPerSecond } from './report/format';
+import type { ArchitectureReport, EngineName } from './report/schema';
 
 /** Largest acceptable profiled / plain predict ratio. */
 export const MAX_OVERHEAD_RATIO = 1.05;
@@ -74,7 +74,9 @@ export function perTypeThroughput(report: ArchitectureReport): Record<LayerType,
         break;
       case 'SeparableConv2D':
       case 'DepthwiseConv2D': {
-        const split = separableSplit(l);
+        // The analysis splits a separable conv's MACs; a DepthwiseConv2D is all depthwise.
+        const pointwiseMacs = l.pointwiseMacs ?? 0;
+        const split = { depthwiseMacs: l.macs - pointwiseMacs, pointwiseMacs };
         const kernels = l.timing?.kernels ?? [];
         const dwMs = kernels.filter((k) => k.name.startsWith('Depthwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
         const pwMs = kernels.filter((k) => /Conv2D$/.test(k.name) && !k.name.startsWith('Depthwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
@@ -106,14 +108,6 @@ export function perTypeThroughput(report: ArchitectureReport): Record<LayerType,
   return out;
 }
 
-/** Depthwise and pointwise MACs of a separable (or depthwise) layer, from its shapes. */
-function separableSplit(l: LayerReport): { depthwiseMacs: number; pointwiseMacs: number } {
-  if (l.className === 'DepthwiseConv2D') return { depthwiseMacs: l.macs, pointwiseMacs: 0 };
-  const out = l.outputShape;
-  const cin = Number(l.inputShapes[0]?.at(-1) ?? 0);
-  const pointwiseMacs = Number(out[1]) * Number(out[2]) * cin * Number(l.config.depthMultiplier ?? 1) * Number(out.at(-1));
-  return { depthwiseMacs: l.macs - pointwiseMacs, pointwiseMacs };
-}
 
 interface EngineBench {
   label: string;
@@ -144,7 +138,7 @@ async function benchEngine(engine: ResolvedEngine, label: string, opts: { inputS
 
 function printBench(b: EngineBench): void {
   const t = b.report.timing!;
-  const gflops = (flops: number, ms: number | null): string => (ms ? ((flops * t.batchSize) / (ms * 1e6)).toFixed(1) : 'n/a');
+  const gflops = (flops: number, ms: number | null): string => gflopsPerSecond(flops, ms, t.batchSize)?.toFixed(1) ?? 'n/a';
   console.log(`\n== ${b.label}: ${b.engine.name}, ${b.engine.threads} thread(s)${b.engine.simd ? ', SIMD' : ''}, Xception ${b.inputSize}x${b.inputSize} batch ${t.batchSize}, ${t.timedRuns} runs after ${t.warmupRuns} warm-up`);
   console.log(`   ${b.engine.why}`);
   console.log(`   build ${formatMs(b.buildMs)}; plain predict median ${formatMs(t.predictMedianMs)}; profiled pass median ${formatMs(t.profiledMedianMs)}; sum of layer medians ${formatMs(t.layerSumMs)}`);

@@ -129,6 +129,7 @@ export function analyzeGraph(
       report.regularConvMacs = cost.regularConvMacs;
       report.regularConvRatio = cost.macs > 0 ? cost.regularConvMacs / cost.macs : 0;
     }
+    if (cost.pointwiseMacs !== undefined) report.pointwiseMacs = cost.pointwiseMacs;
     return report;
   });
 

@@ -49,6 +49,8 @@ export interface LayerCost {
   elementwiseOps: number;
   /** SeparableConv2D only: MACs of the regular Conv2D with the same input, kernel and output. */
   regularConvMacs?: number;
+  /** SeparableConv2D only: the pointwise (1x1) part of `macs`; the rest is the depthwise part. */
+  pointwiseMacs?: number;
   /** Set when the layer's class (or a nested layer's) has no counting rule; it then counts as zero. */
   unsupported?: string;
 }
@@ -126,6 +128,7 @@ export function countLayer(layer: CountableLayer): LayerCost {
     cost.macs += more.macs;
     cost.elementwiseOps += more.elementwiseOps;
     if (cost.regularConvMacs !== undefined) cost.regularConvMacs += more.regularConvMacs ?? 0;
+    if (cost.pointwiseMacs !== undefined) cost.pointwiseMacs += more.pointwiseMacs ?? 0;
   }
   return cost;
 }
@@ -175,7 +178,7 @@ function countCall(layer: LayerNode): LayerCost {
       const depthwise = spatial(output) * channels(input) * dm * kernelArea(config);
       const pointwise = spatial(output) * channels(input) * dm * channels(output);
       const regularConvMacs = spatial(output) * channels(output) * kernelArea(config) * channels(input);
-      return { macs: depthwise + pointwise, elementwiseOps: bias + act, regularConvMacs };
+      return { macs: depthwise + pointwise, elementwiseOps: bias + act, regularConvMacs, pointwiseMacs: pointwise };
     }
     case 'Conv2DTranspose': {
       const macs = spatial(input) * channels(input) * kernelArea(config) * channels(output);

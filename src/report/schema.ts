@@ -101,6 +101,8 @@ export interface LayerReport {
   regularConvMacs?: number;
   /** SeparableConv2D only: regularConvMacs / macs (how many times cheaper the separable conv is). */
   regularConvRatio?: number;
+  /** SeparableConv2D only: the pointwise (1x1) part of `macs`; `macs - pointwiseMacs` is the depthwise part. */
+  pointwiseMacs?: number;
   /** Present once the layer has been profiled. */
   timing?: LayerTiming;
 }

@@ -134,6 +134,7 @@ describe('buildXception at 299x299 with the top', () => {
     expect(l.macs).toBe(37 * 37 * 728 * 9 + 37 * 37 * 728 * 728);
     expect(l.regularConvMacs).toBe(37 * 37 * 728 * 9 * 728);
     expect(l.regularConvRatio).toBeCloseTo((9 * 728) / (9 + 728), 10);
+    expect(l.pointwiseMacs).toBe(37 * 37 * 728 * 728);
   });
 });
 
