@@ -4,51 +4,23 @@
  * Scope is the whole diagram or one flow.
  */
 import type { LayerReport } from '../src/report/schema';
-import { formatCount, formatInt, formatMs, formatPercent, formatShape, formatGflops, gflopsPerSecond, isNum } from './format';
+import { markdownLayerTable } from '../src/exporters/markdown';
+import { escapeMarkdown } from '../src/report/layerCard';
 import type { ReportModel } from './model';
 import type { DiagramView } from './render';
 
 /** `all` or a flow name. */
 export type ExportScope = string;
 
-/** Escapes text for a Markdown table cell (pipes, newlines, backticks are model text). */
-function cell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
-}
-
 /** The layers of a scope, in execution order. */
 export function scopeLayers(model: ReportModel, scope: ExportScope): LayerReport[] {
   return scope === 'all' ? model.report.layers : model.report.layers.filter((l) => l.flow === scope);
 }
 
-/**
- * A GitHub-flavoured Markdown table of the scope's layers: name, class, output shape (NHWC
- * without batch), params, MACs, FLOPs, median ms, share of the pass and achieved GFLOP/s.
- */
+/** The scope's layers as a Markdown table, the same table as the Markdown export's (exporters/markdown.ts). */
 export function markdownTable(model: ReportModel, scope: ExportScope): string {
-  const pass = model.passMs();
-  const head = ['Layer', 'Class', 'Block', 'Output', 'Params', 'MACs', 'FLOPs', 'Median', 'Share', 'GFLOP/s'];
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i >= 4 ? ' ---: ' : ' --- ')).join('|')}|`];
-  for (const l of scopeLayers(model, scope)) {
-    const ms = l.timing?.medianMs;
-    const g = l.flops > 0 ? gflopsPerSecond(l.flops, ms, model.batch) : null;
-    lines.push(
-      `| ${[
-        cell(l.name),
-        cell(l.className),
-        cell(l.block),
-        formatShape(l.outputShape),
-        formatInt(l.params.trainable + l.params.nonTrainable),
-        formatCount(l.macs),
-        formatCount(l.flops),
-        l.timing ? formatMs(ms) : 'pending',
-        formatPercent(isNum(ms) && isNum(pass) ? ms / pass : null),
-        g === null ? '' : formatGflops(g).replace(' GFLOP/s', ''),
-      ].join(' | ')} |`,
-    );
-  }
   const title = scope === 'all' ? model.report.model.name : `${model.report.model.name}, ${scope} flow`;
-  return `**${cell(title)}** (1 MAC = 2 FLOPs; shapes NHWC without batch)\n\n${lines.join('\n')}\n`;
+  return `**${escapeMarkdown(title)}** (1 MAC = 2 FLOPs; shapes NHWC without batch)\n\n${markdownLayerTable(model.report, scopeLayers(model, scope))}`;
 }
 
 const COPIED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity', 'fill-opacity'];

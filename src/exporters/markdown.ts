@@ -54,10 +54,19 @@ function layerCells(report: ArchitectureReport, layer: LayerReport, convention: 
   ];
 }
 
-/** A one-row Markdown table (header, alignment, row) of one layer: "Copy Row as Markdown". */
-export function markdownLayerRow(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string {
+/**
+ * A Markdown table (header, alignment, one row per layer) of `layers`: name, class, block, output
+ * shape, params, compute under `convention`, median, p90 and share of the pass.
+ */
+export function markdownLayerTable(report: ArchitectureReport, layers: LayerReport[], convention: FlopsConvention = 'macs'): string {
   const header = layerHeader(convention);
-  return [row(header), alignment(header.length, 4), row(layerCells(report, layer, convention, passMs(report)))].join('\n') + '\n';
+  const pass = passMs(report);
+  return [row(header), alignment(header.length, 4), ...layers.map((l) => row(layerCells(report, l, convention, pass)))].join('\n') + '\n';
+}
+
+/** A one-row Markdown table of one layer: "Copy Row as Markdown". */
+export function markdownLayerRow(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string {
+  return markdownLayerTable(report, [layer], convention);
 }
 
 /**
@@ -108,9 +117,7 @@ export function reportToMarkdown(report: ArchitectureReport, convention: FlopsCo
     ]));
   }
   out.push('', '## Layers', '');
-  const header = layerHeader(convention);
-  out.push(row(header), alignment(header.length, 4));
-  for (const l of report.layers) out.push(row(layerCells(report, l, convention, pass)));
+  out.push(markdownLayerTable(report, report.layers, convention).trimEnd());
   out.push('', `${unit}: ${describeFlopsConvention(convention)}. Times are medians over the timed runs, in ms; "Share" is the share of the sum of the layer medians.`);
   if (report.diagnostics.length) {
     out.push('', '## Diagnostics', '');

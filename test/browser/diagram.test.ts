@@ -273,7 +273,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(out).toContainEqual({ type: 'select', layer: 'block5_sepconv1' });
     expect(out).toContainEqual({ type: 'metricChanged', metric: 'macs' });
     const copy = out.find((m) => m.type === 'copy') as { text: string } | undefined;
-    expect(copy?.text).toContain('| block4_sepconv2 | SeparableConv2D | block4 | 37x37x728 |');
+    expect(copy?.text).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 734.5M |');
     const save = out.find((m) => m.type === 'save') as { format: string; data: string } | undefined;
     expect(save?.format).toBe('svg');
     expect(save?.data).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*block4_sepconv2/);
