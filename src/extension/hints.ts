@@ -4,9 +4,9 @@
  * Off by default (`xceptionProfiler.hints.enabled`): hints change how every Keras file looks, so
  * they are opt-in. Names built at run time (`name=prefix + "_sepconv1"`) get no hint.
  */
+import { layersByName } from '../report/layerIndex';
 import * as vscode from 'vscode';
 import { shapeHintLabel } from '../report/layerCard';
-import type { LayerReport } from '../report/schema';
 import { layerCardTooltip, type ReportSource } from './tree';
 
 /** One `name='...'` keyword argument and where its call ends. */
@@ -88,6 +88,7 @@ export class ShapeHintsProvider implements vscode.InlayHintsProvider, vscode.Dis
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeInlayHints = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  private readonly layerOf = new WeakMap<vscode.InlayHint, string>();
 
   constructor(private readonly source: ReportSource & { readonly config: { readonly hintsEnabled: boolean } }) {
     // Hints show shapes and compute only: a new report changes them, live timings do not.
@@ -104,7 +105,7 @@ export class ShapeHintsProvider implements vscode.InlayHintsProvider, vscode.Dis
   provideInlayHints(document: vscode.TextDocument, range: vscode.Range): vscode.InlayHint[] {
     const report = this.source.report;
     if (!report || !this.source.config.hintsEnabled) return [];
-    const byName = new Map<string, LayerReport>(report.layers.map((l) => [l.name, l]));
+    const byName = layersByName(report);
     const convention = this.source.config.flopsConvention;
     const hints: vscode.InlayHint[] = [];
     for (const c of findLayerConstructions(document.getText(), (n) => byName.has(n))) {
@@ -113,10 +114,19 @@ export class ShapeHintsProvider implements vscode.InlayHintsProvider, vscode.Dis
       const layer = byName.get(c.name)!;
       const hint = new vscode.InlayHint(position, shapeHintLabel(layer, convention), vscode.InlayHintKind.Type);
       hint.paddingLeft = true;
-      hint.tooltip = layerCardTooltip(report, layer, convention);
+      this.layerOf.set(hint, layer.name);
       hints.push(hint);
     }
     return hints;
+  }
+
+  /** The tooltip (a full layer card) is built only for the hint the user hovers. */
+  resolveInlayHint(hint: vscode.InlayHint): vscode.InlayHint {
+    const report = this.source.report;
+    const name = this.layerOf.get(hint);
+    const layer = report && name !== undefined ? layersByName(report).get(name) : undefined;
+    if (report && layer) hint.tooltip = layerCardTooltip(report, layer, this.source.config.flopsConvention);
+    return hint;
   }
 
   dispose(): void {

@@ -7,8 +7,9 @@
  * be taken for layer names. The provider reads one line and does one map lookup, so its cost does
  * not grow with the file (see the latency test).
  */
+import { layersByName } from '../report/layerIndex';
 import * as vscode from 'vscode';
-import type { ArchitectureReport, LayerReport } from '../report/schema';
+import type { LayerReport } from '../report/schema';
 import { layerCardTooltip, type ReportSource } from './tree';
 
 /** Languages the hover is registered for. */
@@ -59,20 +60,13 @@ export function layerAt(byName: Map<string, LayerReport>, line: string, characte
 
 /** Hover provider over the session's report (looked up by name, re-indexed when the report changes). */
 export class LayerHoverProvider implements vscode.HoverProvider {
-  private indexed: ArchitectureReport | undefined;
-  private byName = new Map<string, LayerReport>();
-
   constructor(private readonly source: ReportSource) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     const report = this.source.report;
     if (!report) return undefined;
-    if (report !== this.indexed) {
-      this.indexed = report;
-      this.byName = new Map(report.layers.map((l) => [l.name, l]));
-    }
     const line = document.lineAt(position.line).text;
-    const hit = layerAt(this.byName, line, position.character);
+    const hit = layerAt(layersByName(report), line, position.character);
     if (!hit) return undefined;
     const range = new vscode.Range(position.line, hit.span.start, position.line, hit.span.end);
     return new vscode.Hover(layerCardTooltip(report, hit.layer, this.source.config.flopsConvention), range);

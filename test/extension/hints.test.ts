@@ -67,6 +67,9 @@ describe('ShapeHintsProvider', () => {
     expect(sep.label).toBe('-> (None, 37, 37, 728) · 734.5M MACs');
     expect(sep.kind).toBe(InlayHintKind.Type);
     expect(sep.paddingLeft).toBe(true);
+    // The card is built when the hint is hovered (resolveInlayHint), not for every hint.
+    expect(sep.tooltip).toBeUndefined();
+    provider.resolveInlayHint(sep as never);
     expect((sep.tooltip as MarkdownString).value).toContain('**block4\\_sepconv2**');
     // block1_conv1: 149x149x32 outputs, 3x3x3 kernel: 149*149*32*27 = 19,181,664 MACs.
     expect(all[0].label).toBe('-> (None, 149, 149, 32) · 19.2M MACs');
