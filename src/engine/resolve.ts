@@ -14,10 +14,12 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
+import { shortReason } from '../report/guards';
 import type { EngineInfo, EngineName } from '../report/schema';
 import { initWasmBackend } from './wasmSetup';
 
 export type Tf = typeof tfTypes;
+export { shortReason };
 
 /** All engines, fastest first. */
 export const ENGINE_ORDER: readonly EngineName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -62,12 +64,6 @@ export const defaultLoader: PackageLoader = (pkg, from) => {
   return req(pkg);
 };
 
-/** First line of an error message, at most 200 characters. */
-export function shortReason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
-}
 
 function isNotFound(error: unknown, pkg: string): boolean {
   return (error as { code?: string })?.code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(`'${pkg}'`);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeHtml } from '../report/format';
 import type { ArchitectureReport } from '../report/schema';
 
 /** The webview bundle's code: `dist/webview.js` and, when the bundle has styles, `dist/webview.css`. */
@@ -26,10 +27,6 @@ export function jsonForScript(value: unknown): string {
 /** Makes inlined code safe inside `<script>` / `<style>`: no `</script` or `</style` can end it early. */
 function inlineSafe(code: string, tag: 'script' | 'style'): string {
   return code.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /**

@@ -4,6 +4,7 @@
  * under a strict Content Security Policy: scripts only with the nonce, styles only from the
  * extension (plus CSSOM and constructable stylesheets, which CSP does not block), no network.
  */
+import { escapeHtml } from '../report/format';
 
 /** Inputs of `webviewHtml`: all produced by the extension host for one panel. */
 export interface WebviewHtmlOptions {
@@ -15,11 +16,6 @@ export interface WebviewHtmlOptions {
   scriptUri: string;
   /** `webview.asWebviewUri(.../dist/webview.css)` as a string. */
   styleUri: string;
-}
-
-/** Escapes text for an HTML attribute value or text content. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The Content-Security-Policy of the webview panel. */

@@ -157,10 +157,7 @@ export function parseJson(text: string, file?: string): unknown {
   }
 }
 
-/** True for a plain JSON object (not null, not an array). */
-export function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+export { isObject } from '../report/guards';
 
 /** A short rendering of a JSON value for messages (at most ~80 characters). */
 export function preview(value: unknown): string {

@@ -7,6 +7,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 
+import { shortReason } from '../report/guards';
 type Tf = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
 
@@ -90,10 +91,6 @@ function testShapes(layer: tfTypes.layers.Layer): number[][] {
   );
 }
 
-function shortMessage(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
-}
-
 function maxErrors(a: ArrayLike<number>, b: ArrayLike<number>): { abs: number; rel: number } {
   let abs = 0;
   let scale = 0;
@@ -141,7 +138,7 @@ export async function checkAgainstCpu(tf: Tf, model: tfTypes.LayersModel): Promi
           // The reference decides whose fault it is: if cpu runs the layer, the engine is wrong.
           await tf.setBackend('cpu');
           run();
-          result.checks.push({ layer: layer.name, layers: names, kind, maxAbsError: Infinity, maxRelError: Infinity, ok: false, error: `fails on ${backend}: ${shortMessage(error)}` });
+          result.checks.push({ layer: layer.name, layers: names, kind, maxAbsError: Infinity, maxRelError: Infinity, ok: false, error: `fails on ${backend}: ${shortReason(error)}` });
           continue;
         }
         await tf.setBackend('cpu');
@@ -150,7 +147,7 @@ export async function checkAgainstCpu(tf: Tf, model: tfTypes.LayersModel): Promi
         result.checks.push({ layer: layer.name, layers: names, kind, maxAbsError: abs, maxRelError: rel, ok: rel <= CORRECTNESS_RTOL });
       } catch (error) {
         // Neither backend runs this layer on the test input: not a verdict on the engine.
-        result.checks.push({ layer: layer.name, layers: names, kind, maxAbsError: NaN, maxRelError: NaN, ok: true, error: `not checked: ${shortMessage(error)}` });
+        result.checks.push({ layer: layer.name, layers: names, kind, maxAbsError: NaN, maxRelError: NaN, ok: true, error: `not checked: ${shortReason(error)}` });
       } finally {
         if (tf.getBackend() !== backend) await tf.setBackend(backend);
         tf.dispose(inputs);

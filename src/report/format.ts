@@ -60,3 +60,8 @@ export function layerMedianMs(layer: LayerReport): number | null {
   const ms = layer.timing?.medianMs;
   return ms != null && Number.isFinite(ms) ? ms : null;
 }
+
+/** Text for HTML markup and attribute values: `& < > " '` as character references. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -7,6 +7,7 @@
  *
  * No runtime dependencies: the webview bundle imports this module.
  */
+import { isObject } from './guards';
 import type { ArchitectureReport, EngineInfo, KernelTiming, LayerTiming, PassTiming } from './schema';
 
 /** Metrics the diagram can colour layers by. */
@@ -99,11 +100,6 @@ export interface SaveMessage {
 /** Anything the webview may send to the host. */
 export type WebviewMessage = ReadyMessage | SelectMessage | MetricChangedMessage | CopyMessage | SaveMessage;
 
-type Obj = Record<string, unknown>;
-
-function isObj(x: unknown): x is Obj {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /** A number (NaN allowed: views show it as "n/a") or null. */
 function isNumOrNull(x: unknown): x is number | null {
@@ -116,13 +112,13 @@ export function isMetricId(x: unknown): x is MetricId {
 }
 
 function isKernelTiming(x: unknown): x is KernelTiming {
-  return isObj(x) && typeof x.name === 'string' && isNumOrNull(x.medianMs) && typeof x.calls === 'number';
+  return isObject(x) && typeof x.name === 'string' && isNumOrNull(x.medianMs) && typeof x.calls === 'number';
 }
 
 /** True when `x` has the shape of a `LayerTiming` (every field checked, kernels included). */
 export function isLayerTiming(x: unknown): x is LayerTiming {
   return (
-    isObj(x) &&
+    isObject(x) &&
     isNumOrNull(x.medianMs) &&
     isNumOrNull(x.minMs) &&
     isNumOrNull(x.p90Ms) &&
@@ -134,7 +130,7 @@ export function isLayerTiming(x: unknown): x is LayerTiming {
 
 function isPassTiming(x: unknown): x is PassTiming {
   return (
-    isObj(x) &&
+    isObject(x) &&
     typeof x.warmupRuns === 'number' &&
     typeof x.timedRuns === 'number' &&
     typeof x.batchSize === 'number' &&
@@ -147,7 +143,7 @@ function isPassTiming(x: unknown): x is PassTiming {
 
 function isEngineInfo(x: unknown): x is EngineInfo {
   return (
-    isObj(x) &&
+    isObject(x) &&
     typeof x.name === 'string' &&
     typeof x.backend === 'string' &&
     typeof x.package === 'string' &&
@@ -160,25 +156,25 @@ function isEngineInfo(x: unknown): x is EngineInfo {
 
 function isGroup(x: unknown): boolean {
   return (
-    isObj(x) &&
+    isObject(x) &&
     typeof x.name === 'string' &&
     typeof x.flow === 'string' &&
     Array.isArray(x.layers) &&
     x.layers.every((n) => typeof n === 'string') &&
-    isObj(x.totals)
+    isObject(x.totals)
   );
 }
 
 function isLayer(x: unknown): boolean {
   return (
-    isObj(x) &&
+    isObject(x) &&
     typeof x.name === 'string' &&
     typeof x.className === 'string' &&
     typeof x.flow === 'string' &&
     typeof x.block === 'string' &&
     Array.isArray(x.inbound) &&
     Array.isArray(x.outputShape) &&
-    isObj(x.params) &&
+    isObject(x.params) &&
     typeof x.macs === 'number' &&
     (x.timing === undefined || isLayerTiming(x.timing))
   );
@@ -190,9 +186,9 @@ function isLayer(x: unknown): boolean {
  */
 export function isArchitectureReport(x: unknown): x is ArchitectureReport {
   return (
-    isObj(x) &&
+    isObject(x) &&
     x.schemaVersion === 1 &&
-    isObj(x.model) &&
+    isObject(x.model) &&
     typeof x.model.name === 'string' &&
     typeof x.model.grouping === 'string' &&
     Array.isArray(x.layers) &&
@@ -201,7 +197,7 @@ export function isArchitectureReport(x: unknown): x is ArchitectureReport {
     x.blocks.every(isGroup) &&
     Array.isArray(x.flows) &&
     x.flows.every(isGroup) &&
-    isObj(x.totals) &&
+    isObject(x.totals) &&
     Array.isArray(x.diagnostics) &&
     (x.timing === undefined || isPassTiming(x.timing)) &&
     (x.engine === undefined || isEngineInfo(x.engine))
@@ -215,13 +211,13 @@ const SESSION_STATES: readonly SessionState[] = ['running', 'done', 'error', 'ca
  * well-formed `HostMessage` (unknown type, missing or mistyped fields). Never throws.
  */
 export function parseHostMessage(x: unknown): HostMessage | undefined {
-  if (!isObj(x)) return undefined;
+  if (!isObject(x)) return undefined;
   switch (x.type) {
     case 'report':
       return isArchitectureReport(x.report) ? { type: 'report', report: x.report } : undefined;
     case 'timings': {
       const layers = x.layers;
-      if (!isObj(layers) || !Object.values(layers).every(isLayerTiming)) return undefined;
+      if (!isObject(layers) || !Object.values(layers).every(isLayerTiming)) return undefined;
       if (typeof x.run !== 'number' || !(x.run >= 0)) return undefined;
       if (x.timing !== undefined && !isPassTiming(x.timing)) return undefined;
       if (x.engine !== undefined && !isEngineInfo(x.engine)) return undefined;
@@ -250,7 +246,7 @@ export function parseHostMessage(x: unknown): HostMessage | undefined {
  * when it is not a well-formed `WebviewMessage`. Never throws.
  */
 export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
-  if (!isObj(x)) return undefined;
+  if (!isObject(x)) return undefined;
   switch (x.type) {
     case 'ready':
       return { type: 'ready' };

@@ -2,6 +2,7 @@
  * Messages between the session (extension host or CLI) and the profiling worker process.
  * Every message carries `protocol: PROTOCOL_VERSION`; anything else is rejected by the parsers.
  */
+import { isObject } from '../report/guards';
 import type { ArchitectureReport, EngineInfo } from '../report/schema';
 import type { EngineChoice } from '../engine/resolve';
 import type { LiveState } from '../profiler/live';
@@ -74,7 +75,6 @@ export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
   | { type: 'exiting'; code: number }
 );
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 const WORKER_TYPES = new Set(['progress', 'engine', 'analysis', 'pass', 'live', 'result', 'error', 'exiting']);
 
