@@ -13,7 +13,7 @@ import { exportFormat, reportToJson, type ExportFormatId } from './exporters/for
 import { loadWebviewAssets, renderHtmlReport } from './exporters/html';
 import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
 import { FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConvention';
-import { formatCount, formatInt, formatMs, formatShape, gflopsPerSecond, layerMedianMs } from './report/format';
+import { formatCount, formatInt, formatMs, formatShape, formatShare, gflopsPerSecond, layerMedianMs } from './report/format';
 import type { ArchitectureReport, SeparableVsRegular } from './report/schema';
 import { runJob } from './worker/job';
 import type { EngineChoice } from './engine/resolve';
@@ -51,7 +51,7 @@ export function summaryText(report: ArchitectureReport): string {
       formatInt(f.totals.params.trainable + f.totals.params.nonTrainable),
       formatInt(f.totals.macs),
       formatMs(f.medianMs),
-      total && f.medianMs != null ? `${((100 * f.medianMs) / total).toFixed(1)} %` : 'n/a',
+      formatShare(f.medianMs, total),
     ]),
   ]));
   const timed = report.layers.filter((l) => layerMedianMs(l) != null).sort((a, b) => layerMedianMs(b)! - layerMedianMs(a)!);

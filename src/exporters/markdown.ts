@@ -11,7 +11,7 @@ import {
   sumCount,
   type FlopsConvention,
 } from '../report/flopsConvention';
-import { formatCount, formatInt, formatMs, formatShape, layerMedianMs } from '../report/format';
+import { formatCount, formatInt, formatMs, formatShape, formatShare, layerMedianMs } from '../report/format';
 import { escapeMarkdown, passMs } from '../report/layerCard';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
 
@@ -35,7 +35,7 @@ function alignment(columns: number, left: number): string {
 }
 
 function share(ms: number | null, pass: number | null): string {
-  return ms != null && pass ? `${((100 * ms) / pass).toFixed(1)} %` : 'n/a';
+  return formatShare(ms, pass);
 }
 
 function layerCells(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention, pass: number | null): string[] {

@@ -3,7 +3,7 @@
  * share of the pass. Refreshed when the ranking or a shown number changes.
  */
 import * as vscode from 'vscode';
-import { formatMs, layerMedianMs } from '../report/format';
+import { formatMs, formatShare, layerMedianMs } from '../report/format';
 import { passMs } from '../report/layerCard';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
 import { layerCardTooltip, layerIcon, type ArchNode, type ReportSource } from './tree';
@@ -28,7 +28,7 @@ export function hotspots(report: ArchitectureReport, count = HOTSPOT_COUNT): { l
     .slice(0, count)
     .map(({ l, ms }) => ({
       layer: l,
-      description: [formatMs(ms), pass ? `${((100 * ms) / pass).toFixed(1)} %` : undefined, l.className].filter(Boolean).join(' · '),
+      description: [formatMs(ms), pass ? formatShare(ms, pass) : undefined, l.className].filter(Boolean).join(' · '),
     }));
 }
 

@@ -65,3 +65,8 @@ export function layerMedianMs(layer: LayerReport): number | null {
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** `part` as a percentage of `whole`, one decimal (`12.3 %`); `n/a` when either is unknown or `whole` is 0. */
+export function formatShare(part: number | null | undefined, whole: number | null | undefined): string {
+  return part != null && whole && Number.isFinite(part) && Number.isFinite(whole) ? `${((100 * part) / whole).toFixed(1)} %` : 'n/a';
+}

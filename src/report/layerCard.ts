@@ -18,6 +18,7 @@ import {
   formatKerasShape,
   formatMs,
   formatShape,
+  formatShare,
   gflopsPerSecond,
   layerMedianMs,
 } from './format';
@@ -117,7 +118,7 @@ export function layerCardMarkdown(report: ArchitectureReport, layer: LayerReport
     lines.push('*Not timed yet.*');
   } else {
     const pass = passMs(report);
-    const share = median != null && pass ? ` · ${((100 * median) / pass).toFixed(1)} % of the pass` : '';
+    const share = median != null && pass ? ` · ${formatShare(median, pass)} of the pass` : '';
     const gflops = gflopsPerSecond(layerFlops(layer, 'flops'), median, report.timing?.batchSize ?? 1);
     const achieved = gflops != null ? ` · ${gflops.toFixed(1)} GFLOP/s` : '';
     lines.push(
