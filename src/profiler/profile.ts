@@ -24,7 +24,10 @@ export interface PassSample {
   predictMs: number | null;
   /** Wall time of each layer's call, ms, by layer name. */
   layerMs: Record<string, number>;
-  /** Kernel times per layer (summed per kernel name within the layer), ms; NaN when unknown. */
+  /**
+   * Kernel times per layer, ms, summed per kernel name over all of the layer's calls in the pass
+   * (a shared layer is called more than once), with `calls` the number of runs; NaN when unknown.
+   */
   kernels: Record<string, { name: string; ms: number; calls: number }[]>;
 }
 
@@ -140,8 +143,12 @@ export async function profiledPass(
     for (const t of new Set(values.values())) if (!keep.has(t)) t.dispose();
     throw failure;
   }
+  // A shared layer (or nested model) is called more than once per pass: its kernels are summed
+  // over all its calls, per kernel name, with the real number of calls.
+  const perLayer = new Map<string, Map<string, { name: string; ms: number; calls: number }>>();
   for (const { layer, from, to } of spans) {
-    const perKernel = new Map<string, { name: string; ms: number; calls: number }>();
+    const perKernel = perLayer.get(layer) ?? new Map<string, { name: string; ms: number; calls: number }>();
+    perLayer.set(layer, perKernel);
     for (const k of profile.kernels.slice(from, to)) {
       // `<op>__op` entries wrap a customGrad op whose real kernel is recorded too: skip the wrapper.
       if (k.name.endsWith('__op')) continue;
@@ -151,8 +158,8 @@ export async function profiledPass(
       entry.calls += 1;
       perKernel.set(k.name, entry);
     }
-    kernels[layer] = [...(kernels[layer] ?? []), ...perKernel.values()];
   }
+  for (const [layer, perKernel] of perLayer) kernels[layer] = [...perKernel.values()];
 
   /** Disposes inputs no later layer needs (a layer may return its input itself, e.g. Dropout). */
   function releaseInputs(inputTensors: tfTypes.SymbolicTensor[]): void {

@@ -78,6 +78,70 @@ describe('profiledPass with a layer that returns its input (Dropout at inference
   });
 });
 
+describe('profiledPass with a shared layer (cpu engine)', () => {
+  /**
+   * Profiles `model` on the cpu engine and keeps, per pass, the times of its `_FusedMatMul`
+   * kernels in the order they ran, read from the engine's own profile of that pass.
+   */
+  async function profileKeepingMatMulTimes(model: tf.LayersModel, runs: number) {
+    await tf.setBackend('cpu');
+    const perPass: number[][] = [];
+    const result = await profileModel(tf, model, {
+      runs,
+      warmupRuns: 0,
+      comparePredict: false,
+      onPass: () => {
+        const kernels = (tf.engine().state as unknown as { activeProfile: { kernels: { name: string; kernelTimeMs: number }[] } }).activeProfile.kernels;
+        perPass.push(kernels.filter((k) => k.name === '_FusedMatMul').map((k) => k.kernelTimeMs));
+      },
+    });
+    return { result, perPass };
+  }
+
+  it('sums a shared Dense layer\'s kernels over both calls: _FusedMatMul has calls 2 and the summed time', async () => {
+    const input = tf.input({ shape: [16] });
+    const shared = tf.layers.dense({ units: 16, name: 'shared' });
+    const once = shared.apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: shared.apply(once) as tf.SymbolicTensor });
+    const { result, perPass } = await profileKeepingMatMulTimes(model, 3);
+    expect(Object.keys(result.layers)).toEqual(['shared']);
+    result.samples.forEach((sample, i) => {
+      expect(perPass[i]).toHaveLength(2);
+      const matMul = sample.kernels.shared.filter((k) => k.name === '_FusedMatMul');
+      expect(matMul).toEqual([{ name: '_FusedMatMul', calls: 2, ms: perPass[i][0] + perPass[i][1] }]);
+      expect(perPass[i][0]).toBeGreaterThan(0);
+      expect(matMul[0].ms).toBeLessThanOrEqual(sample.layerMs.shared);
+    });
+    expect(result.layers.shared.kernels.find((k) => k.name === '_FusedMatMul')).toEqual({ name: '_FusedMatMul', calls: 2, medianMs: median(perPass.map(([a, b]) => a + b)) });
+    // Each kernel name is listed once per layer.
+    const names = result.layers.shared.kernels.map((k) => k.name);
+    expect(new Set(names).size).toBe(names.length);
+    model.dispose();
+  });
+
+  it('sums a shared nested model\'s kernels over both calls', async () => {
+    const innerInput = tf.input({ shape: [8] });
+    const hidden = tf.layers.dense({ units: 8, activation: 'relu', name: 'inner_a' }).apply(innerInput) as tf.SymbolicTensor;
+    const inner = tf.model({ inputs: innerInput, outputs: tf.layers.dense({ units: 8, name: 'inner_b' }).apply(hidden) as tf.SymbolicTensor, name: 'inner' });
+    const input = tf.input({ shape: [8] });
+    const twice = inner.apply(inner.apply(input)) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, name: 'head' }).apply(twice) as tf.SymbolicTensor });
+    const { result, perPass } = await profileKeepingMatMulTimes(model, 2);
+    expect(Object.keys(result.layers).sort()).toEqual(['head', 'inner']);
+    result.samples.forEach((sample, i) => {
+      // Matmuls run in order: 2 calls of inner (2 each), then head's.
+      expect(perPass[i]).toHaveLength(5);
+      const innerMs = perPass[i].slice(0, 4).reduce((a, b) => a + b, 0);
+      const matMulOf = (layer: string) => sample.kernels[layer].filter((k) => k.name === '_FusedMatMul');
+      expect(matMulOf('inner')).toEqual([{ name: '_FusedMatMul', calls: 4, ms: innerMs }]);
+      expect(matMulOf('head')).toEqual([{ name: '_FusedMatMul', calls: 1, ms: perPass[i][4] }]);
+      expect(innerMs).toBeLessThanOrEqual(sample.layerMs.inner);
+    });
+    expect(result.layers.inner.kernels.find((k) => k.name === '_FusedMatMul')!.calls).toBe(4);
+    model.dispose();
+  });
+});
+
 describe('profiledPass when a layer throws', () => {
   it('rejects with the error, leaks nothing and leaves the engine out of profiling mode', async () => {
     await tf.setBackend('cpu');
