@@ -12,6 +12,7 @@ import { describeEngine, ENGINE_ORDER } from './engine/resolve';
 import { exportFormat, reportToJson, type ExportFormatId } from './exporters/formats';
 import { loadWebviewAssets, renderHtmlReport } from './exporters/html';
 import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
+import { DEFAULTS } from './report/defaults';
 import { FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConvention';
 import { formatCount, formatInt, formatMs, formatShape, formatShare, gflopsPerSecond, layerMedianMs } from './report/format';
 import type { ArchitectureReport, SeparableVsRegular } from './report/schema';
@@ -92,12 +93,12 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command()
     .name('xception-profiler')
     .description('Profile Xception (Keras applications architecture) with TensorFlow.js, layer by layer.')
-    .addOption(new Option('--engine <name>', 'engine to try first').choices(['auto', ...ENGINE_ORDER]).default('auto'))
+    .addOption(new Option('--engine <name>', 'engine to try first').choices(['auto', ...ENGINE_ORDER]).default(DEFAULTS.engine))
     .option('--model <file>', 'analyse and profile a Keras / TF.js model file (model.json, Keras config JSON, .keras) instead of Xception')
-    .option('--input-size <n>', `input height and width, pixels (>= ${XCEPTION_MIN_INPUT_SIZE})`, integer(XCEPTION_MIN_INPUT_SIZE), 299)
-    .option('--batch <n>', 'images per pass', integer(1), 1)
-    .option('--runs <n>', 'timed runs', integer(1), 10)
-    .option('--warmup <n>', 'warm-up runs (never counted)', integer(0), 2)
+    .option('--input-size <n>', `input height and width, pixels (>= ${XCEPTION_MIN_INPUT_SIZE})`, integer(XCEPTION_MIN_INPUT_SIZE), DEFAULTS.inputSize)
+    .option('--batch <n>', 'images per pass', integer(1), DEFAULTS.batchSize)
+    .option('--runs <n>', 'timed runs', integer(1), DEFAULTS.timedRuns)
+    .option('--warmup <n>', 'warm-up runs (never counted)', integer(0), DEFAULTS.warmupRuns)
     .option('--threads <n>', 'WASM threads (default: every core)', integer(1))
     .option('--no-top', 'leave out the classifier head (avg_pool, predictions)')
     .option('--compare-regular [runs]', "also profile Xception's regular-convolution twin (every SeparableConv2D replaced by a Conv2D) on the same engine", integer(1))
@@ -107,7 +108,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--trace <file>', 'write a Chrome trace (Perfetto, about://tracing) of the median run')
     .option('--csv <file>', 'write one CSV row per layer')
     .option('--md <file>', 'write a Markdown summary')
-    .addOption(new Option('--flops-convention <name>', 'how CSV, Markdown and trace count compute').choices([...FLOPS_CONVENTIONS]).default('macs'))
+    .addOption(new Option('--flops-convention <name>', 'how CSV, Markdown and trace count compute').choices([...FLOPS_CONVENTIONS]).default(DEFAULTS.flopsConvention))
     .option('--quiet', 'print nothing but errors')
     .showHelpAfterError('(run with --help for the options)');
   program.parse(argv);

@@ -10,6 +10,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { LayerTiming, PassTiming } from '../report/schema';
 import { median, minimum, percentile } from './stats';
+import { DEFAULTS } from '../report/defaults';
 
 type Tf = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
@@ -32,11 +33,11 @@ export interface PassSample {
 }
 
 export interface ProfileOptions {
-  /** Untimed passes (profiled and plain) run first to compile kernels and warm caches. Default 2. */
+  /** Untimed passes (profiled and plain) run first to compile kernels and warm caches. Default `DEFAULTS.warmupRuns`. */
   warmupRuns?: number;
-  /** Timed passes. Default 10. */
+  /** Timed passes. Default `DEFAULTS.timedRuns`. */
   runs?: number;
-  /** Images per pass (the batch dimension N of the NHWC input). Default 1. */
+  /** Images per pass (the batch dimension N of the NHWC input). Default `DEFAULTS.batchSize`. */
   batchSize?: number;
   /** Also time plain `model.predict`, interleaved with the profiled passes. Default true. */
   comparePredict?: boolean;
@@ -215,9 +216,9 @@ export async function predictPass(tf: Tf, model: tfTypes.LayersModel, inputs: Te
  * @throws Error named `AbortError` when `options.signal` is aborted; errors from TF.js kernels.
  */
 export async function profileModel(tf: Tf, model: tfTypes.LayersModel, options: ProfileOptions = {}): Promise<ProfileResult> {
-  const warmupRuns = options.warmupRuns ?? 2;
-  const runs = options.runs ?? 10;
-  const batchSize = options.batchSize ?? 1;
+  const warmupRuns = options.warmupRuns ?? DEFAULTS.warmupRuns;
+  const runs = options.runs ?? DEFAULTS.timedRuns;
+  const batchSize = options.batchSize ?? DEFAULTS.batchSize;
   const comparePredict = options.comparePredict ?? true;
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer; got ${runs}`);
   if (!Number.isInteger(warmupRuns) || warmupRuns < 0) throw new RangeError(`warmupRuns must be >= 0; got ${warmupRuns}`);

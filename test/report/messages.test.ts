@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isArchitectureReport, isLayerTiming, parseHostMessage, parseWebviewMessage } from '../src/report/messages';
-import type { ArchitectureReport, LayerTiming } from '../src/report/schema';
+import { isArchitectureReport, isLayerTiming, parseHostMessage, parseWebviewMessage } from '../../src/report/messages';
+import type { ArchitectureReport, LayerTiming } from '../../src/report/schema';
 
 /** A minimal valid schema-1 report with one layer. */
 function tinyReport(): ArchitectureReport {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { initWasmBackend, disposeWasmBackend, type WasmSetup } from '../src/engine/wasmSetup';
+import { initWasmBackend, disposeWasmBackend, type WasmSetup } from '../../src/engine/wasmSetup';
 
 type Tf = typeof tfTypes;
 
@@ -132,7 +132,7 @@ describe('initWasmBackend', () => {
 
   it('does not keep a node process alive, also with ELECTRON_RUN_AS_NODE=1', () => {
     // A child bundles this module with esbuild, starts 2 threads, computes, and must exit alone.
-    const root = path.resolve(__dirname, '..');
+    const root = path.resolve(__dirname, '..', '..');
     const script = `
       const esbuild = require('esbuild'); const Module = require('module'); const path = require('path');
       const entry = path.join(${JSON.stringify(root)}, 'src/engine/wasmSetup.ts');
