@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ArchitectureReport, LayerReport } from '../../src/report/schema';
 import { layerChains } from '../../webview/dagLayout';
@@ -8,11 +7,7 @@ import { xceptionReport } from './fixtures';
 describe('layoutReport (pure geometry)', () => {
   let report: ArchitectureReport;
   beforeAll(() => {
-    try {
-      report = JSON.parse(readFileSync('/tmp/xception-static.json', 'utf8')) as ArchitectureReport;
-    } catch {
-      report = xceptionReport();
-    }
+    report = xceptionReport();
   });
 
   it('Xception: three columns; residual 1x1 conv + BN in the branch lane; identity skips', () => {

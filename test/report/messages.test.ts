@@ -1,5 +1,9 @@
+import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/analysis/analyze';
+import { buildXception } from '../../src/model/xception';
 import { isArchitectureReport, isLayerTiming, parseHostMessage, parseWebviewMessage } from '../../src/report/messages';
 import type { ArchitectureReport, LayerTiming } from '../../src/report/schema';
 
@@ -26,15 +30,15 @@ function tinyReport(): ArchitectureReport {
 const timing: LayerTiming = { medianMs: 1.5, minMs: 1.2, p90Ms: 1.9, runs: 10, kernels: [{ name: 'Conv2D', medianMs: 1.4, calls: 1 }] };
 
 describe('parseHostMessage', () => {
-  it('accepts a report (and the real Xception static report)', () => {
+  it('accepts a report, the real Xception static report and a real measured one', () => {
     expect(parseHostMessage({ type: 'report', report: tinyReport() })).toEqual({ type: 'report', report: tinyReport() });
-    let xception: unknown;
-    try {
-      xception = JSON.parse(readFileSync('/tmp/xception-static.json', 'utf8'));
-    } catch {
-      return; // only on machines that have it
-    }
-    expect(isArchitectureReport(xception)).toBe(true);
+    const model = buildXception(tf, { inputSize: 71, seed: 1 });
+    const xception = JSON.parse(JSON.stringify(analyzeModel(model))) as ArchitectureReport;
+    model.dispose();
+    expect(xception.layers).toHaveLength(134);
+    expect(parseHostMessage({ type: 'report', report: xception })).toEqual({ type: 'report', report: xception });
+    const measured = JSON.parse(readFileSync(join(__dirname, '..', 'browser', 'fixtures', 'xception71-compare.json'), 'utf8')) as unknown;
+    expect(isArchitectureReport(measured)).toBe(true);
   });
 
   it('rejects reports of another schema version or with malformed layers', () => {
@@ -51,7 +55,7 @@ describe('parseHostMessage', () => {
     const engine = { name: 'wasm', backend: 'wasm', package: 'p', version: '4.22.0', threads: 2, why: 'w', skipped: [] };
     expect(parseHostMessage({ type: 'timings', layers: {}, timing: pass, engine, run: 0 })).toMatchObject({ timing: pass, engine });
     const nan = { ...timing, medianMs: Number.NaN, p90Ms: null };
-    expect(parseHostMessage({ type: 'timings', layers: { conv: nan }, run: 1 })).toBeDefined();
+    expect(parseHostMessage({ type: 'timings', layers: { conv: nan }, run: 1 })).toEqual({ type: 'timings', layers: { conv: nan }, run: 1 });
   });
 
   it('rejects malformed timings', () => {

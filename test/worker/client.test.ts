@@ -58,7 +58,8 @@ describe('protocol validation', () => {
     expect(parseFromWorker({ protocol: PROTOCOL_VERSION, type: 'progress', message: 'x' })).toEqual({ protocol: 1, type: 'progress', message: 'x' });
     expect(parseFromWorker({ protocol: PROTOCOL_VERSION, type: 'pass', run: '1', layerMs: {} })).toBeUndefined();
     expect(parseToWorker({ protocol: PROTOCOL_VERSION, type: 'start', job: { ...job(1), runs: 0 } })).toBeUndefined();
-    expect(parseToWorker({ protocol: PROTOCOL_VERSION, type: 'start', job: job(1) })).toBeDefined();
+    const start = { protocol: PROTOCOL_VERSION, type: 'start', job: job(1) };
+    expect(parseToWorker(start)).toEqual(start);
   });
 });
 

@@ -20,7 +20,8 @@ beforeAll(async () => {
 describe('model file jobs', () => {
   it('are valid start messages; an empty path is not', () => {
     const start = (model: unknown): unknown => ({ protocol: PROTOCOL_VERSION, type: 'start', job: { ...smallJob(1), model } });
-    expect(parseToWorker(start({ kind: 'file', path: '/m/model.json' }))).toBeDefined();
+    const valid = start({ kind: 'file', path: '/m/model.json' });
+    expect(parseToWorker(valid)).toEqual(valid);
     expect(parseToWorker(start({ kind: 'file', path: '' }))).toBeUndefined();
     expect(parseToWorker(start({ kind: 'onnx', path: '/m/model.onnx' }))).toBeUndefined();
   });
