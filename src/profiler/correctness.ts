@@ -91,7 +91,7 @@ function testShapes(layer: tfTypes.layers.Layer): number[][] {
   );
 }
 
-function maxErrors(a: ArrayLike<number>, b: ArrayLike<number>): { abs: number; rel: number } {
+export function maxErrors(a: ArrayLike<number>, b: ArrayLike<number>): { abs: number; rel: number } {
   let abs = 0;
   let scale = 0;
   for (let i = 0; i < b.length; i++) {

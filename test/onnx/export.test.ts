@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFile } from '../../src/importers/modelFile';
+import { buildXception } from '../../src/model/xception';
+import { exportOnnx, OnnxExportError, samePads, transposeArray } from '../../src/onnx/export';
+import { decodeModel, OPSET_VERSION, toNumber } from '../../src/onnx/proto';
+import { maxErrors } from '../../src/profiler/correctness';
+import { randomizeWeights } from '../helpers/randomWeights';
+
+const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', 'models', name);
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/**
+ * Runs `model` on TF.js's cpu backend and its ONNX export in ONNX Runtime on the same random
+ * NHWC input; returns the largest relative error over the outputs (max |ort - tf| / max |tf|).
+ */
+async function exportError(model: tf.LayersModel): Promise<{ rel: number; outputs: number }> {
+  const exported = exportOnnx(model);
+  const inputs = model.inputs.map((t, i) => tf.randomUniform([1, ...t.shape.slice(1).map((d) => d ?? 1)], -1, 1, 'float32', 5 + i));
+  const out = model.predict(inputs.length === 1 ? inputs[0] : inputs);
+  const refs = (Array.isArray(out) ? out : [out]).map((o) => o.dataSync());
+  const session = await ort.InferenceSession.create(exported.bytes, { graphOptimizationLevel: 'all' });
+  const feeds = Object.fromEntries(exported.inputNames.map((n, i) => [n, new ort.Tensor('float32', inputs[i].dataSync() as Float32Array, inputs[i].shape)]));
+  const results = await session.run(feeds);
+  await session.release();
+  let rel = 0;
+  exported.outputNames.forEach((n, i) => {
+    const e = maxErrors(results[n].data as Float32Array, refs[i]);
+    rel = Math.max(rel, e.rel);
+  });
+  tf.dispose([...inputs, ...(Array.isArray(out) ? out : [out])]);
+  return { rel, outputs: refs.length };
+}
+
+describe('ONNX export matches TF.js cpu (random weights, rel. error <= 1e-4)', () => {
+  it('Xception 71x71 without the top (features) and with it', async () => {
+    for (const includeTop of [false, true]) {
+      const model = buildXception(tf, { inputSize: 71, includeTop, seed: 1 });
+      randomizeWeights(tf, model);
+      const { rel } = await exportError(model);
+      expect(rel).toBeLessThan(1e-4);
+      model.dispose();
+    }
+  }, 120_000);
+
+  it.each(['mobilenet-v1.model.json', 'resnet50.model.json', 'keras2-sequential.json', 'keras3-siamese.json', 'tiny-nested/model.json'])('%s', async (file) => {
+    const { model } = await loadModelFile(tf, fixture(file));
+    try {
+      if (!file.startsWith('tiny-nested')) randomizeWeights(tf, model);
+      const { rel, outputs } = await exportError(model);
+      expect(outputs).toBe(model.outputs.length);
+      expect(rel).toBeLessThan(1e-4);
+    } finally {
+      model.dispose();
+    }
+  }, 240_000);
+});
+
+describe('the exported model', () => {
+  it('is opset 17 with node names tied to Keras layers, weights included', () => {
+    const model = buildXception(tf, { inputSize: 71, seed: 1 });
+    const exported = exportOnnx(model);
+    const proto = decodeModel(exported.bytes);
+    expect(toNumber(proto.opsetImport[0].version)).toBe(OPSET_VERSION);
+    expect(OPSET_VERSION).toBeGreaterThanOrEqual(17);
+    const nodes = proto.graph!.node!.map((n) => n.name);
+    // A separable conv is a grouped (depthwise) Conv then a 1x1 Conv, both tied to the layer.
+    expect(nodes).toContain('block4_sepconv2/depthwise');
+    expect(nodes).toContain('block4_sepconv2/pointwise');
+    expect(exported.nodeLayers.get('block4_sepconv2/depthwise')).toBe('block4_sepconv2');
+    expect(exported.nodeLayers.get('block4_sepconv2_bn')).toBe('block4_sepconv2_bn');
+    const dw = proto.graph!.node!.find((n) => n.name === 'block4_sepconv2/depthwise')!;
+    expect(toNumber(dw.attribute!.find((a) => a.name === 'group')!.i)).toBe(728);
+    // Every Keras weight value is in the file: 22,910,480 params at 299 = the same count at 71 (Xception's params do not depend on the input size).
+    const values = proto.graph!.initializer!.reduce((a, t) => a + t.dims!.reduce((p: number, d) => p * toNumber(d), 1), 0);
+    expect(values).toBe(22_910_480);
+    expect(exported.inputNames).toEqual(['input_1']);
+    model.dispose();
+  });
+
+  it('names the layer a class has no translation for', () => {
+    const input = tf.input({ shape: [8, 8, 3] });
+    const permuted = tf.layers.permute({ dims: [2, 1, 3], name: 'swap' }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: permuted });
+    expect(() => exportOnnx(model)).toThrow(OnnxExportError);
+    expect(() => exportOnnx(model)).toThrow('ONNX export: layer "swap": class Permute has no ONNX translation');
+  });
+});
+
+describe('helpers', () => {
+  it("same padding as TensorFlow: 147 -> 74 with 3x3 stride 2 pads 0 before, 1 after; 4 with 2x2 stride 2 pads nothing", () => {
+    expect(samePads(147, 3, 2, 1)).toEqual([1, 1]);
+    expect(samePads(148, 3, 2, 1)).toEqual([0, 1]);
+    expect(samePads(4, 2, 2, 1)).toEqual([0, 0]);
+    expect(samePads(10, 3, 1, 2)).toEqual([2, 2]);
+  });
+
+  it('transposes [kh, kw, cin, cout] to [cout, cin, kh, kw]', () => {
+    // shape [1, 2, 1, 3]: value = 10 * w + c
+    const v = Float32Array.from([0, 1, 2, 10, 11, 12]);
+    const t = transposeArray(v, [1, 2, 1, 3], [3, 2, 0, 1]);
+    expect(t.shape).toEqual([3, 1, 1, 2]);
+    expect([...t.values]).toEqual([0, 10, 1, 11, 2, 12]);
+  });
+});
