@@ -13,8 +13,9 @@
 //      XCEPTION_PROFILER_TEST_RESULTS set, so that the extension runs the integration suite in its
 //      own extension host (src/extension/main.ts) and writes test-results/integration-code-server.json.
 //
-// Writes test-results/e2e.json ({ passed, failed, checks }); exit code 1 when a check or an
-// integration test failed. Stops only the servers it started (server.sh stop --port P).
+// Writes test-results/e2e.json ({ passed, failed, skipped, checks }: `skipped` counts the phases that
+// did not run because their set-up failed; .ci/run counts them as skipped, never as passed); exit
+// code 1 when a check or an integration test failed. Stops only the servers it started (server.sh stop --port P).
 //
 //   npm run test:e2e          (env: VSCODE_E2E_DIR, VSCODE_E2E_HOME, VSCODE_E2E_PORT)
 import { spawnSync } from 'node:child_process';
@@ -194,6 +195,8 @@ async function main() {
       sh(process.execPath, [path.join(root, 'test', 'integration', 'build.mjs')], 120_000);
     }));
 
+  const phases = ['packaged extension in code-server', 'integration suite in code-server'];
+  const skippedPhases = ready ? [] : phases;
   if (ready) {
     const h = createRequire(import.meta.url)(path.join(e2eDir, 'lib', 'harness.js'));
     const settingsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xp-e2e-settings-')), 'settings.json');
@@ -209,10 +212,11 @@ async function main() {
 
   const passed = checks.filter((c) => c.ok).length;
   const failed = checks.length - passed;
-  fs.writeFileSync(resultsFile, JSON.stringify({ passed, failed, durationMs: Date.now() - t0, screenshots: path.relative(root, shots), checks }, null, 2));
+  const skipped = skippedPhases.length;
+  fs.writeFileSync(resultsFile, JSON.stringify({ passed, failed, skipped, skippedPhases, durationMs: Date.now() - t0, screenshots: path.relative(root, shots), checks }, null, 2));
   const integration = fs.existsSync(integrationFile) ? JSON.parse(fs.readFileSync(integrationFile, 'utf8')) : undefined;
   console.log(
-    `[e2e] ${passed} passed, ${failed} failed in ${((Date.now() - t0) / 1000).toFixed(0)} s` +
+    `[e2e] ${passed} passed, ${failed} failed, ${skipped} skipped in ${((Date.now() - t0) / 1000).toFixed(0)} s` +
       `${integration ? `; integration suite in code-server: ${integration.passed} passed, ${integration.failed} failed` : ''}` +
       `; screenshots in ${path.relative(root, shots)}/`,
   );

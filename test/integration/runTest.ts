@@ -3,9 +3,10 @@
  * ./suite as `extensionTestsPath` (@vscode/test-electron). Which VS Code:
  * - `VSCODE_EXECUTABLE_PATH`, when set (an error if it does not exist);
  * - else the latest stable, downloaded (and cached in .vscode-test/) where the download site answers;
- * - else it prints one line saying why it skipped and exits 0. The same suite still runs inside
- *   code-server in `npm run test:e2e` (the extension's development-mode hook).
- * Writes test-results/integration.json ({ passed, failed, tests }). Exit code 1 when a test fails.
+ * - else it prints one line saying why it skipped, records the skip (`skipped: 1`, `skipReason`) in
+ *   its results file so that .ci/run counts it as skipped, not passed, and exits 0. The same suite
+ *   still runs inside code-server in `npm run test:e2e` (the extension's development-mode hook).
+ * Writes test-results/integration.json ({ passed, failed, skipped, tests }). Exit code 1 when a test fails.
  *
  * Run: `npm run test:integration` (builds with test/integration/build.mjs first).
  */
@@ -14,11 +15,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import type { SuiteResults } from './suite/index';
 
 const repo = path.resolve(__dirname, '..', '..');
+const resultsFile = path.join(repo, 'test-results', 'integration.json');
 const DOWNLOAD_PROBE = 'https://update.code.visualstudio.com/api/releases/stable';
 
 function skip(reason: string): never {
+  const results: SuiteResults = { passed: 0, failed: 0, skipped: 1, skipReason: reason, durationMs: 0, host: 'none', tests: [] };
+  fs.mkdirSync(path.dirname(resultsFile), { recursive: true });
+  fs.writeFileSync(resultsFile, JSON.stringify(results, null, 2));
   console.log(`[integration] skipped: ${reason}; the same suite runs inside code-server in npm run test:e2e`);
   process.exit(0);
 }
@@ -58,7 +64,6 @@ async function main(): Promise<void> {
   // A scratch copy of the fixture workspace: the settings test writes .vscode/settings.json.
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'xp-integration-'));
   fs.cpSync(path.join(repo, 'test', 'integration', 'fixtures', 'workspace'), workspace, { recursive: true });
-  const resultsFile = path.join(repo, 'test-results', 'integration.json');
   fs.rmSync(resultsFile, { force: true });
   try {
     await runTests({
@@ -71,8 +76,8 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });
   }
-  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { passed: number; failed: number };
-  console.log(`[integration] ${results.passed} passed, ${results.failed} failed (${path.relative(repo, resultsFile)})`);
+  const results = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as SuiteResults;
+  console.log(`[integration] ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped (${path.relative(repo, resultsFile)})`);
 }
 
 main().catch((error: unknown) => {

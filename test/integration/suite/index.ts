@@ -20,16 +20,20 @@ const Mocha: typeof import('mocha') = require('mocha/lib/mocha.cjs');
 export interface TestOutcome {
   /** Full title: suite title and test title. */
   title: string;
-  state: 'passed' | 'failed';
+  state: 'passed' | 'failed' | 'skipped';
   durationMs: number;
   /** The assertion or error message, for failures. */
   error?: string;
 }
 
-/** What the suite writes to the results file (counted by .ci/run as `passed` / `failed`). */
+/** What the suite writes to the results file (counted by .ci/run as `passed` / `failed` / `skipped`). */
 export interface SuiteResults {
   passed: number;
   failed: number;
+  /** Tests not run: pending mocha tests, or the whole suite (1) when the runner skipped it. */
+  skipped: number;
+  /** Why the runner skipped the whole suite, when it did. */
+  skipReason?: string;
   durationMs: number;
   /** Where it ran: `vscode.env.appName` (e.g. `Visual Studio Code`, `code-server`) and version. */
   host: string;
@@ -52,11 +56,13 @@ export async function runSuite(): Promise<SuiteResults> {
     runner.on('fail', (t, err: Error) =>
       tests.push({ title: t.fullTitle(), state: 'failed', durationMs: t.duration ?? 0, error: err?.message ?? String(err) }),
     );
+    runner.on('pending', (t) => tests.push({ title: t.fullTitle(), state: 'skipped', durationMs: 0 }));
   });
   if (files.length === 0) tests.push({ title: 'integration suite', state: 'failed', durationMs: 0, error: `no *.test.js files in ${__dirname}` });
   return {
     passed: tests.filter((t) => t.state === 'passed').length,
     failed: tests.filter((t) => t.state === 'failed').length,
+    skipped: tests.filter((t) => t.state === 'skipped').length,
     durationMs: Date.now() - t0,
     host: `${vscode.env.appName} ${vscode.version}`,
     tests,
@@ -84,6 +90,6 @@ export async function runInHost(resultsFile: string): Promise<void> {
     writeResults(resultsFile, await runSuite());
   } catch (error) {
     const message = error instanceof Error ? error.stack ?? error.message : String(error);
-    writeResults(resultsFile, { passed: 0, failed: 1, durationMs: 0, host: `${vscode.env.appName} ${vscode.version}`, tests: [{ title: 'integration suite', state: 'failed', durationMs: 0, error: message }] });
+    writeResults(resultsFile, { passed: 0, failed: 1, skipped: 0, durationMs: 0, host: `${vscode.env.appName} ${vscode.version}`, tests: [{ title: 'integration suite', state: 'failed', durationMs: 0, error: message }] });
   }
 }
