@@ -15,6 +15,7 @@ import { buildXception } from './model/xception';
 import { attachTimings } from './profiler/attach';
 import { LiveControl, runLive } from './profiler/live';
 import { profileModel } from './profiler/profile';
+import { printRoofStability } from './profiler/roofsBench';
 import { formatMs, gflopsPerSecond } from './report/format';
 import type { ArchitectureReport, EngineName } from './report/schema';
 
@@ -159,13 +160,19 @@ async function main(argv: string[]): Promise<number> {
     .option('--live-runs <n>', 'live runs after profiling (tensor leak check)', integer(0), 100)
     .option('--other-runs <n>', 'timed runs on the other engines', integer(1), MIN_RUNS_FOR_RATIO)
     .option('--cpu-runs <n>', `timed runs on the plain-JS engine (about 26 s per pass at 299; its ratio is checked from ${MIN_RUNS_FOR_RATIO} runs)`, integer(1), 2)
+    .option('--roofs', 'only measure the default engine\'s roofs (compute GFLOP/s, bandwidth GB/s) three times, uncached, and print their spread')
     .option('--engines <list>', `rows to bench besides the default (comma-separated: ${[WASM_SINGLE, ...ENGINE_ORDER].join(', ')}, or none; default: all that load)`)
     .parse(argv)
-    .opts<{ check?: boolean; inputSize: number; runs: number; warmup: number; liveRuns: number; otherRuns: number; cpuRuns: number; engines?: string }>();
+    .opts<{ check?: boolean; roofs?: boolean; inputSize: number; runs: number; warmup: number; liveRuns: number; otherRuns: number; cpuRuns: number; engines?: string }>();
   const known = [WASM_SINGLE, ...ENGINE_ORDER, 'none'];
   const wanted = opts.engines ? opts.engines.split(',').map((s) => s.trim()) : [WASM_SINGLE, ...ENGINE_ORDER];
   const unknown = wanted.filter((w) => !known.includes(w));
   if (unknown.length) throw new Error(`unknown --engines ${unknown.join(', ')} (expected ${known.join(', ')})`);
+
+  if (opts.roofs) {
+    await printRoofStability(await resolveEngine({ searchPaths: [process.cwd()], wasmDir: __dirname }), 3);
+    return 0;
+  }
 
   const failures: string[] = [];
   const judge = (b: EngineBench): void => {

@@ -17,13 +17,12 @@ import { FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConventio
 import { formatCount, formatInt, formatMs, formatShape, formatShare, gflopsPerSecond, layerMedianMs } from './report/format';
 import type { ArchitectureReport, SeparableVsRegular } from './report/schema';
 import { runJob } from './worker/job';
+import { sweepToCsv } from './exporters/sweepCsv';
+import { roofsText, sweepText, textTable as table } from './profiler/rooflineText';
+import { formatIntensity, rooflinePoints, standing, standingText } from './profiler/roofline';
+import { parseSweep } from './profiler/sweep';
 import type { EngineChoice } from './engine/resolve';
 
-/** Left-aligned first column, right-aligned others. */
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
-}
 
 /** The human-readable summary the CLI prints (exported for tests). */
 export function summaryText(report: ArchitectureReport): string {
@@ -55,10 +54,18 @@ export function summaryText(report: ArchitectureReport): string {
       formatShare(f.medianMs, total),
     ]),
   ]));
+  const roofs = report.roofline?.roofs;
+  if (roofs) lines.push('', roofsText(roofs));
+  const points = new Map(rooflinePoints(report, 'layers').map((p) => [p.layer, p]));
+  const whereStands = (name: string): [string, string] => {
+    const p = points.get(name);
+    const s = p && roofs && standing(p, roofs);
+    return [p ? formatIntensity(p.intensity) : '-', s ? standingText(s) : '-'];
+  };
   const timed = report.layers.filter((l) => layerMedianMs(l) != null).sort((a, b) => layerMedianMs(b)! - layerMedianMs(a)!);
   if (timed.length) {
     lines.push('', 'Slowest layers:', table([
-      ['layer', 'class', 'output', 'MACs', 'median', 'p90', 'GFLOP/s'],
+      ['layer', 'class', 'output', 'MACs', 'median', 'p90', 'GFLOP/s', 'FLOP/B', 'roofline'],
       ...timed.slice(0, 10).map((l) => [
         l.name,
         l.className,
@@ -67,6 +74,7 @@ export function summaryText(report: ArchitectureReport): string {
         formatMs(l.timing?.medianMs),
         formatMs(l.timing?.p90Ms),
         gflopsPerSecond(l.flops, l.timing?.medianMs, timing?.batchSize)?.toFixed(1) ?? '-',
+        ...whereStands(l.name),
       ]),
     ]));
   }
@@ -85,6 +93,7 @@ export function summaryText(report: ArchitectureReport): string {
     ]));
     if (cmp.note) lines.push(cmp.note);
   }
+  if (report.sweep) lines.push('', sweepText(report.sweep));
   for (const d of report.diagnostics) lines.push(`${d.severity}: ${d.message}`);
   return lines.join('\n');
 }
@@ -103,6 +112,10 @@ async function main(argv: string[]): Promise<void> {
     .option('--no-top', 'leave out the classifier head (avg_pool, predictions)')
     .option('--compare-regular [runs]', "also profile Xception's regular-convolution twin (every SeparableConv2D replaced by a Conv2D) on the same engine", integer(1))
     .option('--no-timing', 'static analysis only')
+    .option('--sweep <axis=values>', 'also profile at each batch size (batch=1,2,4,8) or input size (input=71,150,224,299) on the same engine')
+    .option('--sweep-runs <n>', 'timed runs per sweep point (after 1 warm-up)', integer(1), 3)
+    .option('--sweep-csv <file>', 'write the sweep as CSV (one row per point)')
+    .option('--remeasure-roofs', "measure the engine's roofs again instead of reading them from the cache")
     .option('--json <file>', 'write the JSON report')
     .option('--html <file>', 'write a standalone HTML report')
     .option('--trace <file>', 'write a Chrome trace (Perfetto, about://tracing) of the median run')
@@ -116,7 +129,17 @@ async function main(argv: string[]): Promise<void> {
     engine: EngineChoice; model?: string; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
     top: boolean; timing: boolean; compareRegular?: number | true; json?: string; html?: string; quiet?: boolean;
     trace?: string; csv?: string; md?: string; flopsConvention: FlopsConvention;
+    sweep?: string; sweepRuns: number; sweepCsv?: string; remeasureRoofs?: boolean;
   }>();
+  let sweep: ReturnType<typeof parseSweep> | undefined;
+  try {
+    sweep = opts.sweep ? parseSweep(opts.sweep, XCEPTION_MIN_INPUT_SIZE) : undefined;
+  } catch (error) {
+    program.error(`error: ${(error as Error).message}`);
+  }
+  if (sweep && !opts.timing) program.error('error: --sweep needs timings: leave out --no-timing');
+  if (opts.sweepCsv && !sweep) program.error('error: --sweep-csv needs --sweep');
+  if (sweep?.axis === 'input' && opts.model) program.error('error: --sweep input=... rebuilds the built-in Xception; a --model file has its own input size (sweep batch=... instead)');
   if (opts.trace && !opts.timing) program.error('error: --trace needs timings: leave out --no-timing');
   if (opts.model && opts.compareRegular) program.error('error: --compare-regular works with the built-in Xception only, not with --model');
   if (opts.model && (program.getOptionValueSource('inputSize') === 'cli' || !opts.top)) {
@@ -134,6 +157,7 @@ async function main(argv: string[]): Promise<void> {
     ...([[opts.trace, 'trace'], [opts.csv, 'csv'], [opts.md, 'markdown']] as [string | undefined, ExportFormatId][])
       .filter(([file]) => file)
       .map(([file, id]) => ({ file: file!, label: exportFormat(id).label, render: (r: ArchitectureReport) => exportFormat(id).render(r, opts.flopsConvention) })),
+    ...(opts.sweepCsv ? [{ file: opts.sweepCsv, label: 'sweep CSV', render: (r: ArchitectureReport) => sweepToCsv(r.sweep!) }] : []),
   ].map((o) => ({ ...o, file: userPath(o.file) }));
   for (const { file } of outputs) {
     const problem = unwritable(file);
@@ -158,6 +182,8 @@ async function main(argv: string[]): Promise<void> {
       timing: opts.timing,
       wasmDir: __dirname,
       compareRegular: opts.compareRegular ? { runs: opts.compareRegular === true ? 3 : opts.compareRegular, warmupRuns: 1 } : undefined,
+      sweep: sweep && { ...sweep, runs: opts.sweepRuns, warmupRuns: 1 },
+      remeasureRoofs: opts.remeasureRoofs,
     },
     (event) => {
       if (event.type === 'progress') progress(event.message);

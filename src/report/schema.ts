@@ -105,6 +105,51 @@ export interface LayerReport {
   pointwiseMacs?: number;
   /** Present once the layer has been profiled. */
   timing?: LayerTiming;
+  /**
+   * Arithmetic intensity for a pass of `ArchitectureReport.roofline.batch` images: the layer, and
+   * for a SeparableConv2D also its depthwise and pointwise parts; absent for layers that compute nothing.
+   * Computed by `layerIntensity` (src/profiler/roofline.ts), pinned by test/profiler/roofline.test.ts.
+   */
+  roofline?: RooflinePart[];
+}
+
+/**
+ * Colour of a layer's dot in the roofline chart. `separable` is a SeparableConv2D as a whole; the
+ * chart shows it as its `depthwise` and `pointwise` kernels.
+ */
+export type RooflineKind = 'conv' | 'separable' | 'depthwise' | 'pointwise' | 'bn' | 'elementwise' | 'pool' | 'dense';
+
+/** A layer (or one kernel's part of a SeparableConv2D) as a roofline point, static numbers only. */
+export interface RooflinePart {
+  /** `layer`, or the `depthwise` / `pointwise` kernel of a SeparableConv2D. */
+  part: 'layer' | 'depthwise' | 'pointwise';
+  kind: RooflineKind;
+  /** FLOPs per pass: 2 x MACs, or the element-wise ops of a layer without MACs. */
+  flops: number;
+  /** Bytes moved per pass: inputs, weights and outputs each read or written once. */
+  bytes: number;
+  /** Arithmetic intensity, FLOPs per byte: flops / bytes. */
+  intensity: number;
+}
+
+/**
+ * An engine's two roofs, measured on this machine by `measureRoofs` (src/profiler/roofs.ts) and
+ * cached per engine and machine; stability over runs is printed by `npm run bench -- --roofs`.
+ */
+export interface EngineRoofs {
+  /** Engine the roofs belong to (name, threads, SIMD/GPU), e.g. `wasm x2 SIMD`. */
+  engine: string;
+  /** Attainable compute, GFLOP/s: the best of a large matmul and a 1x1 conv. */
+  computeGflops: number;
+  /** Attainable memory bandwidth, GB/s (1e9 bytes/s): a large element-wise add. */
+  bandwidthGBs: number;
+  /** How each roof was measured (shapes, repetitions, which statistic). */
+  computeMethod: string;
+  bandwidthMethod: string;
+  /** ISO time of the measurement. */
+  measuredAt: string;
+  /** True when read from the cache rather than measured for this report. */
+  cached: boolean;
 }
 
 /** A block or flow with the names of its layers and its totals. */
@@ -215,6 +260,62 @@ export interface RegularConvComparison {
   note?: string;
 }
 
+/** Cost of one group of layers at one sweep point (a flow, or the separable / regular convs). */
+export interface SweepGroupCost {
+  /** MACs per pass (per-image MACs x batch). */
+  macs: number;
+  /** Sum of the group's layer medians, ms per pass; null when not timed. */
+  ms: number | null;
+}
+
+/** One point of a scaling sweep: the model profiled at one batch size and input size. */
+export interface SweepPoint {
+  batchSize: number;
+  /** Input height = width, pixels. */
+  inputSize: number;
+  /** Median plain `predict` wall time for the whole batch, ms. */
+  latencyMs: number | null;
+  /** latencyMs / batchSize. */
+  msPerImage: number | null;
+  /** Images per second: 1000 x batchSize / latencyMs. */
+  imagesPerSecond: number | null;
+  /** MACs per pass (per-image MACs x batch). */
+  macs: number;
+  /** Keyed by flow name, and `separable convs` / `regular convs` (SeparableConv2D / Conv2D layers). */
+  groups: Record<string, SweepGroupCost>;
+}
+
+/** How measured time followed MACs for one group across an input-size sweep. */
+export interface MacTracking {
+  group: string;
+  /** MACs at the largest input / MACs at the smallest. */
+  macRatio: number;
+  /** Time at the largest input / time at the smallest; null when not timed. */
+  timeRatio: number | null;
+  /** timeRatio / macRatio: 1 = time exactly proportional to MACs, below 1 = fixed costs dominate small inputs. */
+  tracking: number | null;
+}
+
+/**
+ * A scaling sweep (`--sweep batch=1,2,4,8` or `--sweep input=71,150,224,299`): the same model
+ * and engine profiled at each point. Computed by `runSweep` and `summarizeSweep`
+ * (src/profiler/sweep.ts), pinned by test/profiler/sweep.test.ts.
+ */
+export interface SweepReport {
+  axis: 'batch' | 'input';
+  /** Engine every point ran on (`describeEngine` form). */
+  engine: string;
+  warmupRuns: number;
+  timedRuns: number;
+  points: SweepPoint[];
+  /** Batch sweep: the batch after which time per image falls by less than 5 % per step; null when it kept falling. */
+  plateauBatch?: number | null;
+  /** Input sweep: per flow, separable and regular convs, and the whole model. */
+  macTracking?: MacTracking[];
+  /** The findings in words, for the CLI, the panel and the exports. */
+  findings: string[];
+}
+
 /** Everything known about one model: static analysis, and timings once measured. */
 export interface ArchitectureReport {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -239,6 +340,13 @@ export interface ArchitectureReport {
   timing?: PassTiming;
   /** Present when profiled with the regular-convolution twin (`--compare-regular`). */
   regularComparison?: RegularConvComparison;
+  /**
+   * Roofline: the batch the layers' `roofline` intensities are for, and the engine's roofs once
+   * measured. Set by `withIntensity` and `withRoofs` (src/profiler/roofline.ts, roofs.ts).
+   */
+  roofline?: { batch: number; roofs?: EngineRoofs };
+  /** Present after a scaling sweep (`--sweep`); computed by `runSweep` (src/profiler/sweep.ts). */
+  sweep?: SweepReport;
   /** ISO time the report was produced. */
   createdAt: string;
 }

@@ -13,6 +13,10 @@ import { compareWithTwin } from '../profiler/compare';
 import { checkAgainstCpu, type CorrectnessResult } from '../profiler/correctness';
 import { LiveControl, runLive } from '../profiler/live';
 import { profileModel } from '../profiler/profile';
+import { withIntensity } from '../profiler/roofline';
+import { cachedRoofs, engineLabel, tfRoofProbe, withRoofs } from '../profiler/roofs';
+import { runSweep, type SweepSpec } from '../profiler/sweep';
+import type { SweepReport } from '../report/schema';
 import type { ArchitectureReport, EngineInfo } from '../report/schema';
 import { PROTOCOL_VERSION, type FromWorker, type ProfileJob, type XceptionSource } from './protocol';
 
@@ -77,6 +81,7 @@ async function measure(ctx: JobContext, model: LayersModel, report: Architecture
     report = withCorrectness(report, await checkAgainstCpu(tf, model));
     send({ type: 'engine', engine: report.engine! });
   }
+  report = await roofsOf(ctx, report);
   const total = job.warmupRuns + job.runs;
   const result = await profileModel(tf, model, {
     warmupRuns: job.warmupRuns,
@@ -104,6 +109,40 @@ async function measure(ctx: JobContext, model: LayersModel, report: Architecture
     }
   }
   return report;
+}
+
+/** The engine's roofs (cached per engine and machine; measured on first use) put into the report. */
+async function roofsOf(ctx: JobContext, report: ArchitectureReport): Promise<ArchitectureReport> {
+  const { job, tf, info, send } = ctx;
+  send({ type: 'progress', message: `roofline: reading or measuring the roofs of ${info.name}`, fraction: 0.08 });
+  try {
+    const { roofs, note } = await cachedRoofs(info, () => tfRoofProbe(tf), { cacheDir: job.roofCacheDir, remeasure: job.remeasureRoofs });
+    const withNote = note ? { ...report, diagnostics: [...report.diagnostics, { severity: 'info' as const, message: note }] } : report;
+    return withRoofs(withNote, roofs);
+  } catch (error) {
+    return { ...report, diagnostics: [...report.diagnostics, { severity: 'warning', message: `roofline: the roofs of ${info.name} could not be measured: ${(error as Error).message}` }] };
+  }
+}
+
+/** The job's scaling sweep on the same engine; an input sweep rebuilds the built-in Xception only. */
+async function sweepOf(ctx: JobContext, spec: SweepSpec, model: LayersModel): Promise<SweepReport> {
+  const { job, tf, info, send } = ctx;
+  const source = job.model;
+  return runSweep(spec, {
+    tf,
+    engine: engineLabel(info),
+    batchSize: job.batchSize,
+    inputSize: source.kind === 'xception' ? source.inputSize : (model.inputs[0].shape[1] ?? 0),
+    model,
+    analyze: (m) => analyzeModel(m),
+    buildAtInputSize: (inputSize) => {
+      if (source.kind !== 'xception') throw new Error('an input-size sweep rebuilds the built-in Xception; a model file has its own input size (sweep its batch instead)');
+      return buildXception(tf, { ...xceptionOptions(source), inputSize });
+    },
+    syncEachLayer: ctx.syncEachLayer,
+    signal: ctx.signal,
+    onPoint: (i, n, label) => send({ type: 'progress', message: `sweep ${i + 1}/${n}: ${label}`, fraction: i / n }),
+  });
 }
 
 /** Live mode: profiled passes in the background, each one sent, until `control` stops them. */
@@ -145,9 +184,10 @@ export async function runJob(
 
   const { model, report: staticReport } = await buildJobModel(ctx, checked);
   try {
-    let report: ArchitectureReport = { ...staticReport, engine: info };
+    let report: ArchitectureReport = withIntensity({ ...staticReport, engine: info }, job.batchSize);
     send({ type: 'analysis', report });
     if (job.timing) report = await measure(ctx, model, report);
+    if (job.timing && job.sweep) report = { ...report, sweep: await sweepOf(ctx, job.sweep, model) };
     send({ type: 'result', report });
     if (job.timing && job.live) await runLiveMode(ctx, model, job.live, options.live ?? new LiveControl());
     return report;

@@ -7,6 +7,7 @@ import type { ArchitectureReport, EngineInfo } from '../report/schema';
 import type { EngineChoice } from '../engine/resolve';
 import type { LiveState } from '../profiler/live';
 import type { PassSample } from '../profiler/profile';
+import type { SweepSpec } from '../profiler/sweep';
 
 export const PROTOCOL_VERSION = 1 as const;
 
@@ -45,6 +46,14 @@ export interface ProfileJob {
    * many timed runs, and report separable vs regular per layer. Built-in Xception only.
    */
   compareRegular?: { runs: number; warmupRuns: number };
+  /**
+   * Folder of the roofs cache (src/profiler/roofs.ts): the extension's global storage; undefined =
+   * the user's cache folder (CLI). `remeasureRoofs` measures again and rewrites the cache.
+   */
+  roofCacheDir?: string;
+  remeasureRoofs?: boolean;
+  /** Profile the model at each point of a scaling sweep (src/profiler/sweep.ts) after the main run. */
+  sweep?: SweepSpec;
   /** Keep profiling after the result (live mode): a pass every `intervalMs`, until stopped or `maxRuns`. */
   live?: { intervalMs: number; maxRuns?: number };
 }

@@ -1,0 +1,186 @@
+/**
+ * Measures an engine's two roofs, the attainable compute peak (GFLOP/s) and the attainable memory
+ * bandwidth (GB/s), and caches them per engine and machine (the measurement takes a second or two;
+ * it runs when an engine is first used). The roofline model: Williams, Waterman, Patterson, CACM
+ * 2009; measured roofs as in the Empirical Roofline Toolkit (best of repeated large kernels).
+ *
+ * The probes are an interface so that an engine other than TF.js (ONNX Runtime) can supply its own
+ * matmul and element-wise kernels; `tfRoofProbe` is the TF.js one.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Tf } from '../engine/resolve';
+import type { ArchitectureReport, EngineInfo, EngineRoofs } from '../report/schema';
+
+/** Kernels a roof is measured with. Each call runs the kernel once and resolves when it is done. */
+export interface RoofProbe {
+  /** Side n of the matmul the engine is measured with (smaller on slow engines). */
+  readonly matmulN: number;
+  /** n x n by n x n float32 matmul (2 n^3 FLOPs). */
+  matmul(n: number): Promise<void>;
+  /** 1x1 convolution of [1, s, s, n] by [1, 1, n, n] with s = n / 32 (2 s^2 n^2 FLOPs). */
+  pointwiseConv(n: number): Promise<void>;
+  /** c = a + b over `elements` float32 values (12 bytes moved per element). */
+  add(elements: number): Promise<void>;
+  /** Frees the probe's tensors. */
+  dispose(): void;
+}
+
+/**
+ * Matmul side: 512 (268 MFLOP per call, 10-20 ms on WASM), 256 on the plain-JS engine (about
+ * 1 GFLOP/s). Short calls: on cores shared with other processes, the best of many short calls
+ * finds uncontended ones; long calls are always cut by the scheduler.
+ */
+const MATMUL_N = 512;
+const SLOW_ENGINE_MATMUL_N = 256;
+/** Element-wise probe size: 2^22 float32 values = 16 MiB per tensor, 48 MiB per call: more than a 32 MiB L3 cache. */
+export const ADD_ELEMENTS = 1 << 22;
+/** Timed calls per kernel after one warm-up call; the best one counts (attainable, not typical). */
+export const ROOF_REPS = 20;
+
+/** A TF.js probe: each call waits for its result by reading back one value. */
+export function tfRoofProbe(tf: Tf): RoofProbe {
+  const held = new Map<string, import('@tensorflow/tfjs').Tensor[]>();
+  // Constant inputs (fill is fast; the values do not change the kernels' speed).
+  const inputs = (key: string, ...shapes: number[][]) => {
+    let t = held.get(key);
+    if (!t) held.set(key, (t = shapes.map((s) => tf.fill(s, 0.5))));
+    return t;
+  };
+  const finish = async (y: import('@tensorflow/tfjs').Tensor): Promise<void> => {
+    // One value read back: waits for the kernel on asynchronous engines without copying the result.
+    const one = tf.tidy(() => tf.slice(y.reshape([-1]), 0, 1));
+    await one.data();
+    tf.dispose([y, one]);
+  };
+  return {
+    matmulN: tf.getBackend() === 'cpu' ? SLOW_ENGINE_MATMUL_N : MATMUL_N,
+    async matmul(n) {
+      const [a, b] = inputs(`mm${n}`, [n, n], [n, n]);
+      await finish(tf.matMul(a, b));
+    },
+    async pointwiseConv(n) {
+      const s = n / 32;
+      const [x, w] = inputs(`pw${n}`, [1, s, s, n], [1, 1, n, n]);
+      await finish(tf.conv2d(x as import('@tensorflow/tfjs').Tensor4D, w as import('@tensorflow/tfjs').Tensor4D, 1, 'valid'));
+    },
+    async add(elements) {
+      const [a, b] = inputs(`add${elements}`, [elements], [elements]);
+      await finish(tf.add(a, b));
+    },
+    dispose() {
+      for (const t of held.values()) tf.dispose(t);
+      held.clear();
+    },
+  };
+}
+
+/** Best (shortest) of `reps` timed calls after one warm-up call, ms. */
+async function bestMs(call: () => Promise<void>, reps: number): Promise<number> {
+  await call();
+  let best = Infinity;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await call();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/** Short engine label: `wasm x2 SIMD`, `tensorflow-gpu x1 GPU`. */
+export function engineLabel(info: EngineInfo): string {
+  return `${info.name} x${info.threads}${info.simd ? ' SIMD' : ''}${info.gpu ? ' GPU' : ''}`;
+}
+
+/**
+ * Measures both roofs with `probe`. Compute: the best of a 512 x 512 matmul (2 x 512^3 FLOPs)
+ * and a 1x1 conv of [1, 16, 16, 512] by [1, 1, 512, 512] (n = `probe.matmulN`: 256 on plain
+ * JS). Bandwidth: an element-wise add of 2^22 float32 values (reads 2 x 16 MiB, writes 16 MiB).
+ * Each kernel runs once to warm up, then `reps` times; the best call counts (attainable, not typical).
+ * @throws whatever the engine throws (out of memory, a missing kernel).
+ */
+export async function measureRoofs(probe: RoofProbe, engine: string, reps = ROOF_REPS): Promise<EngineRoofs> {
+  try {
+    const n = probe.matmulN;
+    const s = n / 32;
+    const matmulGflops = (2 * n ** 3) / ((await bestMs(() => probe.matmul(n), reps)) * 1e6);
+    const convGflops = (2 * s * s * n * n) / ((await bestMs(() => probe.pointwiseConv(n), reps)) * 1e6);
+    const addMs = await bestMs(() => probe.add(ADD_ELEMENTS), reps);
+    const bytes = 12 * ADD_ELEMENTS;
+    return {
+      engine,
+      computeGflops: Math.max(matmulGflops, convGflops),
+      bandwidthGBs: bytes / (addMs * 1e6),
+      computeMethod:
+        `best of ${reps} calls after a warm-up: ${n}x${n} matmul ${matmulGflops.toFixed(1)} GFLOP/s, ` +
+        `1x1 conv [1,${s},${s},${n}] x [1,1,${n},${n}] ${convGflops.toFixed(1)} GFLOP/s (2 x ${s * s} x ${n}^2 FLOPs); the higher counts`,
+      bandwidthMethod: `best of ${reps} calls after a warm-up: element-wise add of ${ADD_ELEMENTS} float32 values (2 x 16 MiB read, 16 MiB written = ${bytes} bytes)`,
+      measuredAt: new Date().toISOString(),
+      cached: false,
+    };
+  } finally {
+    probe.dispose();
+  }
+}
+
+/** The user's cache folder for the CLI: `$XDG_CACHE_HOME/xception-profiler`, else `~/.cache/xception-profiler`. */
+export function defaultRoofCacheDir(): string {
+  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xception-profiler');
+}
+
+/** Cache key: the engine (package, version, threads, SIMD, GPU) and the machine (CPU model and count, memory, host). */
+export function roofCacheKey(info: EngineInfo): string {
+  const cpus = os.cpus();
+  return [
+    info.name, info.backend, info.package, info.version, `threads=${info.threads}`, `simd=${info.simd ?? '-'}`, `gpu=${info.gpu ?? '-'}`,
+    cpus[0]?.model ?? 'cpu', `${cpus.length} cpus`, `${os.totalmem()} B`, os.hostname(),
+  ].join('|');
+}
+
+const CACHE_FILE = 'roofs.json';
+
+function readCache(dir: string): Record<string, EngineRoofs> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path.join(dir, CACHE_FILE), 'utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, EngineRoofs>) : {};
+  } catch {
+    return {}; // missing or unreadable: measure again
+  }
+}
+
+function isRoofs(x: EngineRoofs | undefined): x is EngineRoofs {
+  return !!x && x.computeGflops > 0 && x.bandwidthGBs > 0 && Number.isFinite(x.computeGflops) && Number.isFinite(x.bandwidthGBs);
+}
+
+/**
+ * The engine's roofs from the cache in `cacheDir` (marked `cached: true`), or measured now with
+ * `probe()` and written to the cache (a write failure is returned as `note`, never thrown).
+ * `remeasure` skips the cache.
+ */
+export async function cachedRoofs(
+  info: EngineInfo,
+  probe: () => RoofProbe,
+  options: { cacheDir?: string; remeasure?: boolean } = {},
+): Promise<{ roofs: EngineRoofs; note?: string }> {
+  const dir = options.cacheDir ?? defaultRoofCacheDir();
+  const key = roofCacheKey(info);
+  const hit = options.remeasure ? undefined : readCache(dir)[key];
+  if (isRoofs(hit)) return { roofs: { ...hit, cached: true } };
+  const roofs = await measureRoofs(probe(), engineLabel(info));
+  try {
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, CACHE_FILE);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ ...readCache(dir), [key]: roofs }, null, 1));
+    renameSync(tmp, file); // atomic: a concurrent reader sees the old or the new file, never half
+    return { roofs };
+  } catch (error) {
+    return { roofs, note: `roofs not cached in ${dir}: ${(error as Error).message}` };
+  }
+}
+
+/** Puts the engine's roofs into the report (beside the layers' intensities). */
+export function withRoofs(report: ArchitectureReport, roofs: EngineRoofs): ArchitectureReport {
+  return { ...report, roofline: { batch: report.roofline?.batch ?? report.timing?.batchSize ?? 1, roofs } };
+}
