@@ -25,6 +25,10 @@ const nodeTargets = {
   target: 'node20',
   // vscode is provided by the host; the native engines are optional and loaded at run time.
   external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  // h5wasm's Node build is an ES module that finds itself with `import.meta.url`, which a CommonJS
+  // bundle does not have: give it the bundle's own URL.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   entryPoints: {
     cli: 'src/cli.ts',
     bench: 'src/bench.ts',

@@ -8,6 +8,7 @@ import { DiagramPanel } from './panel';
 import type { Session } from './session';
 import { layerNameOf } from './tree';
 import { copyRowMarkdown, copyShape, revealInTree } from './views';
+import { MODEL_FILE_EXTENSIONS } from '../importers/extensions';
 
 type CommandHandler = (session: Session, ...args: unknown[]) => unknown;
 
@@ -19,14 +20,14 @@ async function profileXception(session: Session): Promise<void> {
 const isUri = (x: unknown): x is vscode.Uri => typeof x === 'object' && x !== null && 'fsPath' in x && 'scheme' in x;
 
 /**
- * "Analyze Model File...": a TF.js model.json, Keras config JSON or .keras file, from the
+ * "Analyze Model File...": a TF.js model.json, Keras config JSON, .keras or Keras HDF5 file, from the
  * explorer's context menu (`uri`) or a file picker, analysed and profiled in the worker like
  * Xception. The file is only read; a bad one fails fast with the importer's named error.
  */
 async function analyzeModelFile(session: Session, uri?: unknown): Promise<void> {
   let file = isUri(uri) ? uri : undefined;
   if (!file) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Analyze', filters: { 'Keras / TF.js models': ['json', 'keras'] } });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Analyze', filters: { 'Keras / TF.js models': [...MODEL_FILE_EXTENSIONS] } });
     file = picked?.[0];
   }
   if (!file) return;

@@ -11,6 +11,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Diagnostic } from '../report/schema';
 import { ModelFileError } from './errors';
 import type { ShapeCheck } from './shapes';
+import { applyStoredWeights } from './h5Weights';
 import { allLayers, toKerasJson, type TopologyLayer } from './topology';
 import type { ImportedModel, WeightSpec } from './types';
 import { applyWeights, readShards } from './weights';
@@ -26,7 +27,7 @@ export interface BuiltModel {
 }
 
 export interface BuildOptions {
-  /** Read the weight shards next to a model.json (default true). */
+  /** Read the weight values: shards next to a model.json, HDF5 weights of a .h5 / .keras (default true). */
   loadWeights?: boolean;
 }
 
@@ -96,6 +97,17 @@ function checkBuiltShapes(model: tfTypes.LayersModel, file: string, prefix = '')
 }
 
 /**
+ * A layer config without its regularizers, which only add training losses: inference is the same
+ * without them, and TF.js does not know Keras 2.4+'s `L2` / `L1` classes (tf.keras `model.save`
+ * writes them). Undefined when there is nothing to drop.
+ */
+function withoutTrainingOnlyFields(config: Record<string, unknown>): Record<string, unknown> | undefined {
+  const regularizers = Object.keys(config).filter((k) => k.endsWith('_regularizer') && config[k] !== null);
+  if (regularizers.length === 0) return undefined;
+  return { ...config, ...Object.fromEntries(regularizers.map((k) => [k, null])) };
+}
+
+/**
  * Builds the model of a checked import with `tf.models.modelFromJSON`, with stand-ins for unknown
  * layer classes, then loads the weight shards next to a model.json when they are all present.
  * @throws ModelFileError when TF.js cannot build the graph (the message names the stand-ins).
@@ -139,7 +151,7 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
     customObjects[className] = [cls, (c: new (config: unknown) => unknown, config: unknown) => new c(config)];
   }
   const json = toKerasJson(imported.topology, (layer) =>
-    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : undefined,
+    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : withoutTrainingOnlyFields(layer.config),
   );
   checkActivations(tf, imported);
   let model: tfTypes.LayersModel;
@@ -155,6 +167,14 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
   } catch (error) {
     model.dispose();
     throw error;
+  }
+  if (imported.storedWeights) {
+    try {
+      diagnostics.push(await applyStoredWeights(tf, model, imported.storedWeights, options.loadWeights !== false));
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
   }
   if (options.loadWeights !== false && imported.weightsManifest) {
     const read = readShards(imported.file, imported.weightsManifest);

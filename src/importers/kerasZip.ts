@@ -1,18 +1,110 @@
 /**
  * Format: a Keras 3 `.keras` file (also written by TF 2.13+ `model.save("x.keras")`): a zip archive
  * holding `config.json` (the model config), `metadata.json` (`keras_version`, date) and
- * `model.weights.h5` (HDF5 weights). The zip is read with fflate; only `config.json` and
- * `metadata.json` are decompressed, with a size limit against zip bombs. The HDF5 weights are not
- * read (no HDF5 reader here): profiling uses initialised weights, and the report says so.
+ * `model.weights.h5` (HDF5 weights, Keras 3 layout `layers/<name>/vars/<i>`). The zip is read with
+ * fflate: `config.json` and `metadata.json` at once, with a size limit against zip bombs; the
+ * weights only when the model is built, streamed out of the archive into a temporary file (h5wasm
+ * reads files, not bytes) with the same kind of limit on the bytes actually inflated.
  */
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8, Unzip, UnzipInflate, unzipSync } from 'fflate';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import type { Diagnostic } from '../report/schema';
 import { isObject, ModelFileError, parseJson } from './errors';
 import { parseKerasModel } from './kerasConfig';
-import type { ImportedModel } from './types';
+import { H5Reader } from './h5';
+import { listH5Weights } from './h5Weights';
+import type { ImportedModel, StoredWeights } from './types';
 
 /** Largest `config.json` accepted inside a .keras file, bytes (decompressed). */
 export const MAX_KERAS_CONFIG_BYTES = 64 * 2 ** 20;
+
+/** Largest `model.weights.h5` inflated out of a .keras file, bytes: 2^30 float32 weights. */
+export const MAX_KERAS_WEIGHTS_BYTES = 4 * 2 ** 30;
+
+/** Name of the weights file in a .keras archive. */
+const WEIGHTS_ENTRY = 'model.weights.h5';
+
+/**
+ * Streams one entry of a zip file on disk into `target`, 1 MiB at a time, so neither the archive
+ * nor the entry is held in memory. Stops as soon as more than `maxBytes` have been inflated.
+ * @throws ModelFileError when the entry is missing, corrupt or larger than `maxBytes`.
+ */
+export function extractZipEntry(zipFile: string, entry: string, target: string, maxBytes: number): number {
+  const label = { file: zipFile, field: entry };
+  let found = false;
+  let done = false;
+  let written = 0;
+  let failure: ModelFileError | undefined;
+  const out = openSync(target, 'w');
+  const input = openSync(zipFile, 'r');
+  try {
+    const unzip = new Unzip();
+    unzip.register(UnzipInflate);
+    unzip.onfile = (file) => {
+      if (file.name !== entry || found) return;
+      found = true;
+      file.ondata = (error, chunk, final) => {
+        if (failure) return;
+        if (error) failure = new ModelFileError(`cannot be decompressed (${error.message})`, label);
+        else if (written + chunk.length > maxBytes) failure = new ModelFileError(`would decompress to more than ${maxBytes} bytes, the most accepted`, label);
+        else {
+          writeSync(out, chunk);
+          written += chunk.length;
+          done = final;
+        }
+      };
+      file.start();
+    };
+    const buffer = new Uint8Array(2 ** 20);
+    for (let position = 0; !done && !failure; ) {
+      const n = readSync(input, buffer, 0, buffer.length, position);
+      position += n;
+      unzip.push(buffer.slice(0, n), n === 0);
+      if (n === 0) break;
+    }
+  } catch (error) {
+    if (!(error instanceof ModelFileError)) failure ??= new ModelFileError(`is not a readable zip entry (${error instanceof Error ? error.message : String(error)})`, label);
+    else failure ??= error;
+  } finally {
+    closeSync(input);
+    closeSync(out);
+  }
+  if (failure) throw failure;
+  if (!found) throw new ModelFileError('is not in the archive', label);
+  if (!done) throw new ModelFileError('ends before its last byte (truncated archive)', label);
+  return written;
+}
+
+/** The weights of a .keras archive: extracted to a temporary file when opened, removed on close. */
+function kerasZipWeights(file: string): StoredWeights {
+  const label = `${file} › ${WEIGHTS_ENTRY}`;
+  return {
+    label,
+    match: 'name',
+    async open() {
+      const dir = mkdtempSync(path.join(tmpdir(), 'xception-profiler-'));
+      const remove = (): void => rmSync(dir, { recursive: true, force: true });
+      try {
+        const target = path.join(dir, WEIGHTS_ENTRY);
+        extractZipEntry(file, WEIGHTS_ENTRY, target, MAX_KERAS_WEIGHTS_BYTES);
+        const h5 = await H5Reader.open(target, label);
+        try {
+          const layout = listH5Weights(h5, '/');
+          if (!layout) throw new ModelFileError('has no "layers" group (Keras 3 writes layers/<name>/vars)', { file: label, field: 'layers' });
+          return { h5, layout, close: () => (h5.close(), remove()) };
+        } catch (error) {
+          h5.close();
+          throw error;
+        }
+      } catch (error) {
+        remove();
+        throw error;
+      }
+    },
+  };
+}
 
 /** True when `bytes` start like a zip archive (`PK\x03\x04`, or `PK\x05\x06` for an empty one). */
 export function isZip(bytes: Uint8Array): boolean {
@@ -56,12 +148,7 @@ export function importKerasZip(bytes: Uint8Array, file: string): ImportedModel {
     const metadata = parseJson(strFromU8(files['metadata.json']), `${file} › metadata.json`);
     if (isObject(metadata) && typeof metadata.keras_version === 'string') version = `Keras ${metadata.keras_version}`;
   }
-  const weights = names.find((n) => n.endsWith('.h5'));
-  diagnostics.push({
-    severity: 'info',
-    message: weights
-      ? `weights: ${weights} (HDF5) is not read; profiling with initialised weights (timings do not depend on weight values)`
-      : 'weights: the archive holds no weights file; profiling with initialised weights',
-  });
-  return { file, format: 'keras-zip', formatDescription: `${version} model (.keras)`, topology, diagnostics };
+  const hasWeights = names.includes(WEIGHTS_ENTRY);
+  if (!hasWeights) diagnostics.push({ severity: 'info', message: 'weights: the archive holds no model.weights.h5; profiling with initialised weights' });
+  return { file, format: 'keras-zip', formatDescription: `${version} model (.keras)`, topology, storedWeights: hasWeights ? kerasZipWeights(file) : undefined, diagnostics };
 }

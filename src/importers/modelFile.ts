@@ -4,18 +4,23 @@
  * and analyses it (`loadModelFile`) into an `ArchitectureReport` whose `model.source` is the path.
  *
  * Formats: TF.js layers-model `model.json` (tfjsModelJson.ts), Keras model config JSON
- * (kerasJson.ts), `.keras` zip archives (kerasZip.ts). Every problem of the file is a
+ * (kerasJson.ts), `.keras` zip archives (kerasZip.ts), Keras HDF5 `.h5` / `.hdf5` (kerasH5.ts). Every problem of the file is a
  * `ModelFileError` naming the file, the layer and the field, raised before TF.js sees anything.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze';
 import { formatBytes } from '../report/format';
 import type { ArchitectureReport, Diagnostic } from '../report/schema';
 import { buildModel, type BuildOptions } from './build';
+import { analyzeModel } from '../analysis/analyze';
 import { describeLayers } from '../analysis/describe';
+import { buildXception } from '../model/xception';
 import { isObject, ModelFileError, parseJson } from './errors';
+import { isHdf5 } from './h5';
+import { applyStoredWeights } from './h5Weights';
+import { importKerasH5, type XceptionWeightsFile } from './kerasH5';
 import { importKerasJson, isKerasModelJson } from './kerasJson';
 import { importKerasZip, isZip } from './kerasZip';
 import { checkShapes, type ShapeCheck } from './shapes';
@@ -24,13 +29,22 @@ import type { ImportedModel } from './types';
 
 type Tf = typeof tfTypes;
 
-/** Largest model file accepted, bytes (a model.json or .keras holds the architecture; weights live in shards). */
+/**
+ * Largest model file accepted, bytes. A model.json or Keras config holds the architecture (weights
+ * live in shards); .h5 and .keras files hold the weights too, and are read lazily (config first).
+ */
 export const MAX_MODEL_FILE_BYTES = 256 * 2 ** 20;
+
+/** Largest HDF5 / .keras file accepted, bytes: 2^30 weights (the analysis's own limit) as float32. */
+export const MAX_WEIGHTS_FILE_BYTES = 4 * 2 ** 30;
 
 /** An imported model whose graph and shapes passed every static check. */
 export interface CheckedModel extends ImportedModel {
   shapes: ShapeCheck;
 }
+
+/** A model file read and checked: a Keras / TF.js model, or Keras Applications' Xception weights. */
+export type ModelFile = CheckedModel | XceptionWeightsFile;
 
 /**
  * Recognises and imports a model file's bytes, then checks its graph and shapes.
@@ -43,8 +57,8 @@ export function importModelBytes(bytes: Uint8Array, file: string): CheckedModel 
     imported = importKerasZip(bytes, file);
   } else if (file.toLowerCase().endsWith('.keras')) {
     throw new ModelFileError('a .keras file must be a zip archive (holding config.json), but this one is not', { file });
-  } else if (bytes.length >= 4 && bytes[0] === 0x89 && bytes[1] === 0x48 && bytes[2] === 0x44 && bytes[3] === 0x46) {
-    throw new ModelFileError('HDF5 (.h5) model files are not supported; save the model as .keras or convert it with tensorflowjs_converter', { file });
+  } else if (isHdf5(bytes)) {
+    throw new ModelFileError('HDF5 files are read from disk (readModelFile), not from bytes', { file });
   } else {
     const json = parseJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file);
     if (isTfjsModelJson(json)) imported = importTfjsModelJson(json, file);
@@ -61,11 +75,23 @@ export function importModelBytes(bytes: Uint8Array, file: string): CheckedModel 
   return { ...imported, shapes };
 }
 
+/** The first `n` bytes of a file (fewer when it is shorter). */
+function readHead(file: string, n: number): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const head = new Uint8Array(n);
+    return head.subarray(0, readSync(fd, head, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * Reads and checks a model file (see `importModelBytes`). Only reads: the file is never modified.
+ * Reads and checks a model file (see `importModelBytes`; HDF5 files through `importKerasH5`, which
+ * reads the config and weight shapes, not the values). Only reads: the file is never modified.
  * @throws ModelFileError when the file is missing, not a file, too large or not a valid model.
  */
-export function readModelFile(file: string): CheckedModel {
+export async function readModelFile(file: string): Promise<ModelFile> {
   let size: number;
   try {
     const stat = statSync(file);
@@ -75,8 +101,15 @@ export function readModelFile(file: string): CheckedModel {
     if (error instanceof ModelFileError) throw error;
     throw new ModelFileError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file });
   }
-  if (size > MAX_MODEL_FILE_BYTES) {
-    throw new ModelFileError(`is ${formatBytes(size)}; model files over ${formatBytes(MAX_MODEL_FILE_BYTES)} are not read (weights belong in shard files)`, { file });
+  const head = readHead(file, 8);
+  const holdsWeights = isHdf5(head) || /\.(keras|h5|hdf5)$/i.test(file);
+  const limit = holdsWeights ? MAX_WEIGHTS_FILE_BYTES : MAX_MODEL_FILE_BYTES;
+  if (size > limit) {
+    throw new ModelFileError(`is ${formatBytes(size)}; ${holdsWeights ? 'HDF5 and .keras' : 'JSON model'} files over ${formatBytes(limit)} are not read${holdsWeights ? '' : ' (weights belong in shard files)'}`, { file });
+  }
+  if (isHdf5(head)) {
+    const imported = await importKerasH5(file);
+    return imported.format === 'keras-h5-xception-weights' ? imported : { ...imported, shapes: checkShapes(imported.topology, file) };
   }
   return importModelBytes(readFileSync(file), file);
 }
@@ -85,7 +118,7 @@ export function readModelFile(file: string): CheckedModel {
 export function modelDisplayName(file: string): string {
   const base = path.basename(file);
   if (/^(model|config)\.json$/i.test(base)) return path.basename(path.dirname(path.resolve(file))) || base;
-  return base.replace(/(\.model)?\.(json|keras)$/i, '') || base;
+  return base.replace(/(\.model)?\.(json|keras|h5|hdf5)$/i, '') || base;
 }
 
 /**
@@ -107,7 +140,7 @@ export function analyzeImportedModel(model: tfTypes.LayersModel, checked: Checke
 export interface LoadedModel {
   model: tfTypes.LayersModel;
   report: ArchitectureReport;
-  checked: CheckedModel;
+  checked: ModelFile;
 }
 
 /**
@@ -115,7 +148,7 @@ export interface LoadedModel {
  * @throws ModelFileError for a bad file (before TF.js is involved) or a graph TF.js cannot build.
  */
 export async function loadModelFile(tf: Tf, file: string, options: BuildOptions = {}): Promise<LoadedModel> {
-  return buildCheckedModel(tf, readModelFile(file), options);
+  return buildCheckedModel(tf, await readModelFile(file), options);
 }
 
 /**
@@ -123,12 +156,31 @@ export async function loadModelFile(tf: Tf, file: string, options: BuildOptions 
  * checked by `readModelFile`; the model is disposed if the analysis throws.
  * @throws ModelFileError for a graph TF.js cannot build.
  */
-export async function buildCheckedModel(tf: Tf, checked: CheckedModel, options: BuildOptions = {}): Promise<LoadedModel> {
+export async function buildCheckedModel(tf: Tf, checked: ModelFile, options: BuildOptions = {}): Promise<LoadedModel> {
+  if (checked.format === 'keras-h5-xception-weights') return buildXceptionWithWeights(tf, checked, options);
   const built = await buildModel(tf, checked, options);
   try {
     return { model: built.model, report: analyzeImportedModel(built.model, checked, built.diagnostics), checked };
   } catch (error) {
     built.model.dispose();
+    throw error;
+  }
+}
+
+/**
+ * The built-in Xception (299x299, Keras Applications' architecture) with the weights of a
+ * Keras Applications weights file, matched as Keras's `load_weights` matches a weights-only file.
+ * @throws ModelFileError naming the layer and the weight when a stored shape is not Xception's.
+ */
+async function buildXceptionWithWeights(tf: Tf, checked: XceptionWeightsFile, options: BuildOptions): Promise<LoadedModel> {
+  const model = buildXception(tf, { includeTop: checked.includeTop, classes: checked.classes, seed: 1 });
+  try {
+    const loaded = await applyStoredWeights(tf, model, checked.storedWeights, options.loadWeights !== false);
+    const report = analyzeModel(model, { name: 'Xception', source: checked.file });
+    const about: Diagnostic = { severity: 'info', message: `model file: ${checked.formatDescription}` };
+    return { model, report: { ...report, diagnostics: [about, ...checked.diagnostics, loaded, ...report.diagnostics] }, checked };
+  } catch (error) {
+    model.dispose();
     throw error;
   }
 }

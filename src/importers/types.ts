@@ -1,5 +1,7 @@
 /** What every importer returns: the normalised topology, the weights manifest, and what to tell the user. */
 import type { Diagnostic } from '../report/schema';
+import type { H5Reader } from './h5';
+import type { H5WeightsLayout } from './h5Weights';
 import type { Topology } from './topology';
 
 /** One weight tensor of a TF.js weights manifest. */
@@ -19,7 +21,7 @@ export interface WeightsGroup {
 }
 
 /** Model file formats this package reads. */
-export type ModelFileFormat = 'tfjs-layers-model' | 'keras-json' | 'keras-zip';
+export type ModelFileFormat = 'tfjs-layers-model' | 'keras-json' | 'keras-zip' | 'keras-h5';
 
 /** A model file read, validated and normalised; nothing of it has touched TF.js yet. */
 export interface ImportedModel {
@@ -31,6 +33,25 @@ export interface ImportedModel {
   topology: Topology;
   /** TF.js only: the weight groups listed in `weightsManifest`. */
   weightsManifest?: WeightsGroup[];
+  /** Keras HDF5 weights (`.h5`, `model.weights.h5` of a `.keras`), read when the model is built. */
+  storedWeights?: StoredWeights;
   /** Warnings and notes found while reading (unknown input sizes, dtype policies, weights not present...). */
   diagnostics: Diagnostic[];
+}
+
+/**
+ * Weights stored in an HDF5 file, opened only when the model is built: names and shapes are
+ * checked against the model then, and values read only when the build asks for weights.
+ */
+export interface StoredWeights {
+  /** What messages call the file: `model.h5`, `model.keras › model.weights.h5`. */
+  label: string;
+  /** `name`: a full model file, one group per layer name; `order`: weights only, Keras's `load_weights` order. */
+  match: 'name' | 'order';
+  /**
+   * Opens the HDF5 file read-only (a `.keras` archive's is extracted to a temporary file first)
+   * and lists its weights; `close` releases it (and removes the temporary file).
+   * @throws ModelFileError when it cannot be opened or its weights are not where Keras puts them.
+   */
+  open(): Promise<{ h5: H5Reader; layout: H5WeightsLayout; close(): void }>;
 }

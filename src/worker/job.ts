@@ -6,7 +6,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine, type Tf } from '../engine/resolve';
-import { buildCheckedModel, modelDisplayName, readModelFile, type CheckedModel } from '../importers/modelFile';
+import { buildCheckedModel, modelDisplayName, readModelFile, type ModelFile } from '../importers/modelFile';
 import { buildXception, type XceptionOptions } from '../model/xception';
 import { attachTimings } from '../profiler/attach';
 import { compareWithTwin } from '../profiler/compare';
@@ -61,11 +61,12 @@ interface JobContext {
 }
 
 /** Builds the job's model (a checked model file, or Xception) and its static report. */
-async function buildJobModel(ctx: JobContext, checked: CheckedModel | undefined): Promise<{ model: LayersModel; report: ArchitectureReport }> {
+async function buildJobModel(ctx: JobContext, checked: ModelFile | undefined): Promise<{ model: LayersModel; report: ArchitectureReport }> {
   const { tf, send } = ctx;
   if (checked) {
     send({ type: 'progress', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
-    return buildCheckedModel(tf, checked);
+    // Weight values are read only when they will run: a static analysis of a large file stays cheap.
+    return buildCheckedModel(tf, checked, { loadWeights: ctx.job.timing });
   }
   const xception = ctx.job.model as XceptionSource;
   send({ type: 'progress', message: `building Xception ${xception.inputSize}x${xception.inputSize}`, fraction: 0.05 });
@@ -176,7 +177,7 @@ export async function runJob(
   const send = (event: JobEvent): void => emit({ protocol: PROTOCOL_VERSION, ...event } as FromWorker);
   // A model file is read and checked before the engine loads: a bad file fails at once, and
   // nothing unchecked reaches TF.js.
-  const checked = job.model.kind === 'file' ? readModelFile(job.model.path) : undefined;
+  const checked = job.model.kind === 'file' ? await readModelFile(job.model.path) : undefined;
   send({ type: 'progress', message: `loading engine (${job.engine})`, fraction: 0 });
   const { tf, info } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
   send({ type: 'engine', engine: info });

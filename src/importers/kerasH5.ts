@@ -1,0 +1,120 @@
+/**
+ * Format: Keras HDF5 (`.h5`, `.hdf5`), read with h5wasm (see h5.ts):
+ *
+ * - a full model (`model.save("m.h5")`, Keras 2 / tf.keras): the `model_config` attribute of the
+ *   root holds the model config JSON (read with the Keras config importer, like `model.to_json()`),
+ *   the `keras_version` attribute its version, and `model_weights/` the weights (h5Weights.ts);
+ * - weights only (`save_weights("w.h5")`, Keras Applications' weight files): no config. When
+ *   the layer names are Xception's (`block1_conv1` ... `block14_sepconv2`, Keras Applications'
+ *   `xception_weights_tf_dim_ordering_tf_kernels[_notop].h5`), the weights go into the built-in
+ *   Xception; otherwise the file is refused with a message saying what to save instead.
+ *
+ * Only the config, the version and the weight names and shapes are read here; the values are read
+ * when the model is built with weights (`StoredWeights.open`).
+ */
+import type { Diagnostic } from '../report/schema';
+import { ModelFileError } from './errors';
+import { H5Reader } from './h5';
+import { listH5Weights, type H5WeightsLayout } from './h5Weights';
+import { parseKerasModel } from './kerasConfig';
+import { kerasVersionLabel, unwrapModelConfig } from './kerasJson';
+import type { ImportedModel, StoredWeights } from './types';
+
+/** A weights-only HDF5 file of Keras Applications' Xception: profiled as the built-in Xception with these weights. */
+export interface XceptionWeightsFile {
+  file: string;
+  format: 'keras-h5-xception-weights';
+  formatDescription: string;
+  /** The file has the classifier head (`predictions`); `_notop` files do not. */
+  includeTop: boolean;
+  /** Classes of `predictions` (1000 for ImageNet). */
+  classes: number;
+  storedWeights: StoredWeights;
+  diagnostics: Diagnostic[];
+}
+
+/** Xception's named layers with weights that a weights file must have to be taken as Xception's. */
+const XCEPTION_MARKERS = ['block1_conv1', 'block1_conv1_bn', 'block4_sepconv2', 'block14_sepconv2', 'block14_sepconv2_bn'];
+
+/** Storage of an HDF5 file on disk: reopened (read-only) when the values are needed. */
+export function h5FileWeights(file: string, root: string, match: StoredWeights['match']): StoredWeights {
+  return {
+    label: file,
+    match,
+    async open() {
+      const h5 = await H5Reader.open(file);
+      try {
+        const layout = listH5Weights(h5, root);
+        if (!layout) throw new ModelFileError(`no weights found under "${root}"`, { file, field: root });
+        return { h5, layout, close: () => h5.close() };
+      } catch (error) {
+        h5.close();
+        throw error;
+      }
+    },
+  };
+}
+
+/** Number of layers with stored weights. */
+const weightLayers = (layout: H5WeightsLayout): string[] => layout.layers.filter((l) => l.weights.length || l.sublayers?.length).map((l) => l.layer);
+
+/**
+ * Reads a Keras HDF5 file (already known to start with the HDF5 signature).
+ * @throws ModelFileError when HDF5 cannot open it (truncated...), when it is HDF5 but not a Keras
+ *   model (no `model_config` and no Keras weights), for a malformed config, and for a weights-only
+ *   file that is not Xception's.
+ */
+export async function importKerasH5(file: string): Promise<ImportedModel | XceptionWeightsFile> {
+  const h5 = await H5Reader.open(file);
+  try {
+    const configText = h5.stringAttribute('/', 'model_config');
+    const version = h5.stringAttribute('/', 'keras_version');
+    if (configText !== undefined) {
+      const config = unwrapModelConfig({ model_config: configText }, file);
+      const diagnostics: Diagnostic[] = [];
+      const topology = parseKerasModel(config, { file, diagnostics });
+      const layout = listH5Weights(h5, 'model_weights');
+      const label = kerasVersionLabel(version ? { keras_version: version } : {}, 'module' in config);
+      if (!layout) diagnostics.push({ severity: 'warning', message: 'weights: the file has a model config but no model_weights group; profiling with initialised weights' });
+      return {
+        file,
+        format: 'keras-h5',
+        formatDescription: `${label} model (HDF5)`,
+        topology,
+        storedWeights: layout ? h5FileWeights(file, 'model_weights', 'name') : undefined,
+        diagnostics,
+      };
+    }
+    const layout = listH5Weights(h5, '/');
+    if (!layout) {
+      const found = h5.keys('/').slice(0, 5).join(', ') || 'nothing';
+      throw new ModelFileError(
+        `HDF5, but not a Keras model: no "model_config" attribute, no "layer_names" attribute and no "layers" group at the root (found: ${found})`,
+        { file, field: 'model_config' },
+      );
+    }
+    const names = weightLayers(layout);
+    const isXception = XCEPTION_MARKERS.every((m) => names.includes(m));
+    if (!isXception) {
+      throw new ModelFileError(
+        `holds weights only (no "model_config": saved with save_weights), for ${names.length} layers (${names.slice(0, 3).join(', ')}...), and they are not Xception's; save the whole model with model.save("model.h5") or model.save("model.keras")`,
+        { file, field: 'model_config' },
+      );
+    }
+    const predictions = layout.layers.find((l) => l.layer === 'predictions');
+    const kernel = predictions?.weights.find((w) => w.shape.length === 2);
+    const includeTop = predictions !== undefined;
+    const classes = kernel?.shape[1] ?? 1000;
+    return {
+      file,
+      format: 'keras-h5-xception-weights',
+      formatDescription: `Keras Applications Xception weights${includeTop ? '' : ' (no top)'} (HDF5${version ? `, Keras ${version}` : ''})`,
+      includeTop,
+      classes,
+      storedWeights: h5FileWeights(file, '/', 'order'),
+      diagnostics: [{ severity: 'info', message: `weights only: the layer names are Xception's, so the built-in Xception (299x299${includeTop ? `, ${classes} classes` : ', no top'}) is profiled with these weights` }],
+    };
+  } finally {
+    h5.close();
+  }
+}
