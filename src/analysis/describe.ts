@@ -20,6 +20,18 @@ function shapeList(s: unknown): Shape[] {
 }
 
 /**
+ * A layer's config as the counting reads it. TF.js 4.22's SeparableConv2D.getConfig() leaves out
+ * `depthMultiplier` (its DepthwiseConv2D keeps it), so it is read from the layer itself: without
+ * it a separable conv with depth_multiplier m would be counted as if m were 1.
+ */
+function layerConfig(layer: tfTypes.layers.Layer): Record<string, unknown> {
+  const config = layer.getConfig() as Record<string, unknown>;
+  const depthMultiplier = (layer as unknown as { depthMultiplier?: unknown }).depthMultiplier;
+  if (config.depthMultiplier === undefined && typeof depthMultiplier === 'number') config.depthMultiplier = depthMultiplier;
+  return config;
+}
+
+/**
  * Layers of `model` in execution order (`model.layers`), each with its calls in this graph.
  * @returns one `CountableLayer` per layer; nested models carry `children`.
  */
@@ -35,7 +47,7 @@ export function describeLayers(model: tfTypes.LayersModel): CountableLayer[] {
     const described: CountableLayer = {
       name: layer.name,
       className,
-      config: layer.getConfig() as Record<string, unknown>,
+      config: layerConfig(layer),
       inbound: isInput || !first ? [] : first.inboundLayers.map((l) => l.name),
       inputShapes: isInput || !first ? [] : shapeList(first.inputShapes),
       outputShapes: first ? shapeList(first.outputShapes) : [],

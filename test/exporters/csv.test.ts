@@ -55,6 +55,19 @@ describe('reportToCsv', () => {
     expect(records(text)[1].layer).toBe('odd, "quoted"\r\nname');
   });
 
+  it('quotes a field with a line break and no comma (LF, CR and CRLF alike)', () => {
+    for (const name of ['two\nlines', 'two\rlines', 'two\r\nlines']) {
+      const r = structuredClone(report);
+      r.layers[1].name = name;
+      const text = reportToCsv(r);
+      expect(csvField(name)).toBe(`"${name}"`);
+      expect(text).toContain(`\r\n"${name}",`);
+      const rows = records(text);
+      expect(rows).toHaveLength(r.layers.length);
+      expect(rows[1].layer).toBe(name);
+    }
+  });
+
   it('leaves times empty for untimed layers', async () => {
     const rows = records(reportToCsv(await xceptionReport()));
     expect(rows[10]).toMatchObject({ median_ms: '', p90_ms: '', min_ms: '', runs: '' });

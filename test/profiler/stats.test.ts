@@ -25,6 +25,14 @@ describe('percentile (nearest rank)', () => {
     expect(percentile(ten, 50)).toBe(5);
     expect(percentile(ten, 100)).toBe(10);
   });
+  it('p90 rounds the rank up (ceil(0.9 n)): 3 runs -> the 3rd, 4 runs -> the 4th, 7 runs -> the 7th', () => {
+    // Nearest rank: rank = ceil(p/100 * n). Rounding down would give the 2nd, 3rd and 6th.
+    expect(percentile([30, 10, 20], 90)).toBe(30);
+    expect(percentile([4, 1, 3, 2], 90)).toBe(4);
+    expect(percentile([7, 1, 6, 2, 5, 3, 4], 90)).toBe(7);
+    // Where 0.9 n is a whole number both agree: 20 runs -> the 18th.
+    expect(percentile(Array.from({ length: 20 }, (_, i) => 20 - i), 90)).toBe(18);
+  });
   it('a tiny p takes the smallest sample; one sample is every percentile', () => {
     expect(percentile(ten, 0.1)).toBe(1);
     expect(percentile([7], 90)).toBe(7);
