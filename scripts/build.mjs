@@ -24,7 +24,7 @@ const nodeTargets = {
   format: 'cjs',
   target: 'node20',
   // vscode is provided by the host; the native engines are optional and loaded at run time.
-  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node'],
   // h5wasm's Node build is an ES module that finds itself with `import.meta.url`, which a CommonJS
   // bundle does not have: give it the bundle's own URL.
   define: { 'import.meta.url': 'importMetaUrl' },

@@ -121,6 +121,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--trace <file>', 'write a Chrome trace (Perfetto, about://tracing) of the median run')
     .option('--csv <file>', 'write one CSV row per layer')
     .option('--md <file>', 'write a Markdown summary')
+    .option('--onnx <file>', 'write the model with its weights as ONNX (opset 17, NHWC inputs and outputs, nodes named after the Keras layers)')
     .addOption(new Option('--flops-convention <name>', 'how CSV, Markdown and trace count compute').choices([...FLOPS_CONVENTIONS]).default(DEFAULTS.flopsConvention))
     .option('--quiet', 'print nothing but errors')
     .showHelpAfterError('(run with --help for the options)');
@@ -128,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
   const opts = program.opts<{
     engine: EngineChoice; model?: string; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
     top: boolean; timing: boolean; compareRegular?: number | true; json?: string; html?: string; quiet?: boolean;
-    trace?: string; csv?: string; md?: string; flopsConvention: FlopsConvention;
+    trace?: string; csv?: string; md?: string; onnx?: string; flopsConvention: FlopsConvention;
     sweep?: string; sweepRuns: number; sweepCsv?: string; remeasureRoofs?: boolean;
   }>();
   let sweep: ReturnType<typeof parseSweep> | undefined;
@@ -159,7 +160,8 @@ async function main(argv: string[]): Promise<void> {
       .map(([file, id]) => ({ file: file!, label: exportFormat(id).label, render: (r: ArchitectureReport) => exportFormat(id).render(r, opts.flopsConvention) })),
     ...(opts.sweepCsv ? [{ file: opts.sweepCsv, label: 'sweep CSV', render: (r: ArchitectureReport) => sweepToCsv(r.sweep!) }] : []),
   ].map((o) => ({ ...o, file: userPath(o.file) }));
-  for (const { file } of outputs) {
+  const onnxFile = opts.onnx ? userPath(opts.onnx) : undefined;
+  for (const { file } of [...outputs, ...(onnxFile ? [{ file: onnxFile }] : [])]) {
     const problem = unwritable(file);
     if (problem) program.error(`error: cannot write ${file}: ${problem}`);
   }
@@ -181,6 +183,7 @@ async function main(argv: string[]): Promise<void> {
       batchSize: opts.batch,
       timing: opts.timing,
       wasmDir: __dirname,
+      onnxFile,
       compareRegular: opts.compareRegular ? { runs: opts.compareRegular === true ? 3 : opts.compareRegular, warmupRuns: 1 } : undefined,
       sweep: sweep && { ...sweep, runs: opts.sweepRuns, warmupRuns: 1 },
       remeasureRoofs: opts.remeasureRoofs,
@@ -191,6 +194,7 @@ async function main(argv: string[]): Promise<void> {
   );
   progress('');
   if (!opts.quiet) console.log(summaryText(report));
+  if (!opts.quiet && onnxFile) console.log(`\nONNX model: ${onnxFile}`);
   if (!opts.quiet && outputs.length) console.log('');
   for (const { file, label, render } of outputs) {
     writeFileSync(file, render(report));

@@ -1,10 +1,15 @@
 /**
- * Engine resolution: picks the fastest TF.js engine that loads, and says why.
+ * Engine resolution: picks the fastest engine that loads, and says why.
  *
  * Order (fastest first): `tensorflow-gpu` (@tensorflow/tfjs-node-gpu, CUDA), `tensorflow`
- * (@tensorflow/tfjs-node, native libtensorflow on the CPU), `wasm` (@tensorflow/tfjs-backend-wasm,
- * embedded, SIMD), `cpu` (@tensorflow/tfjs's plain-JS backend). A named engine is tried first;
- * when it fails, the slower ones are tried in order and the failure is reported.
+ * (@tensorflow/tfjs-node, native libtensorflow on the CPU), `onnxruntime` (onnxruntime-node
+ * running the model's ONNX export; its GPU provider first when one answers, see onnxruntime.ts),
+ * `wasm` (@tensorflow/tfjs-backend-wasm, embedded, SIMD), `cpu` (@tensorflow/tfjs's plain-JS
+ * backend). A named engine is tried first; when it fails, the slower ones are tried in order and
+ * the failure is reported.
+ *
+ * The `onnxruntime` engine still builds and analyses the model with TF.js (its plain-JS backend,
+ * which is also the reference of the correctness check); ONNX Runtime only executes the export.
  *
  * The package that provides the engine also provides the `tf` namespace used for the whole run:
  * the native packages re-export all of TF.js from their own tfjs-core, so one run never mixes two
@@ -17,12 +22,13 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import { shortReason } from '../report/guards';
 import type { EngineInfo, EngineName } from '../report/schema';
 import { initWasmBackend } from './wasmSetup';
+import { createRuntime, type OrtModule, type OrtRuntime } from './onnxruntime';
 
 export type Tf = typeof tfTypes;
 export { shortReason };
 
 /** All engines, fastest first. */
-export const ENGINE_ORDER: readonly EngineName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const ENGINE_ORDER: readonly EngineName[] = ['tensorflow-gpu', 'tensorflow', 'onnxruntime', 'wasm', 'cpu'];
 
 /** `auto` or one engine. */
 export type EngineChoice = 'auto' | EngineName;
@@ -31,6 +37,7 @@ export type EngineChoice = 'auto' | EngineName;
 export const NATIVE_PACKAGES = {
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
   tensorflow: '@tensorflow/tfjs-node',
+  onnxruntime: 'onnxruntime-node',
 } as const;
 
 /** Loads package `pkg` as seen from folder `from` (undefined = this bundle's own resolution). */
@@ -56,6 +63,8 @@ export interface ResolveOptions {
 export interface ResolvedEngine {
   tf: Tf;
   info: EngineInfo;
+  /** The `onnxruntime` engine's runtime (absent for the TF.js engines). */
+  ort?: OrtRuntime;
 }
 
 /** Default loader: `require(pkg)` resolved from `from`'s node_modules, or from this bundle. */
@@ -74,11 +83,11 @@ function isNotFound(error: unknown, pkg: string): boolean {
  * throws (libtensorflow missing, wrong ABI) is skipped with its error; later places are still tried.
  * @throws Error saying the package is not installed, or quoting the load error of a broken copy.
  */
-function loadNative(pkg: string, searchPaths: string[], load: PackageLoader): { tf: Tf; from: string; rejected: string[] } {
+function loadNative<T = Tf>(pkg: string, searchPaths: string[], load: PackageLoader): { tf: T; from: string; rejected: string[] } {
   const broken: string[] = [];
   for (const from of [...searchPaths, undefined]) {
     try {
-      return { tf: load(pkg, from) as Tf, from: from ?? 'the extension', rejected: broken };
+      return { tf: load(pkg, from) as T, from: from ?? 'the extension', rejected: broken };
     } catch (error) {
       if (!isNotFound(error, pkg)) broken.push(`${shortReason(error)} (in ${from ?? 'the extension'})`);
     }
@@ -127,6 +136,33 @@ async function tryEngine(name: EngineName, options: ResolveOptions): Promise<Res
   }
   const tf = require('@tensorflow/tfjs') as Tf;
   tf.enableProdMode();
+  if (name === 'onnxruntime') {
+    const pkg = NATIVE_PACKAGES.onnxruntime;
+    const { tf: ort, from, rejected } = loadNative<OrtModule>(pkg, options.searchPaths ?? [], load);
+    const runtime = await createRuntime(ort, options.threads);
+    // TF.js builds and analyses the model and is the correctness reference: its plain-JS backend.
+    if (!(await tf.setBackend('cpu'))) throw new Error("TF.js's 'cpu' backend did not start");
+    await tf.ready();
+    const why = [
+      `execution provider ${runtime.providers[0]}`,
+      ...runtime.skippedProviders.map((s) => `${s.provider} not used: ${s.reason}`),
+      ...(rejected.length ? [`rejected a broken copy: ${rejected.join('; ')}`] : []),
+    ].join('; ');
+    return {
+      tf,
+      ort: runtime,
+      info: {
+        name,
+        backend: `onnxruntime-${runtime.providers[0]}`,
+        package: `${pkg} (${from})`,
+        version: ort.env?.versions?.node ?? 'unknown',
+        threads: runtime.threads,
+        gpu: runtime.gpuProvider !== undefined,
+        why,
+        skipped: [],
+      },
+    };
+  }
   if (name === 'wasm') {
     const setup = await initWasmBackend(tf, { threads: options.threads, wasmDir: options.wasmDir });
     return {
@@ -183,6 +219,7 @@ export function describeEngine(info: EngineInfo): string {
     info.threads > 1 ? `${info.threads} threads` : '1 thread',
     info.simd ? 'SIMD' : undefined,
     info.gpu ? 'GPU' : undefined,
+    info.name === 'onnxruntime' ? info.backend.replace(/^onnxruntime-/, '') + ' provider' : undefined,
   ].filter(Boolean);
   const wrong = info.correctness?.mismatches.length
     ? ` [WRONG RESULTS on ${info.correctness.mismatches.map((m) => m.kind).join('; ')}]`

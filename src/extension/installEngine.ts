@@ -1,6 +1,6 @@
 /**
- * "Xception Profiler: Install Native Engine": installs @tensorflow/tfjs-node (or -gpu) into the
- * extension's global storage with npm, streaming npm's output to the output channel. The engine
+ * "Xception Profiler: Install Native Engine": installs @tensorflow/tfjs-node (or -gpu), or
+ * onnxruntime-node (CPU binaries inside the npm package, no download), into the extension's global storage with npm, streaming npm's output to the output channel. The engine
  * resolver looks there (see `Session.job`), so the next "Profile Xception" uses it.
  */
 import { spawn } from 'node:child_process';
@@ -12,6 +12,8 @@ import type { Session } from './session';
 
 /** The TF.js version every @tensorflow/* package is pinned to. */
 export const TFJS_VERSION = '4.22.0';
+/** The onnxruntime-node version the `onnxruntime` engine is built and tested against. */
+export const ORT_VERSION = '1.30.0';
 
 /** What to tell a user whose libtensorflow download failed (tfjs-node's documented mirror variables). */
 export const DOWNLOAD_HELP =
@@ -27,10 +29,12 @@ export const DOWNLOAD_HELP =
  * (npm 11's `allowScripts`; older npm ignores the field) and npm's arguments.
  */
 export function installPlan(pkg: string, folder: string): { packageJson: object; command: string; args: string[]; cwd: string } {
+  // onnxruntime-node ships its CPU binaries in the package; its install script would only fetch CUDA files: not run.
+  const ort = pkg === NATIVE_PACKAGES.onnxruntime;
   return {
-    packageJson: { name: 'xception-profiler-engines', private: true, description: 'Native TF.js engines installed by Xception Profiler', allowScripts: { [pkg]: true } },
+    packageJson: { name: 'xception-profiler-engines', private: true, description: 'Native engines installed by Xception Profiler', allowScripts: ort ? {} : { [pkg]: true } },
     command: process.platform === 'win32' ? 'npm.cmd' : 'npm',
-    args: ['install', '--no-audit', '--no-fund', '--foreground-scripts', '--save-exact', `${pkg}@${TFJS_VERSION}`],
+    args: ['install', '--no-audit', '--no-fund', '--foreground-scripts', '--save-exact', ...(ort ? ['--ignore-scripts'] : []), `${pkg}@${ort ? ORT_VERSION : TFJS_VERSION}`],
     cwd: folder,
   };
 }
@@ -64,10 +68,11 @@ function runNpm(plan: ReturnType<typeof installPlan>, log: (text: string) => voi
 export async function installNativeEngine(session: Session): Promise<void> {
   const pick = await vscode.window.showQuickPick(
     [
+      { label: 'onnxruntime-node', description: NATIVE_PACKAGES.onnxruntime, detail: 'ONNX Runtime on the CPU (binaries inside the npm package, nothing else downloaded); the fastest CPU engine.', pkg: NATIVE_PACKAGES.onnxruntime },
       { label: 'tfjs-node', description: NATIVE_PACKAGES.tensorflow, detail: 'Native TensorFlow on the CPU (libtensorflow).', pkg: NATIVE_PACKAGES.tensorflow },
       { label: 'tfjs-node-gpu', description: NATIVE_PACKAGES['tensorflow-gpu'], detail: 'Native TensorFlow with CUDA (needs a matching CUDA and cuDNN).', pkg: NATIVE_PACKAGES['tensorflow-gpu'] },
     ],
-    { title: 'Install a native TF.js engine', placeHolder: 'Which engine?' },
+    { title: 'Install a native engine', placeHolder: 'Which engine?' },
   );
   if (!pick) return;
   const folder = session.globalStorageUri.fsPath;
@@ -77,7 +82,7 @@ export async function installNativeEngine(session: Session): Promise<void> {
   session.output.show(true);
   session.output.appendLine(`$ (cd ${folder} && ${plan.command} ${plan.args.join(' ')})`);
   const { code, output } = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Installing ${pick.pkg}@${TFJS_VERSION}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Installing ${plan.args.at(-1)}`, cancellable: true },
     (_progress, token) => runNpm(plan, (text) => session.output.append(text), token),
   );
   if (code === 0) {

@@ -10,13 +10,15 @@ import type { ArchitectureReport, EngineInfo } from '../report/schema';
 import type { SessionEvent } from './session';
 import type { ReportSource } from './tree';
 
-/** Short engine label: `TF GPU`, `TF native`, `WASM x2` (threads), `JS CPU`. */
+/** Short engine label: `TF GPU`, `TF native`, `ORT CPU x2` / `ORT CUDA`, `WASM x2` (threads), `JS CPU`. */
 export function engineLabel(engine: EngineInfo): string {
   switch (engine.name) {
     case 'tensorflow-gpu':
       return 'TF GPU';
     case 'tensorflow':
       return 'TF native';
+    case 'onnxruntime':
+      return engine.gpu ? `ORT ${engine.backend.replace(/^onnxruntime-/, '').toUpperCase()}` : `ORT CPU x${engine.threads}`;
     case 'wasm':
       return `WASM x${engine.threads}`;
     case 'cpu':

@@ -79,7 +79,7 @@ const SPATIALLY_LOCAL = new Set([
  * Input shapes of the layer's first call, batch 1, with H and W reduced (see `reducedSize`) for
  * spatially local layers.
  */
-function testShapes(layer: tfTypes.layers.Layer): number[][] {
+export function testShapes(layer: tfTypes.layers.Layer): number[][] {
   const node = layer.inboundNodes[0];
   const shapes = (Array.isArray(node.inputShapes[0]) ? node.inputShapes : [node.inputShapes]) as (number | null)[][];
   const config = layer.getConfig() as Record<string, unknown>;

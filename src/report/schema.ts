@@ -64,8 +64,14 @@ export interface LayerTiming {
   p90Ms: number | null;
   /** Number of valid samples behind the statistics. */
   runs: number;
-  /** Kernels the layer ran, attributed by instrumenting the layer call, in execution order. */
+  /** Kernels the layer ran, attributed by instrumenting the layer call, in execution order (ONNX Runtime: its graph nodes, `Conv [pointwise+bn+activation]`). */
   kernels: KernelTiming[];
+  /**
+   * The engine computed this layer inside a node owned by the layer named here (ONNX Runtime
+   * fuses Conv + BatchNormalization + activation): its time is in that layer's row, and this
+   * row's statistics are null.
+   */
+  foldedInto?: string;
 }
 
 /** One Keras layer as analysed (and, when profiled, measured). */
@@ -183,12 +189,12 @@ export interface Diagnostic {
 }
 
 /** Engine names, fastest first. */
-export type EngineName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type EngineName = 'tensorflow-gpu' | 'tensorflow' | 'onnxruntime' | 'wasm' | 'cpu';
 
 /** Which engine ran, and why the faster ones did not. */
 export interface EngineInfo {
   name: EngineName;
-  /** TF.js backend name (`tensorflow`, `wasm`, `cpu`). */
+  /** TF.js backend name (`tensorflow`, `wasm`, `cpu`), or `onnxruntime-<execution provider>` (`onnxruntime-cpu`, `onnxruntime-cuda`). */
   backend: string;
   /** Package that supplied the `tf` namespace, with its version and location. */
   package: string;
@@ -197,7 +203,7 @@ export interface EngineInfo {
   threads: number;
   /** WASM SIMD in use (WASM only). */
   simd?: boolean;
-  /** Whether kernels really ran on a GPU (tensorflow-gpu only). */
+  /** Whether kernels really ran on a GPU (tensorflow-gpu; onnxruntime when a GPU provider answered a probe with CPU fallback disabled). */
   gpu?: boolean;
   /** One sentence: why this engine was chosen. */
   why: string;

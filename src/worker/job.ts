@@ -4,6 +4,10 @@
  * worker process, and in-process for the CLI; free of VS Code.
  */
 import type { LayersModel } from '@tensorflow/tfjs';
+import { writeFileSync } from 'node:fs';
+import type { OnnxRunner } from '../engine/onnxruntimeProfile';
+import { exportOnnx } from '../onnx/export';
+import { measureOnnx, runLiveOnnxMode, type OnnxJobContext } from './onnxJob';
 import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine, type Tf } from '../engine/resolve';
 import { buildCheckedModel, modelDisplayName, readModelFile, type ModelFile } from '../importers/modelFile';
@@ -179,20 +183,32 @@ export async function runJob(
   // nothing unchecked reaches TF.js.
   const checked = job.model.kind === 'file' ? await readModelFile(job.model.path) : undefined;
   send({ type: 'progress', message: `loading engine (${job.engine})`, fraction: 0 });
-  const { tf, info } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
+  const { tf, info, ort } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
   send({ type: 'engine', engine: info });
   const ctx: JobContext = { job, tf, info, send, signal: options.signal, syncEachLayer: info.name === 'tensorflow-gpu' };
 
   const { model, report: staticReport } = await buildJobModel(ctx, checked);
+  let runner: OnnxRunner | undefined;
   try {
     let report: ArchitectureReport = withIntensity({ ...staticReport, engine: info }, job.batchSize);
     send({ type: 'analysis', report });
-    if (job.timing) report = await measure(ctx, model, report);
-    if (job.timing && job.sweep) report = { ...report, sweep: await sweepOf(ctx, job.sweep, model) };
+    if (job.onnxFile) {
+      send({ type: 'progress', message: `writing the ONNX export to ${job.onnxFile}`, fraction: 0.06 });
+      writeFileSync(job.onnxFile, exportOnnx(model, { docString: `${report.model.name} (${report.model.source}), exported by Xception Profiler` }).bytes);
+    }
+    const onnxCtx: OnnxJobContext | undefined = ort && { job, tf, ort, send, signal: options.signal, withCorrectness };
+    if (job.timing && onnxCtx) ({ report, runner } = await measureOnnx(onnxCtx, model, report));
+    else if (job.timing) report = await measure(ctx, model, report);
+    if (job.timing && job.sweep && !onnxCtx) report = { ...report, sweep: await sweepOf(ctx, job.sweep, model) };
     send({ type: 'result', report });
-    if (job.timing && job.live) await runLiveMode(ctx, model, job.live, options.live ?? new LiveControl());
+    if (job.timing && job.live) {
+      const control = options.live ?? new LiveControl();
+      if (onnxCtx && runner) await runLiveOnnxMode(onnxCtx, runner, model, job.live, control);
+      else await runLiveMode(ctx, model, job.live, control);
+    }
     return report;
   } finally {
+    await runner?.dispose();
     model.dispose();
   }
 }

@@ -54,6 +54,8 @@ export interface ProfileJob {
   remeasureRoofs?: boolean;
   /** Profile the model at each point of a scaling sweep (src/profiler/sweep.ts) after the main run. */
   sweep?: SweepSpec;
+  /** Also write the model's ONNX export (weights included) to this absolute path, once built. */
+  onnxFile?: string;
   /** Keep profiling after the result (live mode): a pass every `intervalMs`, until stopped or `maxRuns`. */
   live?: { intervalMs: number; maxRuns?: number };
 }
@@ -123,6 +125,7 @@ export function parseToWorker(x: unknown): ToWorker | undefined {
   if (!builtin && !file) return undefined;
   if (!positiveInt(job.runs) || !Number.isInteger(job.warmupRuns) || !positiveInt(job.batchSize)) return undefined;
   if (typeof job.engine !== 'string' || !Array.isArray(job.searchPaths)) return undefined;
+  if (job.onnxFile !== undefined && (typeof job.onnxFile !== 'string' || job.onnxFile === '')) return undefined;
   if (job.live !== undefined && (!isObject(job.live) || typeof job.live.intervalMs !== 'number' || job.live.intervalMs < 0)) return undefined;
   return x as ToWorker;
 }

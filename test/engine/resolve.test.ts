@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeEngine, resolveEngine, shortReason, type PackageLoader } from '../../src/engine/resolve';
 
-/** A loader where the native packages are absent, as on a machine where their install failed. */
+/** A loader where the native packages (tfjs-node, tfjs-node-gpu, onnxruntime-node) are absent, as on a machine where their install failed. */
 const notInstalled: PackageLoader = (pkg, from) => {
-  if (pkg.startsWith('@tensorflow/tfjs-node')) {
+  if (pkg.startsWith('@tensorflow/tfjs-node') || pkg === 'onnxruntime-node') {
     const e = new Error(`Cannot find module '${pkg}'\nRequire stack:\n- ${from ?? 'ext'}`);
     (e as NodeJS.ErrnoException).code = 'MODULE_NOT_FOUND';
     throw e;
@@ -26,20 +26,22 @@ describe('resolveEngine', () => {
     const { info, tf } = await resolveEngine({ load: notInstalled, threads: 1 });
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'onnxruntime']);
     expect(info.skipped[0].reason).toBe('@tensorflow/tfjs-node-gpu is not installed (looked in the extension)');
     expect(info.why).toMatch(/fastest engine that loaded/);
     expect(describeEngine(info)).toMatch(/skipped tensorflow: @tensorflow\/tfjs-node is not installed/);
   });
 
   it('names the engine and the load error when tfjs-node throws at require time', async () => {
-    const broken: PackageLoader = () => {
+    const broken: PackageLoader = (pkg, from) => {
+      if (pkg === 'onnxruntime-node') return notInstalled(pkg, from);
       throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory\n    at Module._extensions..node');
     };
     const { info } = await resolveEngine({ engine: 'tensorflow', load: broken, threads: 1 });
     expect(info.name).toBe('wasm');
     expect(info.skipped).toEqual([
       { name: 'tensorflow', reason: '@tensorflow/tfjs-node failed to load: libtensorflow.so.2: cannot open shared object file: No such file or directory (in the extension)' },
+      { name: 'onnxruntime', reason: 'onnxruntime-node is not installed (looked in the extension)' },
     ]);
     expect(info.why).toBe('fallback for "tensorflow"; ' + info.why.split('; ').slice(1).join('; '));
   });
@@ -97,5 +99,21 @@ describe('shortReason', () => {
   it('keeps the first non-empty line, at most 200 characters', () => {
     expect(shortReason(new Error('\nfirst\nsecond'))).toBe('first');
     expect(shortReason('x'.repeat(300))).toHaveLength(200);
+  });
+
+  it('auto takes onnxruntime after the TF.js native engines and before WASM, with its execution provider named', async () => {
+    const real = require('onnxruntime-node');
+    const load: PackageLoader = (pkg, from) => (pkg === 'onnxruntime-node' ? real : notInstalled(pkg, from));
+    const { info, ort, tf } = await resolveEngine({ load, threads: 2 });
+    expect(info.name).toBe('onnxruntime');
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(ort?.providers.at(-1)).toBe('cpu');
+    // No GPU on this machine: the run is on the CPU provider and not labelled GPU.
+    expect(info.gpu).toBe(ort?.gpuProvider !== undefined);
+    expect(info.backend).toBe(`onnxruntime-${ort?.providers[0]}`);
+    expect(info.threads).toBe(2);
+    // TF.js (which builds the model and is the correctness reference) runs on its plain-JS backend.
+    expect(tf.getBackend()).toBe('cpu');
+    expect(describeEngine(info)).toMatch(/^onnxruntime \(2 threads, (cpu|cuda|dml|coreml) provider\) via onnxruntime-node \(the extension\) 1\.30\.0/);
   });
 });

@@ -12,7 +12,7 @@ export const WASM_DIR = path.dirname(require.resolve('@tensorflow/tfjs-backend-w
 export async function buildWorkerBundle(): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), 'xp-worker-'));
   const outfile = path.join(dir, 'worker.js');
-  await esbuild.build({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile, external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'], logLevel: 'error' });
+  await esbuild.build({ entryPoints: ['src/worker/worker.ts'], bundle: true, platform: 'node', format: 'cjs', outfile, external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node'], logLevel: 'error' });
   return outfile;
 }
 
@@ -20,7 +20,7 @@ export async function buildWorkerBundle(): Promise<string> {
 export function smallJob(runs: number, extra: Partial<ProfileJob> = {}): ProfileJob {
   return {
     model: { kind: 'xception', inputSize: 71, includeTop: true, classes: 1000 },
-    engine: 'auto',
+    engine: 'wasm',
     searchPaths: [],
     threads: 1,
     warmupRuns: 1,

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { LiveControl } from '../../src/profiler/live';
+import type { FromWorker } from '../../src/worker/protocol';
+import { runJob } from '../../src/worker/job';
+import { smallJob } from '../helpers/workerBundle';
+
+describe('a job on the onnxruntime engine', () => {
+  it('checks ORT against TF.js cpu, times every layer that owns a node, says which layers were folded, and goes live', async () => {
+    const events: FromWorker[] = [];
+    const live = new LiveControl();
+    const report = await runJob(smallJob(3, { engine: 'onnxruntime', live: { intervalMs: 0, maxRuns: 6 } }), (e) => events.push(e), { live });
+    expect(report.engine?.name).toBe('onnxruntime');
+    expect(report.engine?.backend).toBe('onnxruntime-cpu');
+    expect(report.engine?.gpu).toBe(false);
+    // Every kind of layer ran in ORT and matched TF.js's cpu backend.
+    expect(report.engine?.correctness?.checkedKinds).toBeGreaterThan(8);
+    expect(report.engine?.correctness?.mismatches).toEqual([]);
+    const byName = new Map(report.layers.map((l) => [l.name, l]));
+    const sep = byName.get('block4_sepconv2')!.timing!;
+    expect(sep.medianMs).toBeGreaterThan(0);
+    expect(sep.kernels.map((k) => k.name).sort()).toEqual(['Conv [depthwise]', 'Conv [pointwise+bn]']);
+    // The BN row says where its time is, with no made-up share.
+    expect(byName.get('block4_sepconv2_bn')!.timing).toEqual({ medianMs: null, minMs: null, p90Ms: null, runs: 0, kernels: [], foldedInto: 'block4_sepconv2' });
+    expect(report.timing?.timedRuns).toBe(3);
+    expect(report.timing?.overheadRatio).toBeGreaterThan(0);
+    expect(report.diagnostics.some((d) => /folded \d+ layers/.test(d.message) && d.message.includes('block4_sepconv2_bn -> block4_sepconv2'))).toBe(true);
+    // Live passes come in chunks, all of them reported, with per-layer times.
+    const livePasses = events.filter((e) => e.type === 'pass' && e.live);
+    expect(livePasses.length).toBe(6);
+    expect(events.at(-1)).toMatchObject({ type: 'live', state: 'stopped', runs: 6 });
+  }, 180_000);
+
+  it('writes the ONNX export the user asked for', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { decodeModel } = await import('../../src/onnx/proto');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'xp-onnx-')), 'xception.onnx');
+    await runJob(smallJob(1, { engine: 'cpu', timing: false, onnxFile: file }), () => undefined);
+    const model = decodeModel(readFileSync(file));
+    expect(model.graph!.node!.some((n) => n.name === 'block14_sepconv2/pointwise')).toBe(true);
+  }, 60_000);
+});
