@@ -15,6 +15,7 @@ import { Panels } from './panels';
 import { PanZoom } from './panZoom';
 import { blockTitle, renderDiagram, type DiagramView } from './render';
 import { Toolbar } from './toolbar';
+import { ChartsPanel } from './charts/chartsPanel';
 
 /** Performance numbers for tests and curious users, ms. */
 export interface XpStats {
@@ -45,6 +46,7 @@ export class App {
   private panZoom: PanZoom | undefined;
   private readonly toolbar: Toolbar;
   private readonly panels: Panels;
+  private readonly charts: ChartsPanel;
   private readonly stage: HTMLDivElement;
   private readonly card: HoverCard;
   private readonly state: PersistedState;
@@ -79,6 +81,16 @@ export class App {
     root.appendChild(bottom);
     this.panels = new Panels(top, bottom, { onReveal: (layer) => this.reveal(layer) });
     this.card = new HoverCard(document.body);
+    this.charts = new ChartsPanel(bottom, {
+      onHoverLayer: (layer, anchor) => {
+        if (this.card.pinned || !this.model) return;
+        if (layer && anchor) this.card.show(this.model, { kind: 'layer', name: layer }, anchor);
+        else this.card.hide();
+      },
+      onReveal: (layer) => this.reveal(layer),
+      onSave: (format, data) => this.host.post({ type: 'save', format, data }),
+      onCopy: (text) => this.host.post({ type: 'copy', text }),
+    });
     this.bindDiagramEvents();
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
     window.addEventListener('resize', () => this.card.place());
@@ -116,6 +128,7 @@ export class App {
         this.repaint();
         this.card.refresh(this.model);
         this.panels.setPass(this.model.report.timing, this.model.run);
+        this.charts.timingsChanged();
         if (msg.engine) this.panels.setEngine(msg.engine);
         this.setStatus();
         const dt = performance.now() - t0;
@@ -144,6 +157,7 @@ export class App {
     this.model = new ReportModel(report);
     this.card.hide();
     this.panels.setReport(report, this.model.run);
+    this.charts.setReport(report);
     this.render(true);
     this.setStatus();
     this.persist();

@@ -47,21 +47,8 @@ function toRgb(color: string, cache: Map<string, string>): string {
  * colours and fonts written as attributes and a background rectangle.
  */
 export function svgDocument(view: DiagramView, scope: ExportScope): string {
-  const clone = view.svg.cloneNode(true) as SVGSVGElement;
-  const src = view.svg.querySelectorAll('*');
-  const dst = clone.querySelectorAll('*');
   const cache = new Map<string, string>();
-  src.forEach((s, i) => {
-    const d = dst[i];
-    const cs = getComputedStyle(s);
-    for (const p of COPIED) {
-      const v = cs.getPropertyValue(p);
-      if (v) d.setAttribute(p, p === 'fill' || p === 'stroke' ? toRgb(v, cache) : v);
-    }
-    d.removeAttribute('class');
-    d.removeAttribute('tabindex');
-    d.removeAttribute('style');
-  });
+  const clone = bakedClone(view.svg, cache);
   let box = { x: 0, y: 0, w: view.layout.width, h: view.layout.height };
   if (scope !== 'all') {
     const f = view.layout.flows.find((fl) => fl.name === scope);
@@ -79,13 +66,44 @@ export function svgDocument(view: DiagramView, scope: ExportScope): string {
   }
   const viewport = clone.querySelector('g');
   clone.querySelectorAll('g').forEach((g) => g.getAttribute('transform') && g.removeAttribute('transform'));
+  return serializeWithBackground(clone, box, viewport ?? clone.firstChild, cache);
+}
+
+/**
+ * A copy of `svg` with every element's computed colours and fonts written as presentation
+ * attributes (classes, tabindex, inline styles and `<style>` elements dropped), so that it looks
+ * the same outside the page.
+ */
+export function bakedClone(svg: SVGSVGElement, cache = new Map<string, string>()): SVGSVGElement {
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  const src = svg.querySelectorAll('*');
+  const dst = clone.querySelectorAll('*');
+  src.forEach((s, i) => {
+    const d = dst[i];
+    const cs = getComputedStyle(s);
+    for (const p of COPIED) {
+      const v = cs.getPropertyValue(p);
+      if (v) d.setAttribute(p, p === 'fill' || p === 'stroke' ? toRgb(v, cache) : v);
+    }
+    d.removeAttribute('class');
+    d.removeAttribute('tabindex');
+    d.removeAttribute('style');
+  });
+  clone.removeAttribute('class');
+  clone.removeAttribute('style');
+  clone.querySelectorAll('style').forEach((e) => e.remove());
+  return clone;
+}
+
+/** The SVG document of `clone` cropped to `box`, on a rectangle of the page's background colour (inserted before `before`). */
+export function serializeWithBackground(clone: SVGSVGElement, box: { x: number; y: number; w: number; h: number }, before: Node | null, cache = new Map<string, string>()): string {
   const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   bg.setAttribute('x', String(box.x));
   bg.setAttribute('y', String(box.y));
   bg.setAttribute('width', String(box.w));
   bg.setAttribute('height', String(box.h));
   bg.setAttribute('fill', toRgb(getComputedStyle(document.body).backgroundColor, cache));
-  clone.insertBefore(bg, viewport ?? clone.firstChild);
+  clone.insertBefore(bg, before);
   clone.setAttribute('viewBox', `${box.x} ${box.y} ${box.w} ${box.h}`);
   clone.setAttribute('width', String(Math.round(box.w)));
   clone.setAttribute('height', String(Math.round(box.h)));

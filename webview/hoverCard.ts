@@ -18,6 +18,7 @@ import {
   NA,
 } from './format';
 import type { ReportModel } from './model';
+import { rooflineLines } from '../src/profiler/roofline';
 
 /** What the card currently shows (so it can be refreshed after a timing update). */
 export type CardSubject =
@@ -186,6 +187,9 @@ function layerContent(model: ReportModel, s: { name: string; repeat?: string[] }
   }
   out.push(el('div', 'hc-section', 'Measured'));
   out.push(...timingRows(model, l));
+  // Roofline (issue 14): intensity, achieved GFLOP/s and where the layer stands under the roofs.
+  const roofline = rooflineLines(model.report, l);
+  if (roofline.length) out.push(el('div', 'hc-section', 'Roofline'), ...roofline.map((t) => el('div', 'hc-note hc-roofline', t)));
   if (s.repeat && s.repeat.length > 1) {
     out.push(el('div', 'hc-note', `Shown for ${l.block}; ${s.repeat[0]} to ${s.repeat[s.repeat.length - 1]} are ${s.repeat.length} identical blocks.`));
   }

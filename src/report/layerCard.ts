@@ -23,6 +23,7 @@ import {
   layerMedianMs,
 } from './format';
 import type { ArchitectureReport, LayerReport } from './schema';
+import { rooflineLines } from '../profiler/roofline';
 
 /** Command the card's "Reveal in Diagram" link runs, with the layer name as its one argument. */
 export const REVEAL_IN_DIAGRAM_COMMAND = 'xceptionProfiler.revealInDiagram';
@@ -124,6 +125,8 @@ export function layerCardMarkdown(report: ArchitectureReport, layer: LayerReport
     lines.push(
       `**Measured** (${t.runs} run${t.runs === 1 ? '' : 's'}): median ${formatMs(t.medianMs)} · p90 ${formatMs(t.p90Ms)} · min ${formatMs(t.minMs)}${share}${achieved}`,
     );
+    const roofline = rooflineLines(report, layer);
+    if (roofline.length) lines.push('', `**Roofline** ${roofline.map(escapeCell).join(`${br}\n`)}`);
     if (t.kernels.length) {
       lines.push('', '| Kernel | Calls | Median |', '|:--|--:|--:|');
       for (const k of t.kernels) lines.push(`| ${escapeMarkdown(k.name)} | ${k.calls} | ${formatMs(k.medianMs)} |`);
