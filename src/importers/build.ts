@@ -8,12 +8,13 @@
  * build fails with a named error when the layers after a stand-in cannot take its shape.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import type { Diagnostic } from '../report/schema';
+import type { Diagnostic, LayerExecution } from '../report/schema';
 import { ModelFileError } from './errors';
 import type { ShapeCheck } from './shapes';
 import { applyStoredWeights } from './h5Weights';
 import { allLayers, toKerasJson, type TopologyLayer } from './topology';
-import type { ImportedModel, WeightSpec } from './types';
+import { planBuild } from './faithful/plan';
+import type { ImportedModel, WeightsGroup, WeightSpec } from './types';
 import { applyWeights, readShards } from './weights';
 
 type Tf = typeof tfTypes;
@@ -24,6 +25,10 @@ export interface BuiltModel {
   diagnostics: Diagnostic[];
   /** Qualified names of layers replaced by a shape-preserving stand-in. */
   standIns: string[];
+  /** Per layer path (original names): layers that do not run TF.js's own class, and why. */
+  executions: Map<string, LayerExecution>;
+  /** Internal name -> original name of the layers renamed while TF.js built (their weights keep the internal names). */
+  names: Map<string, string>;
 }
 
 export interface BuildOptions {
@@ -62,24 +67,6 @@ function standInClass(tf: Tf, className: string, weightsByLayer: Map<string, Wei
   return StandIn;
 }
 
-/**
- * Throws a ModelFileError naming the layer and the field when a layer's `activation` is one TF.js
- * does not know (TF.js's own error names neither). TF.js camel-cases Keras's snake_case names
- * (`hard_sigmoid` -> `hardSigmoid`) when it reads a config, so the probe does too.
- */
-function checkActivations(tf: Tf, imported: ImportedModel): void {
-  for (const { layer, path } of allLayers(imported.topology)) {
-    const activation = layer.config.activation;
-    if (typeof activation !== 'string') continue;
-    const name = activation.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
-    try {
-      tf.layers.activation({ activation: name as never });
-    } catch {
-      throw new ModelFileError(`activation "${activation}" is not one TF.js knows`, { file: imported.file, layer: path, className: layer.className, field: 'activation' });
-    }
-  }
-}
-
 /** Throws when any layer call of the built model has an output dimension below 1. */
 function checkBuiltShapes(model: tfTypes.LayersModel, file: string, prefix = ''): void {
   for (const layer of model.layers) {
@@ -97,63 +84,77 @@ function checkBuiltShapes(model: tfTypes.LayersModel, file: string, prefix = '')
 }
 
 /**
- * A layer config without its regularizers, which only add training losses: inference is the same
- * without them, and TF.js does not know Keras 2.4+'s `L2` / `L1` classes (tf.keras `model.save`
- * writes them). Undefined when there is nothing to drop.
+ * Gives the layers of a built model their original names again: TF.js checks names only while it
+ * builds (tensor and weight names), so the profiler, the report and every view can use the
+ * names of the file.
  */
-function withoutTrainingOnlyFields(config: Record<string, unknown>): Record<string, unknown> | undefined {
-  const regularizers = Object.keys(config).filter((k) => k.endsWith('_regularizer') && config[k] !== null);
-  if (regularizers.length === 0) return undefined;
-  return { ...config, ...Object.fromEntries(regularizers.map((k) => [k, null])) };
+function restoreNames(model: tfTypes.LayersModel, names: Map<string, string>): void {
+  for (const layer of model.layers) {
+    const original = names.get(layer.name);
+    if (original !== undefined) (layer as { name: string }).name = original;
+    if ('nodesByDepth' in layer) restoreNames(layer as unknown as tfTypes.LayersModel, names);
+  }
+}
+
+/** A weights manifest with the layer names TF.js got (`<internal>/kernel` for `<original>/kernel`). */
+function renameWeights(groups: WeightsGroup[], names: Map<string, string>): WeightsGroup[] {
+  if (names.size === 0) return groups;
+  const internalOf = [...names].map(([internal, original]) => [original, internal] as const).sort((a, b) => b[0].length - a[0].length);
+  const rename = (name: string): string => {
+    const hit = internalOf.find(([original]) => name.startsWith(`${original}/`));
+    if (hit) return hit[1] + name.slice(hit[0].length);
+    return name.split('/').map((part) => internalOf.find(([original]) => original === part)?.[1] ?? part).join('/');
+  };
+  return groups.map((g) => ({ ...g, weights: g.weights.map((w) => ({ ...w, name: rename(w.name) })) }));
 }
 
 /**
- * Builds the model of a checked import with `tf.models.modelFromJSON`, with stand-ins for unknown
- * layer classes, then loads the weight shards next to a model.json when they are all present.
- * @throws ModelFileError when TF.js cannot build the graph (the message names the stand-ins).
+ * Builds the model of a checked import with `tf.models.modelFromJSON` so that it computes what
+ * Keras computes (see faithful/plan.ts: training-only config dropped, safe names, faithful
+ * replacements), with stand-ins for unknown layer classes, then loads the weight shards next to
+ * a model.json when they are all present. The built model's layers carry the original names.
+ * @throws ModelFileError when TF.js cannot build the graph (the message names the stand-ins), or
+ *   when a layer's activation cannot run as Keras's (layer and field named).
  */
 export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: ShapeCheck }, options: BuildOptions = {}): Promise<BuiltModel> {
-  const diagnostics: Diagnostic[] = [];
+  const plan = planBuild(tf, imported);
+  const diagnostics: Diagnostic[] = [...plan.diagnostics];
+  const executions = new Map(plan.executions);
   const standIns: string[] = [];
   const unknownClasses = new Set<string>();
   const standInLayers = new Set<TopologyLayer>();
-  for (const { layer, path } of allLayers(imported.topology)) {
-    if (layer.model || layer.className === 'InputLayer' || tfjsHasLayer(tf, layer.className)) continue;
+  const originals = [...allLayers(imported.topology)];
+  [...allLayers(plan.topology)].forEach(({ layer }, i) => {
+    const path = originals[i].path;
+    if (layer.model || layer.className === 'InputLayer' || tfjsHasLayer(tf, layer.className)) return;
     unknownClasses.add(layer.className);
     standInLayers.add(layer);
     standIns.push(path);
+    const why = `TF.js has no layer class "${layer.className}": its output is its first input (0 MACs; weights only as the weights manifest lists them), so its timing is not the real layer's`;
+    executions.set(path, { kind: 'stand-in', why });
     diagnostics.push({
       severity: 'info',
+      code: 'stand-in',
       layer: path,
       message: `layer "${path}" of class "${layer.className}" is not supported by TF.js: it is analysed and timed as a shape-preserving stand-in (output = its first input; 0 MACs; weights only as the weights manifest lists them)`,
     });
-  }
-  for (const { layer, path } of allLayers(imported.topology)) {
-    const groups = layer.config.groups;
-    if (layer.className === 'Conv2D' && typeof groups === 'number' && groups > 1) {
-      diagnostics.push({
-        severity: 'warning',
-        layer: path,
-        message: `layer "${path}": TF.js has no grouped convolution, so this Conv2D with groups=${groups} is built, counted and timed as an ungrouped one (${groups}x the weights and MACs of the Keras layer)`,
-      });
-    }
-  }
+  });
+  const manifest = imported.weightsManifest ? renameWeights(imported.weightsManifest, plan.names) : undefined;
   // Manifest weights of top-level stand-ins (`<layer>/<weight>`; nested names vary by converter).
   const weightsByLayer = new Map<string, WeightSpec[]>();
-  const topLevel = new Set(imported.topology.layers.filter((l) => standInLayers.has(l)).map((l) => l.name));
-  for (const spec of (imported.weightsManifest ?? []).flatMap((g) => g.weights)) {
+  const topLevel = new Set(plan.topology.layers.filter((l) => standInLayers.has(l)).map((l) => l.name));
+  for (const spec of (manifest ?? []).flatMap((g) => g.weights)) {
     const owner = spec.name.slice(0, spec.name.lastIndexOf('/'));
     if (topLevel.has(owner)) weightsByLayer.set(owner, [...(weightsByLayer.get(owner) ?? []), spec]);
   }
-  const customObjects: Record<string, unknown> = {};
+  const customObjects: Record<string, unknown> = { ...plan.customObjects };
   for (const className of unknownClasses) {
     const cls = standInClass(tf, className, weightsByLayer);
     customObjects[className] = [cls, (c: new (config: unknown) => unknown, config: unknown) => new c(config)];
   }
-  const json = toKerasJson(imported.topology, (layer) =>
-    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : withoutTrainingOnlyFields(layer.config),
+  const json = toKerasJson(plan.topology, (layer) =>
+    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : plan.tfjsConfig.get(layer),
   );
-  checkActivations(tf, imported);
   let model: tfTypes.LayersModel;
   try {
     model = await tf.models.modelFromJSON({ modelTopology: json } as unknown as tfTypes.io.ModelJSON, customObjects as unknown as tfTypes.serialization.ConfigDict);
@@ -168,6 +169,9 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
     model.dispose();
     throw error;
   }
+  // Original names from here on: stored (HDF5) weights are matched by layer name; manifest
+  // weights by the variables' names, which keep the internal ones (see renameWeights).
+  restoreNames(model, plan.names);
   if (imported.storedWeights) {
     try {
       diagnostics.push(await applyStoredWeights(tf, model, imported.storedWeights, options.loadWeights !== false));
@@ -176,9 +180,9 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
       throw error;
     }
   }
-  if (options.loadWeights !== false && imported.weightsManifest) {
-    const read = readShards(imported.file, imported.weightsManifest);
+  if (options.loadWeights !== false && manifest) {
+    const read = readShards(imported.file, manifest);
     diagnostics.push(...(read.ok ? applyWeights(tf, model, read) : [read.diagnostic]));
   }
-  return { model, diagnostics, standIns };
+  return { model, diagnostics, standIns, executions, names: plan.names };
 }

@@ -302,6 +302,17 @@ function checkInputShape(value: unknown, field: string, ctx: ParseContext, at: (
   return dims;
 }
 
+/**
+ * The input shape a nested model declares with its own single InputLayer (a Sequential whose
+ * first layer is such a model, e.g. `Sequential([base_model, Dense(...)])`, says it nowhere else).
+ */
+function nestedModelInput(layer: TopologyLayer): { value: unknown; field: string } | undefined {
+  if (!layer.model || layer.model.inputs.length !== 1) return undefined;
+  const input = layer.model.layers.find((l) => l.name === layer.model!.inputs[0].layer);
+  const shape = input?.config.batch_input_shape;
+  return Array.isArray(shape) ? { value: shape, field: `${input!.name}.batch_input_shape` } : undefined;
+}
+
 /** A Sequential config (a list of layers in Keras <= 2.1, else `{name, layers}`) as a functional graph. */
 function parseSequential(json: Record<string, unknown>, ctx: ParseContext, prefix: string, depth: number): Topology {
   const at = (field?: string): ModelFileLocation => ({ file: ctx.file, layer: prefix || undefined, field });
@@ -320,7 +331,8 @@ function parseSequential(json: Record<string, unknown>, ctx: ParseContext, prefi
     const declared =
       inputShapeOf(firstConfig) ??
       (isObject(config) && Array.isArray(config.build_input_shape) ? { value: config.build_input_shape, field: 'build_input_shape' } : undefined) ??
-      (Array.isArray(buildConfig.input_shape) ? { value: buildConfig.input_shape, field: 'build_config.input_shape' } : undefined);
+      (Array.isArray(buildConfig.input_shape) ? { value: buildConfig.input_shape, field: 'build_config.input_shape' } : undefined) ??
+      nestedModelInput(layers[0]);
     if (!declared) {
       throw new ModelFileError(
         'the Sequential model does not say its input shape (no InputLayer, no "batch_input_shape" on its first layer, no "build_input_shape")',

@@ -12,7 +12,8 @@ import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { analyzeGraph } from '../analysis/analyze';
 import { formatBytes } from '../report/format';
-import type { ArchitectureReport, Diagnostic } from '../report/schema';
+import type { ArchitectureReport, Diagnostic, LayerExecution } from '../report/schema';
+import { checkFaithful } from '../profiler/correctness';
 import { buildModel, type BuildOptions } from './build';
 import { analyzeModel } from '../analysis/analyze';
 import { describeLayers } from '../analysis/describe';
@@ -125,15 +126,37 @@ export function modelDisplayName(file: string): string {
  * Static analysis of a model built from a checked import: per-layer shapes, params, MACs, groups
  * (see analysis/grouping.ts), with the importer's and the build's diagnostics.
  */
-export function analyzeImportedModel(model: tfTypes.LayersModel, checked: CheckedModel, buildDiagnostics: Diagnostic[] = []): ArchitectureReport {
-  const report = analyzeGraph(describeLayers(model), {
+export function analyzeImportedModel(model: tfTypes.LayersModel, checked: CheckedModel, buildDiagnostics: Diagnostic[] = [], executions: Map<string, LayerExecution> = new Map()): ArchitectureReport {
+  const analysed = analyzeGraph(describeLayers(model), {
     name: modelDisplayName(checked.file),
     source: checked.file,
     inputShapes: model.inputs.map((t) => t.shape),
     outputShapes: model.outputs.map((t) => t.shape),
   });
   const about: Diagnostic = { severity: 'info', message: `model file: ${checked.formatDescription}, model "${checked.topology.name}"` };
+  // How each layer runs, when not as TF.js's own class (faithful replacement or stand-in).
+  const report = { ...analysed, layers: analysed.layers.map((l) => (executions.has(l.name) ? { ...l, execution: executions.get(l.name) } : l)) };
   return { ...report, diagnostics: [about, ...checked.diagnostics, ...buildDiagnostics, ...report.diagnostics] };
+}
+
+/**
+ * Checks each faithful replacement against its independent reference on the `cpu` backend
+ * (profiler/correctness.ts `checkFaithful`): an error per layer that differs, one info line otherwise.
+ */
+async function faithfulDiagnostics(tf: Tf, model: tfTypes.LayersModel, executions: Map<string, LayerExecution>): Promise<Diagnostic[]> {
+  const checks = await checkFaithful(tf, model, executions);
+  if (checks.length === 0) return [];
+  const diagnostics: Diagnostic[] = checks
+    .filter((c) => !c.ok)
+    .map((c) => ({ severity: 'error', code: 'faithful-mismatch', layer: c.layer, message: `layer "${c.layer}" (${c.className}): its faithful replacement differs from the reference computation (relative error ${c.maxRelError.toExponential(1)}); its numbers and timing are not Keras's` }));
+  const checked = checks.filter((c) => !c.error);
+  const worst = Math.max(0, ...checked.map((c) => c.maxRelError));
+  const unchecked = checks.filter((c) => c.error).map((c) => `"${c.layer}" (${c.error})`);
+  diagnostics.push({
+    severity: 'info',
+    message: `faithful replacements checked against independent references on the cpu backend: ${checked.length} layer${checked.length === 1 ? '' : 's'}, largest relative error ${worst.toExponential(1)}${unchecked.length ? `; not checked: ${unchecked.join(', ')}` : ''}`,
+  });
+  return diagnostics;
 }
 
 /** A model file built into a TF.js model, with its static report. Dispose `model` when done. */
@@ -160,7 +183,8 @@ export async function buildCheckedModel(tf: Tf, checked: ModelFile, options: Bui
   if (checked.format === 'keras-h5-xception-weights') return buildXceptionWithWeights(tf, checked, options);
   const built = await buildModel(tf, checked, options);
   try {
-    return { model: built.model, report: analyzeImportedModel(built.model, checked, built.diagnostics), checked };
+    const checks = await faithfulDiagnostics(tf, built.model, built.executions);
+    return { model: built.model, report: analyzeImportedModel(built.model, checked, [...built.diagnostics, ...checks], built.executions), checked };
   } catch (error) {
     built.model.dispose();
     throw error;

@@ -7,6 +7,18 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 
+import { pair } from '../importers/faithful/layers';
+import {
+  ACTIVATION_REFERENCE,
+  addBiasReference,
+  conv2dReference,
+  conv2dTransposeReference,
+  globalPoolReference,
+  kerasReluReference,
+  mapReference,
+  upsampleBilinearReference,
+  type HostTensor,
+} from '../importers/faithful/reference';
 import { shortReason } from '../report/guards';
 type Tf = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
@@ -45,11 +57,6 @@ export function layerKind(layer: tfTypes.layers.Layer): string {
   return `${layer.getClassName()}(${parts.join(', ')})`;
 }
 
-function pair(v: unknown, fallback: number): [number, number] {
-  if (Array.isArray(v)) return [Number(v[0] ?? fallback), Number(v[1] ?? v[0] ?? fallback)];
-  return typeof v === 'number' ? [v, v] : [fallback, fallback];
-}
-
 /**
  * A small spatial size that takes the same kernel code path as `size`: at least 2 x kernel +
  * stride, and congruent to `size` modulo 2 x stride (padding and edge handling depend on it).
@@ -83,7 +90,9 @@ export function testShapes(layer: tfTypes.layers.Layer): number[][] {
   const node = layer.inboundNodes[0];
   const shapes = (Array.isArray(node.inputShapes[0]) ? node.inputShapes : [node.inputShapes]) as (number | null)[][];
   const config = layer.getConfig() as Record<string, unknown>;
-  const [kh, kw] = pair(config.kernelSize ?? config.poolSize, 1);
+  const [dh, dw] = pair(config.dilationRate, 1);
+  // The effective (dilated) kernel decides the smallest valid input.
+  const [kh, kw] = pair(config.kernelSize ?? config.poolSize, 1).map((k, i) => (k - 1) * [dh, dw][i] + 1);
   const [sh, sw] = pair(config.strides, 1);
   const reduce = SPATIALLY_LOCAL.has(layer.getClassName());
   return shapes.map((s) =>
@@ -157,4 +166,132 @@ export async function checkAgainstCpu(tf: Tf, model: tfTypes.LayersModel): Promi
     if (tf.getBackend() !== backend) await tf.setBackend(backend);
   }
   return result;
+}
+
+/** Result of checking one faithful replacement against its independent reference. */
+export interface FaithfulCheck {
+  /** Layer path (nested models' layers as `model/layer`). */
+  layer: string;
+  className: string;
+  maxAbsError: number;
+  maxRelError: number;
+  ok: boolean;
+  /** Why the layer could not be checked (then `ok` is true and the errors are NaN). */
+  error?: string;
+}
+
+/** The layer at `path` (`model/layer` for nested models) of a built model. */
+function layerAtPath(model: tfTypes.LayersModel, path: string, prefix = ''): tfTypes.layers.Layer | undefined {
+  for (const layer of model.layers) {
+    const own = prefix ? `${prefix}/${layer.name}` : layer.name;
+    if (own === path) return layer;
+    if ('nodesByDepth' in layer && path.startsWith(`${own}/`)) {
+      const found = layerAtPath(layer as unknown as tfTypes.LayersModel, path, own);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The reference output of a replaced layer for input `x` (see importers/faithful/reference.ts),
+ * from its weights and config. `linear` is the layer's own output before its activation, for
+ * the classes whose only replaced part is the activation.
+ */
+function referenceOutput(layer: tfTypes.layers.Layer, x: HostTensor, linear: () => HostTensor): HostTensor {
+  const config = layer.getConfig() as Record<string, unknown>;
+  const className = layer.getClassName();
+  const weights = layer.getWeights().map((w) => ({ shape: w.shape, data: w.dataSync() as Float32Array }));
+  const [sh, sw] = pair(config.strides, 1);
+  const [dh, dw] = pair(config.dilationRate, 1);
+  const geometry = { strides: [sh, sw] as [number, number], padding: String(config.padding), dilation: [dh, dw] as [number, number] };
+  const activation = ACTIVATION_REFERENCE[String(config.activation ?? 'linear')];
+  const finish = (y: HostTensor): HostTensor => {
+    const biased = weights[1] ? addBiasReference(y, weights[1].data) : y;
+    if (!activation) throw new Error(`no reference for activation "${String(config.activation)}"`);
+    return mapReference(biased, activation);
+  };
+  switch (className) {
+    case 'DepthwiseConv2D': {
+      const [kh, kw, cin, m] = weights[0].shape;
+      return finish(conv2dReference(x, { shape: [kh, kw, 1, cin * m], data: weights[0].data }, { ...geometry, groups: cin }));
+    }
+    case 'Conv2D':
+      return finish(conv2dReference(x, weights[0], { ...geometry, groups: Number(config.groups ?? 1) }));
+    case 'Conv2DTranspose': {
+      const op = config.outputPadding;
+      return finish(conv2dTransposeReference(x, weights[0], { ...geometry, outputPadding: op === null || op === undefined ? null : pair(op, 0) }));
+    }
+    case 'GlobalAveragePooling1D':
+    case 'GlobalAveragePooling2D':
+      return globalPoolReference(x, 'average');
+    case 'GlobalMaxPooling1D':
+    case 'GlobalMaxPooling2D':
+      return globalPoolReference(x, 'max');
+    case 'UpSampling2D':
+      return upsampleBilinearReference(x, pair(config.size, 2));
+    case 'ReLU': {
+      const max = config.maxValue;
+      return mapReference(x, (v) => kerasReluReference(v, Number(config.negativeSlope ?? 0), typeof max === 'number' ? max : null, Number(config.threshold ?? 0)));
+    }
+    default: {
+      if (!activation) throw new Error(`no reference for activation "${String(config.activation)}"`);
+      return mapReference(linear(), activation);
+    }
+  }
+}
+
+/**
+ * "Executed as Keras computes it": runs each layer that runs a faithful replacement on the `cpu`
+ * backend, on a small random input (height and width reduced as in `checkAgainstCpu`), and
+ * compares its output with an independent plain-JavaScript reference (relative tolerance
+ * `CORRECTNESS_RTOL`). Leaves the active backend and `tf.memory().numTensors` as it found them.
+ * @param executions `BuiltModel.executions`: only `faithful-replacement` entries are checked.
+ */
+export async function checkFaithful(tf: Tf, model: tfTypes.LayersModel, executions: Map<string, { kind: string }>): Promise<FaithfulCheck[]> {
+  const backend = tf.getBackend();
+  const checks: FaithfulCheck[] = [];
+  const paths = [...executions].filter(([, e]) => e.kind === 'faithful-replacement').map(([p]) => p);
+  if (paths.length === 0) return checks;
+  try {
+    if (backend !== 'cpu') await tf.setBackend('cpu');
+    for (const path of paths) {
+      const layer = layerAtPath(model, path);
+      if (!layer) continue;
+      const className = layer.getClassName();
+      const shape = testShapes(layer)[0];
+      const input = tf.randomUniform(shape, -4, 4, 'float32', 11);
+      try {
+        const x: HostTensor = { shape, data: input.dataSync() as Float32Array };
+        const run = (): HostTensor => {
+          const out = layer.apply(input) as Tensor;
+          const result = { shape: out.shape, data: out.dataSync() as Float32Array };
+          out.dispose();
+          return result;
+        };
+        const linear = (): HostTensor => {
+          const holder = layer as unknown as { activation: unknown };
+          const saved = holder.activation;
+          holder.activation = { apply: (t: Tensor) => t.clone(), getClassName: () => 'linear', getConfig: () => ({}) };
+          try {
+            return run();
+          } finally {
+            holder.activation = saved;
+          }
+        };
+        const actual = run();
+        const expected = referenceOutput(layer, x, linear);
+        const { abs, rel } = maxErrors(actual.data, expected.data);
+        const sameShape = actual.shape.join(',') === expected.shape.join(',');
+        checks.push({ layer: path, className, maxAbsError: sameShape ? abs : Infinity, maxRelError: sameShape ? rel : Infinity, ok: sameShape && rel <= CORRECTNESS_RTOL });
+      } catch (error) {
+        checks.push({ layer: path, className, maxAbsError: NaN, maxRelError: NaN, ok: true, error: `not checked: ${shortReason(error)}` });
+      } finally {
+        input.dispose();
+      }
+    }
+  } finally {
+    if (tf.getBackend() !== backend) await tf.setBackend(backend);
+  }
+  return checks;
 }

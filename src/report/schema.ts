@@ -117,6 +117,8 @@ export interface LayerReport {
    * Computed by `layerIntensity` (src/profiler/roofline.ts), pinned by test/profiler/roofline.test.ts.
    */
   roofline?: RooflinePart[];
+  /** Set when TF.js does not run its own class for this layer (see `LayerExecution`). */
+  execution?: LayerExecution;
 }
 
 /**
@@ -158,6 +160,18 @@ export interface EngineRoofs {
   cached: boolean;
 }
 
+/**
+ * How a layer runs when TF.js's own class would compute something other than Keras:
+ * `faithful-replacement` (a replacement computing Keras's function, checked against an
+ * independent reference on the cpu backend) or `stand-in` (a layer TF.js cannot run: its output
+ * is its first input, so its timing is not the real layer's).
+ */
+export interface LayerExecution {
+  kind: 'faithful-replacement' | 'stand-in';
+  /** One sentence: what TF.js would do and what runs instead. */
+  why: string;
+}
+
 /** A block or flow with the names of its layers and its totals. */
 export interface GroupReport {
   name: string;
@@ -175,9 +189,22 @@ export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 /**
  * What a diagnostic is about, for views that treat kinds differently (text is for people):
  * `unsupported-layer` (no counting rule: counted as 0), `engine-mismatch` (the engine computes the
- * layer wrong), `timing-missing-kernels`, `timing-pass-gap` (pass vs layer sum beyond 5 %).
+ * layer wrong), `timing-missing-kernels`, `timing-pass-gap` (pass vs layer sum beyond 5 %),
+ * `faithful-replacement` / `stand-in` (the layer does not run TF.js's own class, see
+ * `LayerExecution`), `faithful-mismatch` (a replacement differs from its reference),
+ * `training-config-dropped` (initializers, regularizers, constraints not given to TF.js),
+ * `layer-renamed` (names TF.js refuses were given internal names while it built the model).
  */
-export type DiagnosticCode = 'unsupported-layer' | 'engine-mismatch' | 'timing-missing-kernels' | 'timing-pass-gap';
+export type DiagnosticCode =
+  | 'unsupported-layer'
+  | 'engine-mismatch'
+  | 'timing-missing-kernels'
+  | 'timing-pass-gap'
+  | 'faithful-replacement'
+  | 'faithful-mismatch'
+  | 'stand-in'
+  | 'training-config-dropped'
+  | 'layer-renamed';
 
 /** Something the user should know: an unsupported layer, an engine that did not load, ... */
 export interface Diagnostic {

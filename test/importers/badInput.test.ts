@@ -50,7 +50,7 @@ const CASES: [string, string, string][] = [
     'a TF.js graph model',
     'graph-model.json: field "format": format "graph-model" is not supported (converted from a SavedModel or frozen graph: it has ops, not Keras layers); only TF.js layers models ("layers-model") and Keras files are',
   ],
-  ['unknown-activation.json', 'an activation TF.js does not know', 'unknown-activation.json: layer "head" (Dense), field "activation": activation "nonexistent_act" is not one TF.js knows'],
+  ['unknown-activation.json', 'an activation TF.js does not know', 'unknown-activation.json: layer "head" (Dense), field "activation": activation "nonexistent_act" is neither one TF.js knows nor one computed here as Keras does'],
   ['not-a-zip.keras', 'a .keras file that is not a zip', 'not-a-zip.keras: a .keras file must be a zip archive (holding config.json), but this one is not'],
   [
     'no-config.keras',

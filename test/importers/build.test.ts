@@ -87,7 +87,7 @@ describe('unknown layer classes', () => {
 });
 
 describe('grouped convolutions', () => {
-  it('are built ungrouped by TF.js, and the report warns about it', async () => {
+  it('run as Keras computes them: a [3, 3, Cin / groups, filters] kernel, one convolution per group', async () => {
     const json = {
       class_name: 'Sequential',
       config: { name: 's', layers: [{ class_name: 'Conv2D', config: { name: 'grouped', batch_input_shape: [null, 8, 8, 4], filters: 8, kernel_size: 3, padding: 'same', groups: 2 } }] },
@@ -95,8 +95,16 @@ describe('grouped convolutions', () => {
     const checked = importModelBytes(Buffer.from(JSON.stringify(json)), 'g.json');
     expect(checked.shapes.layers.get('grouped')!.params).toBe(3 * 3 * 2 * 8 + 8);
     const built = await buildModel(tf, checked);
-    const report = analyzeImportedModel(built.model, checked, built.diagnostics);
-    expect(report.diagnostics.find((d) => d.layer === 'grouped')!.message).toMatch(/groups=2 is built, counted and timed as an ungrouped one/);
-    built.model.dispose();
+    try {
+      const layer = built.model.getLayer('grouped');
+      expect(layer.getWeights().map((w) => w.shape)).toEqual([[3, 3, 2, 8], [8]]);
+      expect(layer.countParams()).toBe(3 * 3 * 2 * 8 + 8);
+      expect(built.executions.get('grouped')).toEqual({ kind: 'faithful-replacement', why: expect.stringMatching(/^TF\.js has no grouped convolution; runs 2 convolutions/) });
+      const report = analyzeImportedModel(built.model, checked, built.diagnostics, built.executions);
+      expect(report.layers.find((l) => l.name === 'grouped')!.execution?.kind).toBe('faithful-replacement');
+      expect(report.diagnostics.some((d) => /ungrouped/.test(d.message))).toBe(false);
+    } finally {
+      built.model.dispose();
+    }
   });
 });
