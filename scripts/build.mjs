@@ -1,6 +1,7 @@
 // Bundles the extension host, the profiling worker, the CLI (Node, CommonJS) and the webview
 // (browser, IIFE) with esbuild, as VS Code's "Bundling Extensions" guide recommends, and copies
 // TF.js's .wasm binaries next to the bundles (the WASM engine loads them from there).
+import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -61,4 +62,15 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   await Promise.all([esbuild.build(nodeTargets), esbuild.build(webview)]);
+}
+
+// Xception's static reports (shapes, params, MACs), precomputed by the CLI's own analysis on the
+// plain-JS engine: "Profile Xception" shows them at once, before the worker has loaded an engine
+// (src/extension/staticReport.ts). The default input size and Keras's minimum; other sizes are
+// cached after their first run.
+if (!watch && !cliOnly) {
+  mkdirSync('dist/static', { recursive: true });
+  for (const size of [299, 71]) {
+    execFileSync(process.execPath, ['dist/cli.js', '--no-timing', '--engine', 'cpu', '--input-size', String(size), '--json', `dist/static/xception-${size}.json`, '--quiet'], { stdio: 'inherit' });
+  }
 }

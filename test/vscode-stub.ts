@@ -210,6 +210,7 @@ export interface StubTreeView<T> {
   id: string;
   treeDataProvider: any;
   message?: string;
+  description?: string;
   revealed: { element: T; options: unknown }[];
   reveal(element: T, options?: unknown): Promise<void>;
   dispose(): void;
@@ -231,9 +232,18 @@ export const stub = {
   statusBarItems: [] as StubStatusBarItem[],
   outputLines: [] as string[],
   messages: [] as { level: 'info' | 'error' | 'warning'; text: string }[],
+  /** The action titles offered with each message of \`messages\` (same index). */
+  messageActions: [] as string[][],
   clipboard: '',
   writtenFiles: new Map<string, string>(),
   executed: [] as { command: string; args: unknown[] }[],
+  /** Messages posted to webview panels, in order. */
+  posted: [] as unknown[],
+  panels: [] as any[],
+  /** Context keys set with \`setContext\` (for \`when\` clauses). */
+  context: new Map<string, unknown>(),
+  /** Answer the next warning/information/error message returns (an action's title; undefined: dismissed). */
+  messageAnswer: undefined as string | undefined,
   /** Label of the quick-pick item to choose (undefined: cancel). */
   quickPickAnswer: undefined as string | undefined,
   /** Path the save dialog returns (undefined: cancel). */
@@ -253,9 +263,14 @@ export const stub = {
     this.statusBarItems = [];
     this.outputLines = [];
     this.messages = [];
+    this.messageActions = [];
     this.clipboard = '';
     this.writtenFiles.clear();
     this.executed = [];
+    this.context.clear();
+    this.posted = [];
+    this.panels = [];
+    this.messageAnswer = undefined;
     this.quickPickAnswer = undefined;
     this.saveDialogAnswer = undefined;
   },
@@ -274,6 +289,15 @@ export const workspace = {
     };
   },
   onDidChangeConfiguration: configChanged.event,
+  /** Path relative to the first workspace folder containing it, else the path itself. */
+  asRelativePath(pathOrUri: string | Uri): string {
+    const p = typeof pathOrUri === 'string' ? pathOrUri : pathOrUri.fsPath;
+    for (const f of workspace.workspaceFolders ?? []) {
+      const root = f.uri.fsPath.replace(/\/$/, '');
+      if (p.startsWith(`${root}/`)) return p.slice(root.length + 1);
+    }
+    return p;
+  },
   fs: {
     async writeFile(uri: Uri, content: Uint8Array): Promise<void> {
       stub.writtenFiles.set(uri.path, Buffer.from(content).toString('utf8'));
@@ -319,17 +343,51 @@ export const window = {
     return item;
   },
   registerWebviewPanelSerializer: () => new Disposable(),
-  async showInformationMessage(text: string, ..._items: string[]): Promise<string | undefined> {
+  /** A webview panel that records what the extension posts to it (\`stub.posted\`). */
+  createWebviewPanel(viewType: string, title: string) {
+    const disposed = new EventEmitter<void>();
+    const received = new EventEmitter<unknown>();
+    const viewState = new EventEmitter<unknown>();
+    const panel = {
+      viewType,
+      title,
+      visible: true,
+      iconPath: undefined as unknown,
+      webview: {
+        html: '',
+        options: {},
+        cspSource: 'vscode-resource:',
+        asWebviewUri: (u: Uri) => u,
+        postMessage: async (m: unknown) => {
+          stub.posted.push(m);
+          return true;
+        },
+        onDidReceiveMessage: received.event,
+        /** Test hook: a message from the webview. */
+        receive: (m: unknown) => received.fire(m),
+      },
+      onDidDispose: disposed.event,
+      onDidChangeViewState: viewState.event,
+      reveal: () => undefined,
+      dispose: () => disposed.fire(),
+    };
+    stub.panels.push(panel);
+    return panel;
+  },
+  async showInformationMessage(text: string, ...items: string[]): Promise<string | undefined> {
     stub.messages.push({ level: 'info', text });
-    return undefined;
+    stub.messageActions.push(items);
+    return items.includes(stub.messageAnswer ?? '') ? stub.messageAnswer : undefined;
   },
-  async showWarningMessage(text: string, ..._items: string[]): Promise<string | undefined> {
+  async showWarningMessage(text: string, ...items: string[]): Promise<string | undefined> {
     stub.messages.push({ level: 'warning', text });
-    return undefined;
+    stub.messageActions.push(items);
+    return items.includes(stub.messageAnswer ?? '') ? stub.messageAnswer : undefined;
   },
-  async showErrorMessage(text: string, ..._items: string[]): Promise<string | undefined> {
+  async showErrorMessage(text: string, ...items: string[]): Promise<string | undefined> {
     stub.messages.push({ level: 'error', text });
-    return undefined;
+    stub.messageActions.push(items);
+    return items.includes(stub.messageAnswer ?? '') ? stub.messageAnswer : undefined;
   },
   async showQuickPick<T extends { label: string }>(items: T[] | Promise<T[]>): Promise<T | undefined> {
     return (await items).find((i) => i.label === stub.quickPickAnswer);
@@ -349,6 +407,10 @@ export const commands = {
     return new Disposable(() => stub.commands.delete(id));
   },
   async executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
+    if (command === 'setContext') {
+      stub.context.set(args[0] as string, args[1]);
+      return undefined;
+    }
     stub.executed.push({ command, args });
     return stub.commands.get(command)?.(...args);
   },

@@ -102,8 +102,23 @@ export class App {
   start(): void {
     const report = this.host.embeddedReport() ?? this.state.report;
     if (report) this.setReport(report);
-    else this.stage.replaceChildren(Object.assign(document.createElement('p'), { className: 'empty', textContent: 'Waiting for a report\u2026' }));
+    else this.showEmpty();
     this.host.post({ type: 'ready' });
+  }
+
+  /**
+   * The stage before any report: what the session is doing, or why there is no report (a failed
+   * import's error stands alone, never above a "waiting" line that will not end).
+   */
+  private showEmpty(): void {
+    const state = this.root.dataset.session;
+    const text =
+      state === 'failed' || state === 'cancelled'
+        ? `No report: ${this.statusText}`
+        : state === undefined || state === 'idle'
+          ? 'Waiting for a report\u2026'
+          : `Preparing the first picture\u2026 (${this.statusText})`;
+    this.stage.replaceChildren(Object.assign(document.createElement('p'), { className: state === 'failed' ? 'empty error' : 'empty', textContent: text }));
   }
 
   /** Handles a raw message from the host; malformed ones are logged and ignored. */
@@ -139,9 +154,11 @@ export class App {
         break;
       }
       case 'status':
-        this.statusText = `${msg.state}: ${msg.message}`;
+        // The host's status line (the same text as the status bar and the tree: profilingState.ts).
+        this.statusText = msg.message;
         this.root.dataset.session = msg.state;
         this.setStatus();
+        if (!this.model) this.showEmpty();
         break;
       case 'reveal':
         this.reveal(msg.layer);

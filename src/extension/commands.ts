@@ -1,11 +1,11 @@
 /** The command table: every command the extension contributes, by id. */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ProfileJob } from '../worker/protocol';
 import { exportProfile } from './exportCommand';
 import { installNativeEngine } from './installEngine';
 import { DiagramPanel } from './panel';
-import type { Session } from './session';
+import { CHOICE_KEEP, CHOICE_RESTART, startConflict } from './profilingState';
+import { jobSubject, type ProgressSink, type Session } from './session';
 import { layerNameOf } from './tree';
 import { copyRowMarkdown, copyShape, revealInTree } from './views';
 import { MODEL_FILE_EXTENSIONS } from '../importers/extensions';
@@ -35,34 +35,43 @@ async function analyzeModelFile(session: Session, uri?: unknown): Promise<void> 
     void vscode.window.showErrorMessage(`Xception Profiler: only files on this machine can be analysed, not ${file.toString()}`);
     return;
   }
-  await profileJob(session, { ...session.job(), model: { kind: 'file', path: file.fsPath } }, `Profiling ${path.basename(file.fsPath)}`);
+  const job: ProfileJob = { ...session.job(), model: { kind: 'file', path: file.fsPath } };
+  await profileJob(session, job, `Profiling ${jobSubject(job)}`);
 }
 
-/** Profiles `job` in a worker with a cancellable notification titled `title`, and shows the panel. */
+/**
+ * Profiles `job` in a worker with a cancellable notification titled `title`, and shows the panel.
+ * While a run works, asks first: keep it (also when the question is dismissed) or restart; a
+ * second click never cancels the first run silently. Failures and cancels are told by the
+ * session's state machine (one notification, the same text as the status line).
+ */
 async function profileJob(session: Session, job: ProfileJob, title: string): Promise<void> {
+  const conflict = startConflict(session.state, jobSubject(job));
+  if (conflict) {
+    const choice = await vscode.window.showWarningMessage(`Xception Profiler: ${conflict}`, CHOICE_KEEP, CHOICE_RESTART);
+    if (choice !== CHOICE_RESTART) return;
+    session.cancel({ quiet: true });
+  }
+  // Relays progress to the notification once withProgress has started it.
+  let report: ProgressSink | undefined;
+  const result = session.profile(job, (message, fraction) => report?.(message, fraction));
   const panel = DiagramPanel.show(session);
   panel.setMetric(session.metric);
-  try {
-    await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-      async (progress, token) => {
-        let last = 0;
-        await session.profile(job, (message, fraction) => {
-          const increment = fraction !== undefined ? Math.max(0, (fraction - last) * 100) : undefined;
-          if (fraction !== undefined) last = fraction;
-          progress.report({ message, increment });
-        }, token);
-      },
-    );
-  } catch (error) {
-    const e = error as Error;
-    if (e.name === 'AbortError') {
-      void vscode.window.showInformationMessage('Xception Profiler: profiling cancelled.');
-      return;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    let last = 0;
+    report = (message, fraction) => {
+      const increment = fraction !== undefined ? Math.max(0, (fraction - last) * 100) : undefined;
+      if (fraction !== undefined) last = fraction;
+      progress.report({ message, increment });
+    };
+    const subscription = token.onCancellationRequested(() => session.cancel());
+    try {
+      await result;
+    } finally {
+      subscription.dispose();
+      report = undefined;
     }
-    const choice = await vscode.window.showErrorMessage(`Xception Profiler: ${e.message}`, 'Show Log');
-    if (choice === 'Show Log') session.output.show();
-  }
+  });
 }
 
 export const COMMANDS: Record<string, CommandHandler> = {
@@ -81,9 +90,9 @@ export const COMMANDS: Record<string, CommandHandler> = {
   'xceptionProfiler.exportProfile': (session, format) => exportProfile(session, format),
   'xceptionProfiler.showLog': (session) => session.output.show(),
   'xceptionProfiler.installNativeEngine': installNativeEngine,
-  'xceptionProfiler.pauseLive': (session) => session.controlLive('pause'),
-  'xceptionProfiler.resumeLive': (session) => session.controlLive('resume'),
-  'xceptionProfiler.stopLive': (session) => session.controlLive('stop'),
+  'xceptionProfiler.pauseLive': (session) => session.pauseLive(),
+  'xceptionProfiler.resumeLive': (session) => session.resumeLive(),
+  'xceptionProfiler.stopLive': (session) => session.stopLive(),
 };
 
 /** Registers every command of the table against `session`. */

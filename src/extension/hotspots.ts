@@ -44,7 +44,7 @@ export class HotspotsProvider implements vscode.TreeDataProvider<HotspotNode>, v
   constructor(private readonly source: ReportSource) {
     this.update();
     this.subscription = source.onDidChange((e: SessionEvent) => {
-      if (e.kind !== 'status') this.update();
+      if (e.kind !== 'state') this.update();
     });
   }
 

@@ -33,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       },
     }),
   );
+  // After the views exist: they show the restored report and its state at once.
+  session.restore();
   session.output.appendLine(`activated in ${(performance.now() - started).toFixed(1)} ms (views, hovers and commands registered; TF.js loads only in the profiling process)`);
   runIntegrationSuiteIfAsked(context);
   return { session, diagramPanel: () => DiagramPanel.instance, architectureTree: () => SidebarViews.instance?.architecture };

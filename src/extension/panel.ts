@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type HostMessage, type MetricId, parseWebviewMessage } from '../report/messages';
+import { statusLine, type ProfilingState } from './profilingState';
 import type { Session, SessionEvent } from './session';
 import { webviewHtml } from './webviewHtml';
 
@@ -79,7 +80,12 @@ export class DiagramPanel implements vscode.Disposable {
   private onSessionEvent(event: SessionEvent): void {
     if (event.kind === 'report') this.post({ type: 'report', report: event.report });
     else if (event.kind === 'timings') this.post({ type: 'timings', layers: event.layers, timing: event.timing, run: event.run });
-    else this.post({ type: 'status', state: event.state, message: event.message });
+    else this.postState(event.state);
+  }
+
+  /** The status line: the same text as every other view (profilingState.ts). */
+  private postState(state: ProfilingState): void {
+    this.post({ type: 'status', state: state.phase, message: statusLine(state) });
   }
 
   private onMessage(raw: unknown): void {
@@ -92,8 +98,7 @@ export class DiagramPanel implements vscode.Disposable {
       case 'ready': {
         const report = this.session.report;
         if (report) this.post({ type: 'report', report });
-        const s = this.session.lastStatus;
-        this.post({ type: 'status', state: s.state, message: s.message });
+        this.postState(this.session.state);
         this.readyResolve();
         break;
       }

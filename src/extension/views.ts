@@ -13,6 +13,7 @@ import { ShapeHintsProvider, registerShapeHints } from './hints';
 import { HotspotsProvider, type HotspotNode } from './hotspots';
 import { registerLayerHover } from './hover';
 import { DiagramPanel } from './panel';
+import { statusLine, viewDescription, type ProfilingState } from './profilingState';
 import type { SessionEvent } from './session';
 import { ProfilerStatusBar } from './statusBar';
 import { ArchitectureTreeProvider, layerNameOf, type ArchNode, type ReportSource } from './tree';
@@ -22,6 +23,8 @@ export const HOTSPOTS_VIEW = 'xceptionProfiler.hotspots';
 
 /** What the views need from the session (the Session, or a stand-in in tests). */
 export interface ViewsSource extends ReportSource {
+  /** The session's state (profilingState.ts): the status bar and the view's message render it. */
+  readonly state: ProfilingState;
   readonly config: { readonly flopsConvention: FlopsConvention; readonly hintsEnabled: boolean; readonly colorMetric: MetricId };
   setMetric(metric: MetricId): Promise<void>;
 }
@@ -61,13 +64,21 @@ export class SidebarViews implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChange(e)),
     );
     SidebarViews.current = this;
+    this.showState(source.state);
   }
 
   private onSessionEvent(event: SessionEvent): void {
-    if (event.kind === 'status') {
-      // The view's message line shows progress while a run is going.
-      this.architectureView.message = event.state === 'running' ? `Profiling: ${event.message}` : undefined;
-    }
+    if (event.kind === 'state') this.showState(event.state);
+  }
+
+  /**
+   * The Architecture view's description (beside its title) and message line render the state:
+   * the message says what runs, what ended it, or that the report was restored.
+   */
+  private showState(state: ProfilingState): void {
+    this.architectureView.description = viewDescription(state) || undefined;
+    const quiet = state.phase === 'idle' || (state.phase === 'done' && !state.restored);
+    this.architectureView.message = quiet ? undefined : statusLine(state);
   }
 
   /** Applies changed settings at once: no window reload. */

@@ -16,8 +16,16 @@ export type MetricId = 'medianMs' | 'macs' | 'params' | 'activationBytes' | 'gfl
 /** All metric ids, in the order the metric picker lists them. */
 export const METRIC_IDS: readonly MetricId[] = ['medianMs', 'macs', 'params', 'activationBytes', 'gflops'];
 
-/** State of a profiling session, as shown in the webview's status line. */
-export type SessionState = 'running' | 'done' | 'error' | 'cancelled' | 'idle';
+/**
+ * Phase of a profiling session (the extension's state machine, src/extension/profilingState.ts),
+ * as the webview's status line shows it: `building` (engine and model), `analysing` (static
+ * analysis), `timing` (warm-up and timed passes), `live-running` / `live-paused` (background
+ * passes after the result), then `done`, `cancelled` or `failed`.
+ */
+export type SessionState = 'idle' | 'building' | 'analysing' | 'timing' | 'live-running' | 'live-paused' | 'done' | 'cancelled' | 'failed';
+
+/** Every session phase, in the order a run goes through them. */
+export const SESSION_STATES: readonly SessionState[] = ['idle', 'building', 'analysing', 'timing', 'live-running', 'live-paused', 'done', 'cancelled', 'failed'];
 
 /** Host -> webview: a whole report to render (replaces the current one; re-layouts). */
 export interface ReportMessage {
@@ -204,7 +212,6 @@ export function isArchitectureReport(x: unknown): x is ArchitectureReport {
   );
 }
 
-const SESSION_STATES: readonly SessionState[] = ['running', 'done', 'error', 'cancelled', 'idle'];
 
 /**
  * Validates a message received by the webview. Returns it typed, or `undefined` when it is not a

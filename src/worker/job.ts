@@ -68,13 +68,14 @@ interface JobContext {
 async function buildJobModel(ctx: JobContext, checked: ModelFile | undefined): Promise<{ model: LayersModel; report: ArchitectureReport }> {
   const { tf, send } = ctx;
   if (checked) {
-    send({ type: 'progress', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
+    send({ type: 'progress', stage: 'building', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
     // Weight values are read only when they will run: a static analysis of a large file stays cheap.
     return buildCheckedModel(tf, checked, { loadWeights: ctx.job.timing });
   }
   const xception = ctx.job.model as XceptionSource;
-  send({ type: 'progress', message: `building Xception ${xception.inputSize}x${xception.inputSize}`, fraction: 0.05 });
+  send({ type: 'progress', stage: 'building', message: `building Xception ${xception.inputSize}x${xception.inputSize}`, fraction: 0.05 });
   const model = buildXception(tf, xceptionOptions(xception));
+  send({ type: 'progress', stage: 'analysing', message: 'analysing the layers', fraction: 0.06 });
   return { model, report: analyzeModel(model, { name: 'Xception', source: 'builtin:xception' }) };
 }
 
@@ -82,7 +83,7 @@ async function buildJobModel(ctx: JobContext, checked: ModelFile | undefined): P
 async function measure(ctx: JobContext, model: LayersModel, report: ArchitectureReport): Promise<ArchitectureReport> {
   const { job, tf, info, send, signal, syncEachLayer } = ctx;
   if (info.name !== 'cpu') {
-    send({ type: 'progress', message: `checking ${info.name} against the plain-JS backend`, fraction: 0.07 });
+    send({ type: 'progress', stage: 'timing', message: `checking ${info.name} against the plain-JS backend`, fraction: 0.07 });
     report = withCorrectness(report, await checkAgainstCpu(tf, model));
     send({ type: 'engine', engine: report.engine! });
   }
@@ -96,14 +97,14 @@ async function measure(ctx: JobContext, model: LayersModel, report: Architecture
     signal,
     onPass: (sample, index, warmup) => {
       const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
-      send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
+      send({ type: 'progress', stage: 'timing', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
       if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, live: false, passMs: sample.passMs, readbackMs: sample.readbackMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels });
     },
   });
   report = attachTimings(report, result);
   const source = job.model;
   if (job.compareRegular && source.kind === 'xception') {
-    send({ type: 'progress', message: `profiling the regular-convolution twin (${job.compareRegular.runs} runs)`, fraction: 1 });
+    send({ type: 'progress', stage: 'timing', message: `profiling the regular-convolution twin (${job.compareRegular.runs} runs)`, fraction: 1 });
     const twin = buildXception(tf, { ...xceptionOptions(source), separable: false });
     try {
       const twinTiming = await profileModel(tf, twin, { ...job.compareRegular, batchSize: job.batchSize, signal, syncEachLayer });
@@ -182,7 +183,7 @@ export async function runJob(
   // A model file is read and checked before the engine loads: a bad file fails at once, and
   // nothing unchecked reaches TF.js.
   const checked = job.model.kind === 'file' ? await readModelFile(job.model.path) : undefined;
-  send({ type: 'progress', message: `loading engine (${job.engine})`, fraction: 0 });
+  send({ type: 'progress', stage: 'building', message: `loading engine (${job.engine})`, fraction: 0 });
   const { tf, info, ort } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
   send({ type: 'engine', engine: info });
   const ctx: JobContext = { job, tf, info, send, signal: options.signal, syncEachLayer: info.name === 'tensorflow-gpu' };

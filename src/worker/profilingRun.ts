@@ -10,12 +10,15 @@ import type { LiveState } from '../profiler/live';
 import { summarize, type PassSample } from '../profiler/profile';
 import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
 import { startWorker, type WorkerRun } from './client';
-import type { FromWorker, LiveAction, ProfileJob } from './protocol';
+import type { FromWorker, LiveAction, ProfileJob, ProgressStage } from './protocol';
 
 /** What the run reports to the session. */
 export interface RunListener {
-  onProgress(message: string, fraction?: number): void;
-  onReport(report: ArchitectureReport): void;
+  onProgress(message: string, fraction?: number, stage?: ProgressStage): void;
+  /** The worker loaded an engine (its name: `wasm`, `tensorflow`, ...). */
+  onEngine?(name: string): void;
+  /** The static analysis (`final` false), then the report with timings (`final` true). */
+  onReport(report: ArchitectureReport, final: boolean): void;
   onTimings(layers: Record<string, LayerTiming>, timing: PassTiming, run: number): void;
   onLive(state: LiveState, runs: number): void;
   onLog(line: string): void;
@@ -56,6 +59,11 @@ export class ProfilingRun {
     return this.worker.exited;
   }
 
+  /** Process id of the worker (for tests that kill it as a crash would). */
+  get pid(): number | undefined {
+    return this.worker.child.pid;
+  }
+
   /** Live-mode state, undefined before live mode started or without it. */
   get live(): LiveState | undefined {
     return this.liveState;
@@ -91,16 +99,17 @@ export class ProfilingRun {
   private onMessage(m: FromWorker, job: ProfileJob): void {
     switch (m.type) {
       case 'progress':
-        this.listener.onProgress(m.message, m.fraction);
+        this.listener.onProgress(m.message, m.fraction, m.stage);
         break;
       case 'engine':
+        this.listener.onEngine?.(m.engine.name);
         this.listener.onLog(`engine: ${m.engine.name} (${m.engine.threads} thread${m.engine.threads === 1 ? '' : 's'}) - ${m.engine.why}`);
         for (const s of m.engine.skipped) this.listener.onLog(`  skipped ${s.name}: ${s.reason}`);
         break;
       case 'analysis':
       case 'result':
         this.report = m.report;
-        this.listener.onReport(m.report);
+        this.listener.onReport(m.report, m.type === 'result');
         break;
       case 'pass': {
         this.passes++;

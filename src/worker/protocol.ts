@@ -60,6 +60,9 @@ export interface ProfileJob {
   live?: { intervalMs: number; maxRuns?: number };
 }
 
+/** Step of a job a progress message belongs to (the session's state machine follows it). */
+export type ProgressStage = 'building' | 'analysing' | 'timing';
+
 /** Live-mode switches the session sends after `start`. */
 export type LiveAction = 'pause' | 'resume' | 'stop';
 
@@ -68,7 +71,7 @@ export type ToWorker = { protocol: typeof PROTOCOL_VERSION } & ({ type: 'start';
 
 /** Worker -> session. */
 export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
-  | { type: 'progress'; message: string; /** 0..1 when known */ fraction?: number }
+  | { type: 'progress'; message: string; /** 0..1 when known */ fraction?: number; stage?: ProgressStage }
   | { type: 'engine'; engine: EngineInfo }
   /** The static analysis, sent as soon as it is computed (before any timing). */
   | { type: 'analysis'; report: ArchitectureReport }

@@ -34,10 +34,10 @@ export async function checkPackagedExtension({ h, wb, shots, check }) {
       throw new Error(`no ${LAYER} element in any webview within 60 s (the diagram did not render the report)`);
     });
     const status = await h
-      .waitFor(async () => ((await frame.locator('[data-session="done"]').count()) > 0 ? frame.locator('#status').innerText() : null), {
+      .waitFor(async () => ((await frame.locator('[data-session="done"], [data-session="live-running"]').count()) > 0 ? frame.locator('#status').innerText() : null), {
         timeout: 180_000,
         interval: 500,
-        what: 'the diagram status to reach "done" ([data-session="done"])',
+        what: 'the diagram status to reach "live-running" or "done" (timings in)',
       })
       .catch(async (e) => {
         const now = await frame.locator('#status').innerText().catch(() => '(no #status)');

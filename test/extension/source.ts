@@ -3,6 +3,7 @@
  * directly. `emit` merges timings into the report before firing, as the Session does.
  */
 import { EventEmitter } from '../vscode-stub';
+import { IDLE, type ProfilingState } from '../../src/extension/profilingState';
 import type { SessionEvent } from '../../src/extension/session';
 import { mergeTimings } from '../../src/profiler/attach';
 import type { FlopsConvention } from '../../src/report/flopsConvention';
@@ -11,6 +12,7 @@ import type { ArchitectureReport } from '../../src/report/schema';
 
 export class FakeSource {
   report: ArchitectureReport | undefined;
+  state: ProfilingState = IDLE;
   readonly config = { flopsConvention: 'macs' as FlopsConvention, hintsEnabled: false, colorMetric: 'medianMs' as MetricId };
   readonly metrics: MetricId[] = [];
   private readonly emitter = new EventEmitter<SessionEvent>();
@@ -22,6 +24,7 @@ export class FakeSource {
 
   emit(event: SessionEvent): void {
     if (event.kind === 'report') this.report = event.report;
+    if (event.kind === 'state') this.state = event.state;
     if (event.kind === 'timings' && this.report) mergeTimings(this.report, event);
     this.emitter.fire(event);
   }

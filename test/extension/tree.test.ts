@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { IDLE, nextState } from '../../src/extension/profilingState';
 import { MarkdownString, ThemeIcon, TreeItemCollapsibleState } from '../vscode-stub';
 import { ArchitectureTreeProvider, layerIcon, layerNameOf, type ArchNode } from '../../src/extension/tree';
 import type { ArchitectureReport } from '../../src/report/schema';
@@ -116,8 +117,8 @@ describe('Architecture tree live updates', () => {
     expect(tree.getChildren()[0]).not.toBe(undefined);
   });
 
-  it('ignore status events', () => {
-    source.emit({ kind: 'status', state: 'running', message: 'timed run 1/10' });
+  it('ignore state events', () => {
+    source.emit({ kind: 'state', state: nextState(IDLE, { type: 'start', subject: 'Xception 71x71', live: false, timing: true }) });
     expect(fired).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IDLE, nextState, statusLine } from '../../src/extension/profilingState';
 import { stub } from '../vscode-stub';
 import { Config } from '../../src/extension/config';
 import { copyRowMarkdown, copyShape, revealInTree, SidebarViews } from '../../src/extension/views';
@@ -90,11 +91,18 @@ describe('views', () => {
     );
   });
 
-  it('show progress in the Architecture view message while running', () => {
-    source.emit({ kind: 'status', state: 'running', message: 'timed run 3/10' });
-    expect(stub.treeViews.get('xceptionProfiler.architecture')!.message).toBe('Profiling: timed run 3/10');
-    source.emit({ kind: 'status', state: 'done', message: 'profiled' });
-    expect(stub.treeViews.get('xceptionProfiler.architecture')!.message).toBeUndefined();
+  it('show the state in the Architecture view: the status line as message, a short description', () => {
+    const view = stub.treeViews.get('xceptionProfiler.architecture')!;
+    let s = nextState(IDLE, { type: 'start', subject: 'Xception 71x71', live: false, timing: true });
+    s = nextState(nextState(s, { type: 'analysis' }), { type: 'progress', stage: 'timing', message: 'timed run 3/10' });
+    s = nextState(nextState(nextState(s, { type: 'pass' }), { type: 'pass' }), { type: 'pass' });
+    source.emit({ kind: 'state', state: s });
+    expect(view.message).toBe(statusLine(s));
+    expect(view.message).toBe('Timing Xception 71x71: timed run 3/10 \u00b7 3 passes measured');
+    expect(view.description).toBe('timing\u2026 3 passes measured');
+    source.emit({ kind: 'state', state: nextState(s, { type: 'result' }) });
+    expect(view.message).toBeUndefined();
+    expect(view.description).toBe('3 passes measured');
   });
 
   it('list the 10 slowest layers in Hotspots, slowest first', () => {

@@ -68,6 +68,9 @@ describe('the .vsix', () => {
       'dist/tfjs-backend-wasm.wasm',
       'dist/tfjs-backend-wasm-simd.wasm',
       'dist/tfjs-backend-wasm-threaded-simd.wasm',
+      // Xception's first picture before an engine loads (src/extension/staticReport.ts).
+      'dist/static/xception-299.json',
+      'dist/static/xception-71.json',
       'media/icon.png',
     ];
     expect(expected.filter((f) => !(f in files))).toEqual([]);

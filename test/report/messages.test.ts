@@ -70,8 +70,10 @@ describe('parseHostMessage', () => {
   });
 
   it('validates status, reveal and setMetric', () => {
-    expect(parseHostMessage({ type: 'status', state: 'running', message: 'run 3/10' })).toEqual({ type: 'status', state: 'running', message: 'run 3/10' });
+    expect(parseHostMessage({ type: 'status', state: 'timing', message: 'timed run 3/10' })).toEqual({ type: 'status', state: 'timing', message: 'timed run 3/10' });
+    expect(parseHostMessage({ type: 'status', state: 'live-paused', message: '' })).toEqual({ type: 'status', state: 'live-paused', message: '' });
     expect(parseHostMessage({ type: 'status', state: 'paused', message: '' })).toBeUndefined();
+    expect(parseHostMessage({ type: 'status', state: 'running', message: '' })).toBeUndefined();
     expect(parseHostMessage({ type: 'status', state: 'done' })).toBeUndefined();
     expect(parseHostMessage({ type: 'reveal', layer: 'block4_sepconv2' })).toEqual({ type: 'reveal', layer: 'block4_sepconv2' });
     expect(parseHostMessage({ type: 'reveal', layer: 4 })).toBeUndefined();

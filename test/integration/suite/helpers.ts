@@ -3,6 +3,7 @@
  * between test files lives in the extension (its Session), never here: each test file is its own
  * bundle with its own copy of this module.
  */
+import { isWorking, statusLine } from '../../../src/extension/profilingState';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension/main';
@@ -55,15 +56,15 @@ export async function profiledReport(api: ExtensionApi): Promise<ArchitectureRep
     await within(vscode.commands.executeCommand('xceptionProfiler.profile'), 180_000, '"Profile Xception" to finish');
   }
   const report = api.session.report;
-  assert.ok(report?.timing, `"Profile Xception" left no report with timings (status "${api.session.lastStatus.state}: ${api.session.lastStatus.message}")`);
+  assert.ok(report?.timing, `"Profile Xception" left no report with timings (state ${api.session.state.phase}: "${statusLine(api.session.state)}")`);
   return report;
 }
 
-/** Waits up to 10 s for the session status to leave "running" (its last messages may trail the command). */
-export async function settledStatus(api: ExtensionApi): Promise<ExtensionApi['session']['lastStatus']> {
+/** Waits up to 10 s for the session to stop working (its last messages may trail the command). */
+export async function settledStatus(api: ExtensionApi): Promise<{ state: string; message: string }> {
   const deadline = Date.now() + 10_000;
-  while (api.session.lastStatus.state === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  return api.session.lastStatus;
+  while (isWorking(api.session.state) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return { state: api.session.state.phase, message: statusLine(api.session.state) };
 }
 
 /** The named layer of `report`; fails the test when it is absent. */
