@@ -102,7 +102,7 @@ const CASES: [string, string, unknown, string | RegExp][] = [
   ],
   ['a model_config that is no object', 'm.json', { model_config: '5' }, 'm.json: field "model_config": "model_config" is not a model config object'],
   ['a zip that cannot be read', 'm.keras', 'PK\u0003\u0004 broken', 'm.keras: not a readable zip archive (invalid zip data)'],
-  ['an HDF5 file', 'm.h5', Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), 'm.h5: HDF5 (.h5) model files are not supported; save the model as .keras or convert it with tensorflowjs_converter'],
+  ['an HDF5 file', 'm.h5', Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), 'm.h5: HDF5 files are read from disk (readModelFile), not from bytes'],
   ['weightsManifest not a list', 'model.json', { modelTopology: model(), weightsManifest: 5 }, 'model.json: field "weightsManifest": expected a list of weight groups, got 5'],
   ['a weight group without paths', 'model.json', { modelTopology: model(), weightsManifest: [5] }, 'model.json: field "weightsManifest[0]": expected {"paths": [...], "weights": [...]}, got 5'],
   ['an empty shard name', 'model.json', { modelTopology: model(), weightsManifest: [{ paths: [''], weights: [] }] }, 'model.json: field "weightsManifest[0].paths[0]": expected a shard file name, got ""'],
@@ -157,13 +157,20 @@ describe('ModelFileError: rules about the file itself', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'xp-model-errors-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('a file over 256 MiB is not read (a sparse file: no disk space used)', () => {
-    const file = path.join(dir, 'huge.json');
-    writeFileSync(file, '');
-    truncateSync(file, 256 * 2 ** 20 + 1);
-    expect(errorOf(() => readModelFile(file))).toMatchObject({
+  it('a JSON model over 256 MiB and an HDF5 / .keras file over 4 GiB are not read (sparse files: no disk space used)', async () => {
+    const sparse = (name: string, bytes: number): string => {
+      const file = path.join(dir, name);
+      writeFileSync(file, '');
+      truncateSync(file, bytes);
+      return file;
+    };
+    await expect(readModelFile(sparse('huge.json', 256 * 2 ** 20 + 1))).rejects.toMatchObject({
       name: 'ModelFileError',
-      message: 'huge.json: is 256.0 MiB; model files over 256.0 MiB are not read (weights belong in shard files)',
+      message: 'huge.json: is 256.0 MiB; JSON model files over 256.0 MiB are not read (weights belong in shard files)',
+    });
+    await expect(readModelFile(sparse('huge.keras', 4 * 2 ** 30 + 1))).rejects.toMatchObject({
+      name: 'ModelFileError',
+      message: 'huge.keras: is 4.00 GiB; HDF5 and .keras files over 4.00 GiB are not read',
     });
   });
 
