@@ -19,6 +19,7 @@ import { analyzeModel } from '../analysis/analyze';
 import { describeLayers } from '../analysis/describe';
 import { buildXception } from '../model/xception';
 import { isObject, ModelFileError, parseJson } from './errors';
+import { importGraphModel, isGraphModelJson, type GraphModelFile } from './graphModel';
 import { isHdf5 } from './h5';
 import { applyStoredWeights } from './h5Weights';
 import { importKerasH5, type XceptionWeightsFile } from './kerasH5';
@@ -44,8 +45,8 @@ export interface CheckedModel extends ImportedModel {
   shapes: ShapeCheck;
 }
 
-/** A model file read and checked: a Keras / TF.js model, or Keras Applications' Xception weights. */
-export type ModelFile = CheckedModel | XceptionWeightsFile;
+/** A model file read and checked: a Keras / TF.js layers model, Keras Applications' Xception weights, or a TF.js graph model. */
+export type ModelFile = CheckedModel | XceptionWeightsFile | GraphModelFile;
 
 /**
  * Recognises and imports a model file's bytes, then checks its graph and shapes.
@@ -53,6 +54,13 @@ export type ModelFile = CheckedModel | XceptionWeightsFile;
  * @throws ModelFileError for anything that is not a valid supported model.
  */
 export function importModelBytes(bytes: Uint8Array, file: string): CheckedModel {
+  const read = importAnyModelBytes(bytes, file);
+  if (read.format === 'tfjs-graph-model') throw new ModelFileError('a TF.js graph model has nodes, not a Keras topology; read it with readModelFile', { file });
+  return read;
+}
+
+/** `importModelBytes`, TF.js graph models included (they are analysed per node, not built as layers). */
+function importAnyModelBytes(bytes: Uint8Array, file: string): CheckedModel | GraphModelFile {
   let imported: ImportedModel;
   if (isZip(bytes)) {
     imported = importKerasZip(bytes, file);
@@ -62,6 +70,7 @@ export function importModelBytes(bytes: Uint8Array, file: string): CheckedModel 
     throw new ModelFileError('HDF5 files are read from disk (readModelFile), not from bytes', { file });
   } else {
     const json = parseJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file);
+    if (isGraphModelJson(json)) return importGraphModel(json, file);
     if (isTfjsModelJson(json)) imported = importTfjsModelJson(json, file);
     else if (isKerasModelJson(json)) imported = importKerasJson(json, file);
     else {
@@ -112,7 +121,7 @@ export async function readModelFile(file: string): Promise<ModelFile> {
     const imported = await importKerasH5(file);
     return imported.format === 'keras-h5-xception-weights' ? imported : { ...imported, shapes: checkShapes(imported.topology, file) };
   }
-  return importModelBytes(readFileSync(file), file);
+  return importAnyModelBytes(readFileSync(file), file);
 }
 
 /** Display name of a model file: `mobilenet-v1` for `mobilenet-v1.model.json`, the folder for `model.json`. */
@@ -163,7 +172,7 @@ async function faithfulDiagnostics(tf: Tf, model: tfTypes.LayersModel, execution
 export interface LoadedModel {
   model: tfTypes.LayersModel;
   report: ArchitectureReport;
-  checked: ModelFile;
+  checked: CheckedModel | XceptionWeightsFile;
 }
 
 /**
@@ -171,7 +180,9 @@ export interface LoadedModel {
  * @throws ModelFileError for a bad file (before TF.js is involved) or a graph TF.js cannot build.
  */
 export async function loadModelFile(tf: Tf, file: string, options: BuildOptions = {}): Promise<LoadedModel> {
-  return buildCheckedModel(tf, await readModelFile(file), options);
+  const read = await readModelFile(file);
+  if (read.format === 'tfjs-graph-model') throw new ModelFileError('is a TF.js graph model: load it with loadGraphModelFile (graphModelLoad.ts)', { file });
+  return buildCheckedModel(tf, read, options);
 }
 
 /**
@@ -179,7 +190,7 @@ export async function loadModelFile(tf: Tf, file: string, options: BuildOptions 
  * checked by `readModelFile`; the model is disposed if the analysis throws.
  * @throws ModelFileError for a graph TF.js cannot build.
  */
-export async function buildCheckedModel(tf: Tf, checked: ModelFile, options: BuildOptions = {}): Promise<LoadedModel> {
+export async function buildCheckedModel(tf: Tf, checked: CheckedModel | XceptionWeightsFile, options: BuildOptions = {}): Promise<LoadedModel> {
   if (checked.format === 'keras-h5-xception-weights') return buildXceptionWithWeights(tf, checked, options);
   const built = await buildModel(tf, checked, options);
   try {

@@ -17,7 +17,7 @@ export function isTfjsModelJson(json: unknown): boolean {
   return isObject(json) && 'modelTopology' in json;
 }
 
-function parseManifest(value: unknown, file: string, diagnostics: Diagnostic[]): WeightsGroup[] | undefined {
+export function parseManifest(value: unknown, file: string, diagnostics: Diagnostic[]): WeightsGroup[] | undefined {
   if (value === undefined || value === null) return undefined;
   const at = (field: string): { file: string; field: string } => ({ file, field });
   if (!Array.isArray(value)) throw new ModelFileError(`expected a list of weight groups, got ${preview(value)}`, at('weightsManifest'));

@@ -112,6 +112,11 @@ export interface LayerReport {
   /** Present once the layer has been profiled. */
   timing?: LayerTiming;
   /**
+   * Graph models (TF.js graph, ONNX) only: this "layer" is a group of graph nodes sharing a name
+   * scope (`model/block4_sepconv2/...`); its nodes in execution order.
+   */
+  graphNodes?: GraphNodeReport[];
+  /**
    * Arithmetic intensity for a pass of `ArchitectureReport.roofline.batch` images: the layer, and
    * for a SeparableConv2D also its depthwise and pointwise parts; absent for layers that compute nothing.
    * Computed by `layerIntensity` (src/profiler/roofline.ts), pinned by test/profiler/roofline.test.ts.
@@ -119,6 +124,20 @@ export interface LayerReport {
   roofline?: RooflinePart[];
   /** Set when TF.js does not run its own class for this layer (see `LayerExecution`). */
   execution?: LayerExecution;
+}
+
+/** One node of a graph model, inside its name-scope group (`LayerReport.graphNodes`). */
+export interface GraphNodeReport {
+  /** Node name as in the file, e.g. `StatefulPartitionedCall/model/block4_sepconv2/separable_conv2d/depthwise`. */
+  name: string;
+  /** TensorFlow / ONNX op, e.g. `DepthwiseConv2dNative`, `_FusedConv2D`, `Conv`. */
+  op: string;
+  /** First output's shape, batch `null`; `[]` when unknown (the graph could not run). */
+  outputShape: Shape;
+  /** Values of the stored weights this node reads. */
+  params: number;
+  /** Multiply-accumulates per image. */
+  macs: number;
 }
 
 /**

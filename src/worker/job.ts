@@ -10,6 +10,9 @@ import { exportOnnx } from '../onnx/export';
 import { measureOnnx, runLiveOnnxMode, type OnnxJobContext } from './onnxJob';
 import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine, type Tf } from '../engine/resolve';
+import type { GraphModelFile } from '../importers/graphModel';
+import { buildGraphModel } from '../importers/graphModelLoad';
+import { profileGraphModel } from '../importers/graphModelRun';
 import { buildCheckedModel, modelDisplayName, readModelFile, type ModelFile } from '../importers/modelFile';
 import { buildXception, type XceptionOptions } from '../model/xception';
 import { attachTimings } from '../profiler/attach';
@@ -21,7 +24,7 @@ import { withIntensity } from '../profiler/roofline';
 import { cachedRoofs, engineLabel, tfRoofProbe, withRoofs } from '../profiler/roofs';
 import { runSweep, type SweepSpec } from '../profiler/sweep';
 import type { SweepReport } from '../report/schema';
-import type { ArchitectureReport, EngineInfo } from '../report/schema';
+import type { ArchitectureReport, Diagnostic, EngineInfo } from '../report/schema';
 import { PROTOCOL_VERSION, type FromWorker, type ProfileJob, type XceptionSource } from './protocol';
 
 /** Builder options of the job's Xception (fixed seed: reproducible weights). */
@@ -65,7 +68,7 @@ interface JobContext {
 }
 
 /** Builds the job's model (a checked model file, or Xception) and its static report. */
-async function buildJobModel(ctx: JobContext, checked: ModelFile | undefined): Promise<{ model: LayersModel; report: ArchitectureReport }> {
+async function buildJobModel(ctx: JobContext, checked: Exclude<ModelFile, GraphModelFile> | undefined): Promise<{ model: LayersModel; report: ArchitectureReport }> {
   const { tf, send } = ctx;
   if (checked) {
     send({ type: 'progress', stage: 'building', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
@@ -168,6 +171,44 @@ async function runLiveMode(ctx: JobContext, model: LayersModel, live: NonNullabl
 }
 
 /**
+ * A TF.js graph model: loaded and run once for its shapes (the analysis is sent), then timed per
+ * node group, or as a whole model for control-flow graphs; not timed when an op TF.js lacks keeps
+ * it from running. Live profiling and the correctness check are for layers models only.
+ */
+async function runGraphModelJob(ctx: JobContext, graph: GraphModelFile): Promise<ArchitectureReport> {
+  const { job, tf, info, send, signal } = ctx;
+  send({ type: 'progress', message: `loading ${modelDisplayName(graph.file)} (${graph.formatDescription})`, fraction: 0.05 });
+  const loaded = await buildGraphModel(tf, graph, { loadWeights: job.timing });
+  try {
+    let report: ArchitectureReport = { ...loaded.report, engine: info };
+    send({ type: 'analysis', report });
+    const notes: Diagnostic[] = [];
+    if (job.timing && loaded.runnable) {
+      const total = job.warmupRuns + job.runs;
+      const result = await profileGraphModel(tf, loaded.model, loaded.groupOf, {
+        warmupRuns: job.warmupRuns,
+        runs: job.runs,
+        batchSize: job.batchSize,
+        signal,
+        async: loaded.async,
+        onPass: (sample, index, warmup) => {
+          const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
+          send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
+        },
+      });
+      report = attachTimings(report, result);
+      if (loaded.async) notes.push({ severity: 'info', message: 'timing: control flow (executeAsync) interleaves the nodes, so only whole passes are timed' });
+    } else if (job.timing) notes.push({ severity: 'warning', message: 'timing: not timed, the graph has an op TF.js does not implement (see above)' });
+    if (job.timing && job.live) notes.push({ severity: 'info', message: 'live profiling: layers models only; this graph model was timed once' });
+    report = { ...report, diagnostics: [...report.diagnostics, ...notes] };
+    send({ type: 'result', report });
+    return report;
+  } finally {
+    loaded.model.dispose();
+  }
+}
+
+/**
  * Runs `job`, reporting through `emit`; resolves with the final report. With `job.live`, keeps
  * profiling after the result (each pass emitted) until `live` is stopped, then resolves.
  * @throws errors of engine loading (when no engine loads), of the model file (ModelFileError),
@@ -188,6 +229,7 @@ export async function runJob(
   send({ type: 'engine', engine: info });
   const ctx: JobContext = { job, tf, info, send, signal: options.signal, syncEachLayer: info.name === 'tensorflow-gpu' };
 
+  if (checked?.format === 'tfjs-graph-model') return runGraphModelJob(ctx, checked);
   const { model, report: staticReport } = await buildJobModel(ctx, checked);
   let runner: OnnxRunner | undefined;
   try {

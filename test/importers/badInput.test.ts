@@ -47,8 +47,13 @@ const CASES: [string, string, string][] = [
   ],
   [
     'graph-model.json',
-    'a TF.js graph model',
-    'graph-model.json: field "format": format "graph-model" is not supported (converted from a SavedModel or frozen graph: it has ops, not Keras layers); only TF.js layers models ("layers-model") and Keras files are',
+    'a TF.js graph model without nodes',
+    'graph-model.json: field "modelTopology.node": the graph has no nodes',
+  ],
+  [
+    'graph-model-missing-input.json',
+    'a TF.js graph model whose node reads a node that does not exist',
+    'graph-model-missing-input.json: layer "conv" (Conv2D), field "input": input "features" is not a node of the graph',
   ],
   ['unknown-activation.json', 'an activation TF.js does not know', 'unknown-activation.json: layer "head" (Dense), field "activation": activation "nonexistent_act" is neither one TF.js knows nor one computed here as Keras does'],
   ['not-a-zip.keras', 'a .keras file that is not a zip', 'not-a-zip.keras: a .keras file must be a zip archive (holding config.json), but this one is not'],
