@@ -9,7 +9,14 @@ import { Command } from 'commander';
 import { integer } from './cliArgs';
 import * as path from 'node:path';
 import { analyzeModel } from './analysis/analyze';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import { ENGINE_ORDER, resolveEngine, type ResolvedEngine } from './engine/resolve';
+import { sessionOptions } from './engine/onnxruntime';
+import { OnnxRunner, profileOnnx, randomInputs, runLiveOnnx } from './engine/onnxruntimeProfile';
+import { exportOnnx } from './onnx/export';
+import { median as medianOf } from './profiler/stats';
+import { attachFusions } from './worker/onnxJob';
 import { ProfilingRun } from './worker/profilingRun';
 import { buildXception } from './model/xception';
 import { attachTimings } from './profiler/attach';
@@ -21,6 +28,8 @@ import type { ArchitectureReport, EngineName } from './report/schema';
 
 /** Largest acceptable profiled / plain predict ratio. */
 export const MAX_OVERHEAD_RATIO = 1.05;
+/** Largest acceptable ratio of the onnxruntime engine's plain pass to a bare onnxruntime-node session on the same file. */
+export const MAX_PLAIN_VS_BARE_ORT = 1.15;
 /** Target median of Xception-299 batch 1 on the default engine of a 2-core machine, ms. */
 export const TARGET_DEFAULT_MS = 450;
 
@@ -79,8 +88,9 @@ export function perTypeThroughput(report: ArchitectureReport): Record<LayerType,
         const pointwiseMacs = l.pointwiseMacs ?? 0;
         const split = { depthwiseMacs: l.macs - pointwiseMacs, pointwiseMacs };
         const kernels = l.timing?.kernels ?? [];
-        const dwMs = kernels.filter((k) => k.name.startsWith('Depthwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
-        const pwMs = kernels.filter((k) => /Conv2D$/.test(k.name) && !k.name.startsWith('Depthwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
+        // TF.js kernels (DepthwiseConv2dNative, Conv2D / FusedConv2D) or ONNX Runtime nodes (`Conv [depthwise]`, `Conv [pointwise+bn]`).
+        const dwMs = kernels.filter((k) => k.name.startsWith('Depthwise') || k.name.includes('[depthwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
+        const pwMs = kernels.filter((k) => (/Conv2D$/.test(k.name) && !k.name.startsWith('Depthwise')) || k.name.includes('[pointwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
         add('depthwise', 2 * split.depthwiseMacs, dwMs, 'FLOP');
         if (split.pointwiseMacs) add('pointwise', 2 * split.pointwiseMacs, pwMs, 'FLOP');
         break;
@@ -111,6 +121,12 @@ export function perTypeThroughput(report: ArchitectureReport): Record<LayerType,
 
 
 interface EngineBench {
+  /**
+   * ONNX Runtime only, timed interleaved in the same run: a bare onnxruntime-node session on the
+   * same exported file (ORT's defaults, same threads), the same with the engine's session options,
+   * and the engine's plain pass; medians, ms.
+   */
+  bare?: { medianMs: number | null; noSpinMedianMs: number | null; plainMedianMs: number | null };
   label: string;
   engine: ResolvedEngine['info'];
   buildMs: number;
@@ -121,7 +137,64 @@ interface EngineBench {
   inputSize: number;
 }
 
+/**
+ * The onnxruntime engine: Xception exported and profiled as the engine does (plain and profiled
+ * sessions interleaved), then a bare session created from the same .onnx file with only the
+ * thread count set, timed for as many runs, in the same process.
+ */
+async function benchOnnx(engine: ResolvedEngine, label: string, opts: { inputSize: number; runs: number; warmup: number; liveRuns: number }): Promise<EngineBench> {
+  const { tf } = engine;
+  const ort = engine.ort!;
+  const t0 = performance.now();
+  const model = buildXception(tf, { inputSize: opts.inputSize, seed: 1 });
+  const exported = exportOnnx(model, { batch: 1 });
+  const static_ = analyzeModel(model);
+  const macs = new Map(static_.layers.map((l) => [l.name, l.macs]));
+  const runner = await OnnxRunner.create(ort, exported, (l) => macs.get(l) ?? 0);
+  const buildMs = performance.now() - t0;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'xp-bench-ort-'));
+  try {
+    const shapes = [[1, opts.inputSize, opts.inputSize, 3]];
+    const result = await profileOnnx(runner, shapes, { runs: opts.runs, warmupRuns: opts.warmup });
+    const report = attachFusions(attachTimings({ ...static_, engine: engine.info }, result), runner.fusion);
+    const liveRuns = await runLiveOnnx(runner, shapes, new LiveControl(), { intervalMs: 0, maxRuns: opts.liveRuns, batchSize: 1, onPass: () => undefined });
+    const file = path.join(dir, 'xception.onnx');
+    writeFileSync(file, exported.bytes);
+    // Bare sessions from the file: ORT's defaults but the thread count, and the same with the engine's options (no spinning).
+    const bare = await ort.ort.InferenceSession.create(file, { intraOpNumThreads: ort.threads, executionProviders: ort.providers });
+    const bareNoSpin = await ort.ort.InferenceSession.create(file, sessionOptions(ort));
+    const input = runner.feeds(randomInputs(shapes));
+    const time = async (run: () => Promise<unknown>): Promise<number> => {
+      const s = performance.now();
+      await run();
+      return performance.now() - s;
+    };
+    // Interleaved with the engine's plain pass, so that the machine's load hits all three alike.
+    const ms = { bare: [] as number[], noSpin: [] as number[], plain: [] as number[] };
+    for (let i = 0; i < opts.warmup + opts.runs; i++) {
+      const b = await time(() => bare.run(input));
+      const n = await time(() => bareNoSpin.run(input));
+      const p = await runner.plainPass(input);
+      if (i < opts.warmup) continue;
+      ms.bare.push(b);
+      ms.noSpin.push(n);
+      ms.plain.push(p);
+    }
+    await bare.release();
+    await bareNoSpin.release();
+    return {
+      label, engine: engine.info, buildMs, report, liveRuns, tensorsBefore: 0, tensorsAfter: 0, inputSize: opts.inputSize,
+      bare: { medianMs: medianOf(ms.bare), noSpinMedianMs: medianOf(ms.noSpin), plainMedianMs: medianOf(ms.plain) },
+    };
+  } finally {
+    await runner.dispose();
+    rmSync(dir, { recursive: true, force: true });
+    model.dispose();
+  }
+}
+
 async function benchEngine(engine: ResolvedEngine, label: string, opts: { inputSize: number; runs: number; warmup: number; liveRuns: number }): Promise<EngineBench> {
+  if (engine.ort) return benchOnnx(engine, label, opts);
   const { tf } = engine;
   const t0 = performance.now();
   const model = buildXception(tf, { inputSize: opts.inputSize, seed: 1 });
@@ -137,6 +210,11 @@ async function benchEngine(engine: ResolvedEngine, label: string, opts: { inputS
   }
 }
 
+/** The onnxruntime engine's plain pass over a bare onnxruntime-node session with ORT's defaults (interleaved medians). */
+function bareRatio(b: EngineBench): number | null {
+  return b.bare?.plainMedianMs && b.bare.medianMs ? b.bare.plainMedianMs / b.bare.medianMs : null;
+}
+
 function printBench(b: EngineBench): void {
   const t = b.report.timing!;
   const gflops = (flops: number, ms: number | null): string => gflopsPerSecond(flops, ms, t.batchSize)?.toFixed(1) ?? 'n/a';
@@ -147,13 +225,16 @@ function printBench(b: EngineBench): void {
   const types = perTypeThroughput(b.report);
   const parts = Object.entries(types).map(([type, v]) => `${type} ${((v.ops * t.batchSize) / (v.ms * 1e6)).toFixed(1)} G${v.unit}/s (${formatMs(v.ms)})`);
   console.log(`   per layer type: ${parts.join('; ')}`);
+  if (b.bare) {
+    console.log(`   bare onnxruntime-node session on the same .onnx file, interleaved with the engine's plain pass: bare (ORT defaults) ${formatMs(b.bare.medianMs)}, bare with the engine's options (no spinning) ${formatMs(b.bare.noSpinMedianMs)}, engine plain ${formatMs(b.bare.plainMedianMs)}; plain/bare ${bareRatio(b)?.toFixed(3) ?? 'n/a'} (target <= ${MAX_PLAIN_VS_BARE_ORT})`);
+  }
   console.log(`   tf.memory().numTensors ${b.tensorsBefore} before, ${b.tensorsAfter} after ${b.liveRuns} live runs (${b.tensorsAfter - b.tensorsBefore} leaked)`);
 }
 
 async function main(argv: string[]): Promise<number> {
   const opts = new Command()
     .name('xception-profiler-bench')
-    .option('--check', `exit 1 when profiled/plain > ${MAX_OVERHEAD_RATIO} or a tensor leaked`)
+    .option('--check', `exit 1 when profiled/plain > ${MAX_OVERHEAD_RATIO}, a tensor leaked, or onnxruntime's plain pass > ${MAX_PLAIN_VS_BARE_ORT}x a bare onnxruntime-node session`)
     .option('--input-size <n>', 'input size of the default engine', integer(71), 299)
     .option('--runs <n>', 'timed runs on the default engine', integer(1), 10)
     .option('--warmup <n>', 'warm-up runs', integer(0), 2)
@@ -180,6 +261,10 @@ async function main(argv: string[]): Promise<number> {
     const runs = b.report.timing?.timedRuns ?? 0;
     if (runs < MIN_RUNS_FOR_RATIO) console.log(`   (profiled/plain not checked: ${runs} timed runs < ${MIN_RUNS_FOR_RATIO})`);
     else if (ratio == null || ratio > MAX_OVERHEAD_RATIO) failures.push(`${b.label}: profiled/plain ${ratio?.toFixed(3) ?? 'n/a'} > ${MAX_OVERHEAD_RATIO}`);
+    if (b.bare) {
+      const ratio = bareRatio(b);
+      if (ratio == null || ratio > MAX_PLAIN_VS_BARE_ORT) failures.push(`${b.label}: plain pass / bare onnxruntime-node ${ratio?.toFixed(3) ?? 'n/a'} > ${MAX_PLAIN_VS_BARE_ORT}`);
+    }
     if (b.tensorsAfter !== b.tensorsBefore) failures.push(`${b.label}: ${b.tensorsAfter - b.tensorsBefore} tensors leaked over ${b.liveRuns} live runs`);
   };
 
@@ -222,7 +307,7 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (at start ${(rss0 / 1024).toFixed(0)} MiB)`);
   if (opts.check) {
-    console.log(failures.length ? `check FAILED:\n  ${failures.join('\n  ')}` : `check passed: profiled/plain <= ${MAX_OVERHEAD_RATIO} on every engine timed with >= ${MIN_RUNS_FOR_RATIO} runs, and no tensor leaked on any engine`);
+    console.log(failures.length ? `check FAILED:\n  ${failures.join('\n  ')}` : `check passed: profiled/plain <= ${MAX_OVERHEAD_RATIO} on every engine timed with >= ${MIN_RUNS_FOR_RATIO} runs, no tensor leaked on any engine, onnxruntime's plain pass <= ${MAX_PLAIN_VS_BARE_ORT}x a bare onnxruntime-node session (when it ran)`);
     return failures.length ? 1 : 0;
   }
   return 0;

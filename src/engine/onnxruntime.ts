@@ -14,7 +14,7 @@ import { shortReason } from '../report/guards';
 
 /** The parts of `onnxruntime-node`'s API this engine uses (typed loosely: the package is optional). */
 export interface OrtModule {
-  InferenceSession: { create(model: Uint8Array, options?: OrtSessionOptions): Promise<OrtSession> };
+  InferenceSession: { create(model: Uint8Array | string, options?: OrtSessionOptions): Promise<OrtSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
   env: { versions?: { node?: string; common?: string }; logLevel?: string };
   listSupportedBackends?: () => { name: string; bundled: boolean }[];
@@ -67,7 +67,11 @@ export const GPU_PROVIDERS: Partial<Record<NodeJS.Platform, string[]>> = {
   darwin: ['coreml'],
 };
 
-/** Session options shared by the engine's sessions and the benchmark's bare session: full optimisation, sequential, fixed threads. */
+/**
+ * Options of the engine's sessions: full graph optimisation, sequential, fixed threads, and no
+ * spinning of idle pool threads. The engine alternates two sessions (plain, profiled), each with
+ * its own intra-op pool; spinning threads of the idle one would take cores from the running one.
+ */
 export function sessionOptions(runtime: Pick<OrtRuntime, 'providers' | 'threads'>, extra: OrtSessionOptions = {}): OrtSessionOptions {
   return {
     executionProviders: runtime.providers,
@@ -76,6 +80,7 @@ export function sessionOptions(runtime: Pick<OrtRuntime, 'providers' | 'threads'
     interOpNumThreads: 1,
     executionMode: 'sequential',
     logSeverityLevel: 3,
+    extra: { session: { 'intra_op.allow_spinning': '0' } },
     ...extra,
   };
 }
