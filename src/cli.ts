@@ -15,9 +15,10 @@ import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
 import { DEFAULTS } from './report/defaults';
 import { FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConvention';
 import { formatCount, formatInt, formatMs, formatShape, formatShare, gflopsPerSecond, layerMedianMs } from './report/format';
-import type { ArchitectureReport, SeparableVsRegular } from './report/schema';
+import type { ArchitectureReport, EngineComparison, EngineName, SeparableVsRegular } from './report/schema';
 import { runJob } from './worker/job';
 import { sweepToCsv } from './exporters/sweepCsv';
+import { engineComparisonToCsv } from './exporters/engineComparisonCsv';
 import { roofsText, sweepText, textTable as table } from './profiler/rooflineText';
 import { formatIntensity, rooflinePoints, standing, standingText } from './profiler/roofline';
 import { parseSweep } from './profiler/sweep';
@@ -78,6 +79,7 @@ export function summaryText(report: ArchitectureReport): string {
       ]),
     ]));
   }
+  if (report.engineComparison) lines.push('', ...engineComparisonText(report.engineComparison));
   const cmp = report.regularComparison;
   if (cmp) {
     const ratioText = (r: number | null): string => (r == null ? 'n/a' : `${r.toFixed(2)}x`);
@@ -96,6 +98,33 @@ export function summaryText(report: ArchitectureReport): string {
   if (report.sweep) lines.push('', sweepText(report.sweep));
   for (const d of report.diagnostics) lines.push(`${d.severity}: ${d.message}`);
   return lines.join('\n');
+}
+
+/**
+ * Engines side by side: the whole pass, the split by kind of work, and the per-layer medians of
+ * the layers with MACs or time ("folded" where the engine computed the layer inside another's node).
+ */
+export function engineComparisonText(cmp: EngineComparison): string[] {
+  const names = cmp.engines.map((e) => e.label);
+  const ms = (v: number | null): string => formatMs(v);
+  const lines = [
+    `Engines side by side (median ms; ${cmp.engines.length} engine${cmp.engines.length === 1 ? '' : 's'}):`,
+    table([
+      ['', ...names],
+      ['plain pass', ...cmp.engines.map((e) => ms(e.predictMedianMs))],
+      ['profiled pass', ...cmp.engines.map((e) => ms(e.profiledMedianMs))],
+      ...cmp.kinds.map((k) => [`  ${k.kind}`, ...k.ms.map(ms)]),
+    ]),
+    '',
+    table([
+      ['layer', 'class', 'MACs', ...names],
+      ...cmp.layers
+        .filter((l) => l.macs > 0 || l.medianMs.some((v) => v != null && v > 0.05))
+        .map((l) => [l.name, l.className, formatCount(l.macs), ...l.medianMs.map((v, i) => (l.foldedInto[i] ? `folded into ${l.foldedInto[i]}` : ms(v)))]),
+    ]),
+  ];
+  for (const s of cmp.skipped) lines.push(`not run: ${s.name}: ${s.reason}`);
+  return lines;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -121,6 +150,8 @@ async function main(argv: string[]): Promise<void> {
     .option('--trace <file>', 'write a Chrome trace (Perfetto, about://tracing) of the median run')
     .option('--csv <file>', 'write one CSV row per layer')
     .option('--md <file>', 'write a Markdown summary')
+    .option('--engines <list>', `profile on each engine named (comma-separated: ${ENGINE_ORDER.join(', ')}; or all) and show per-layer medians side by side`)
+    .option('--engines-csv <file>', 'with --engines: write the side-by-side medians, one column per engine')
     .option('--onnx <file>', 'write the model with its weights as ONNX (opset 17, NHWC inputs and outputs, nodes named after the Keras layers)')
     .addOption(new Option('--flops-convention <name>', 'how CSV, Markdown and trace count compute').choices([...FLOPS_CONVENTIONS]).default(DEFAULTS.flopsConvention))
     .option('--quiet', 'print nothing but errors')
@@ -129,7 +160,7 @@ async function main(argv: string[]): Promise<void> {
   const opts = program.opts<{
     engine: EngineChoice; model?: string; inputSize: number; batch: number; runs: number; warmup: number; threads?: number;
     top: boolean; timing: boolean; compareRegular?: number | true; json?: string; html?: string; quiet?: boolean;
-    trace?: string; csv?: string; md?: string; onnx?: string; flopsConvention: FlopsConvention;
+    trace?: string; csv?: string; md?: string; onnx?: string; engines?: string; enginesCsv?: string; flopsConvention: FlopsConvention;
     sweep?: string; sweepRuns: number; sweepCsv?: string; remeasureRoofs?: boolean;
   }>();
   let sweep: ReturnType<typeof parseSweep> | undefined;
@@ -141,6 +172,15 @@ async function main(argv: string[]): Promise<void> {
   if (sweep && !opts.timing) program.error('error: --sweep needs timings: leave out --no-timing');
   if (opts.sweepCsv && !sweep) program.error('error: --sweep-csv needs --sweep');
   if (sweep?.axis === 'input' && opts.model) program.error('error: --sweep input=... rebuilds the built-in Xception; a --model file has its own input size (sweep batch=... instead)');
+  let engines: EngineName[] | undefined;
+  if (opts.engines) {
+    const names = opts.engines === 'all' ? [...ENGINE_ORDER] : opts.engines.split(',').map((e) => e.trim());
+    const unknown = names.filter((n) => !ENGINE_ORDER.includes(n as EngineName));
+    if (unknown.length) program.error(`error: --engines: unknown engine ${unknown.join(', ')} (expected ${ENGINE_ORDER.join(', ')} or all)`);
+    if (!opts.timing) program.error('error: --engines needs timings: leave out --no-timing');
+    engines = names as EngineName[];
+  }
+  if (opts.enginesCsv && !engines) program.error('error: --engines-csv needs --engines');
   if (opts.trace && !opts.timing) program.error('error: --trace needs timings: leave out --no-timing');
   if (opts.model && opts.compareRegular) program.error('error: --compare-regular works with the built-in Xception only, not with --model');
   if (opts.model && (program.getOptionValueSource('inputSize') === 'cli' || !opts.top)) {
@@ -158,6 +198,7 @@ async function main(argv: string[]): Promise<void> {
     ...([[opts.trace, 'trace'], [opts.csv, 'csv'], [opts.md, 'markdown']] as [string | undefined, ExportFormatId][])
       .filter(([file]) => file)
       .map(([file, id]) => ({ file: file!, label: exportFormat(id).label, render: (r: ArchitectureReport) => exportFormat(id).render(r, opts.flopsConvention) })),
+    ...(opts.enginesCsv ? [{ file: opts.enginesCsv, label: 'engine comparison CSV', render: (r: ArchitectureReport) => engineComparisonToCsv(r.engineComparison!) }] : []),
     ...(opts.sweepCsv ? [{ file: opts.sweepCsv, label: 'sweep CSV', render: (r: ArchitectureReport) => sweepToCsv(r.sweep!) }] : []),
   ].map((o) => ({ ...o, file: userPath(o.file) }));
   const onnxFile = opts.onnx ? userPath(opts.onnx) : undefined;
@@ -184,6 +225,7 @@ async function main(argv: string[]): Promise<void> {
       timing: opts.timing,
       wasmDir: __dirname,
       onnxFile,
+      compareEngines: engines,
       compareRegular: opts.compareRegular ? { runs: opts.compareRegular === true ? 3 : opts.compareRegular, warmupRuns: 1 } : undefined,
       sweep: sweep && { ...sweep, runs: opts.sweepRuns, warmupRuns: 1 },
       remeasureRoofs: opts.remeasureRoofs,

@@ -57,6 +57,8 @@ export interface ResolveOptions {
   wasmDir?: string;
   /** Injectable package loader (tests). */
   load?: PackageLoader;
+  /** false: try the named engine only, never the slower ones (engine comparison). Default true. */
+  fallback?: boolean;
 }
 
 /** A loaded engine: the TF.js namespace to use for the whole run, and what to tell the user. */
@@ -197,7 +199,7 @@ async function tryEngine(name: EngineName, options: ResolveOptions): Promise<Res
 export async function resolveEngine(options: ResolveOptions = {}): Promise<ResolvedEngine> {
   const choice = options.engine ?? 'auto';
   const order: EngineName[] =
-    choice === 'auto' ? [...ENGINE_ORDER] : [choice, ...ENGINE_ORDER.slice(ENGINE_ORDER.indexOf(choice) + 1)];
+    choice === 'auto' ? [...ENGINE_ORDER] : options.fallback === false ? [choice] : [choice, ...ENGINE_ORDER.slice(ENGINE_ORDER.indexOf(choice) + 1)];
   const skipped: EngineInfo['skipped'] = [];
   for (const name of order) {
     try {

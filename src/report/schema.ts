@@ -368,6 +368,21 @@ export interface SweepReport {
   findings: string[];
 }
 
+/** Kinds of work the engine comparison splits a pass into (the Xception paper's question, per engine). */
+export type OpKind = 'regular conv' | 'depthwise' | 'pointwise' | 'BN' | 'element-wise' | 'dense' | 'other';
+
+/** The same model profiled on several engines, per-layer medians side by side. */
+export interface EngineComparison {
+  /** The engines in column order, each with its whole-pass medians (ms) and why it ran as it did. */
+  engines: { name: EngineName; label: string; predictMedianMs: number | null; profiledMedianMs: number | null; why: string }[];
+  /** Engines asked for that did not run (not installed, failed), with the reason. */
+  skipped: { name: string; reason: string }[];
+  /** Every layer: its median on each engine (same order as `engines`; null = n/a), and the layer it was folded into on that engine. */
+  layers: { name: string; className: string; macs: number; medianMs: (number | null)[]; foldedInto: (string | null)[] }[];
+  /** Time per kind of work on each engine, ms (sum of kernel medians; a fused node counts for the kind of its first part). */
+  kinds: { kind: OpKind; ms: (number | null)[] }[];
+}
+
 /** Everything known about one model: static analysis, and timings once measured. */
 export interface ArchitectureReport {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -390,6 +405,8 @@ export interface ArchitectureReport {
   diagnostics: Diagnostic[];
   engine?: EngineInfo;
   timing?: PassTiming;
+  /** Present when several engines were compared ("Compare Engines", `--engines`). */
+  engineComparison?: EngineComparison;
   /** Present when profiled with the regular-convolution twin (`--compare-regular`). */
   regularComparison?: RegularConvComparison;
   /**

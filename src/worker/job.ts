@@ -8,6 +8,8 @@ import { writeFileSync } from 'node:fs';
 import type { OnnxRunner } from '../engine/onnxruntimeProfile';
 import { exportOnnx } from '../onnx/export';
 import { measureOnnx, runLiveOnnxMode, type OnnxJobContext } from './onnxJob';
+import { compareEngines } from '../profiler/engineComparison';
+import { shortReason } from '../report/guards';
 import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine, type Tf } from '../engine/resolve';
 import type { GraphModelFile } from '../importers/graphModel';
@@ -225,7 +227,8 @@ export async function runJob(
   // nothing unchecked reaches TF.js.
   const checked = job.model.kind === 'file' ? await readModelFile(job.model.path) : undefined;
   send({ type: 'progress', stage: 'building', message: `loading engine (${job.engine})`, fraction: 0 });
-  const { tf, info, ort } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir });
+  if (job.compareEngines?.length) return runEngineComparison(job, emit, options.signal);
+  const { tf, info, ort } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir, fallback: job.engineFallback });
   send({ type: 'engine', engine: info });
   const ctx: JobContext = { job, tf, info, send, signal: options.signal, syncEachLayer: info.name === 'tensorflow-gpu' };
 
@@ -254,4 +257,35 @@ export async function runJob(
     await runner?.dispose();
     model.dispose();
   }
+}
+
+/**
+ * "Compare Engines": runs `job` on each engine of `job.compareEngines` in turn (in this process,
+ * one after the other, never a fallback engine in its place) and sends one report: the first
+ * engine's, with `engineComparison` beside it. Progress is prefixed with the engine's name.
+ * @throws Error when no engine ran (each one's reason listed); `AbortError` on cancel.
+ */
+export async function runEngineComparison(job: ProfileJob, emit: (event: FromWorker) => void, signal?: AbortSignal): Promise<ArchitectureReport> {
+  const engines = job.compareEngines ?? [];
+  const reports: ArchitectureReport[] = [];
+  const skipped: { name: string; reason: string }[] = [];
+  for (const [i, name] of engines.entries()) {
+    const inner: ProfileJob = { ...job, engine: name, engineFallback: false, compareEngines: undefined, live: undefined, onnxFile: i === 0 ? job.onnxFile : undefined };
+    try {
+      const report = await runJob(inner, (m) => {
+        if (m.type === 'progress') emit({ ...m, message: `${name}: ${m.message}`, fraction: (i + (m.fraction ?? 0)) / engines.length });
+      }, { signal });
+      reports.push(report);
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      skipped.push({ name, reason: shortReason(error) });
+    }
+  }
+  if (!reports.length) throw new Error(`no engine of the comparison ran: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
+  const report: ArchitectureReport = { ...reports[0], engineComparison: compareEngines(reports, skipped) };
+  const send = (event: JobEvent): void => emit({ protocol: PROTOCOL_VERSION, ...event } as FromWorker);
+  send({ type: 'engine', engine: report.engine! });
+  send({ type: 'analysis', report });
+  send({ type: 'result', report });
+  return report;
 }

@@ -57,10 +57,10 @@ export function attachFusions(report: ArchitectureReport, fusion: FusionMap): Ar
 /** Exports, checks and profiles `model` on ONNX Runtime; returns the runner (for live mode) and the report. */
 export async function measureOnnx(ctx: OnnxJobContext, model: LayersModel, report: ArchitectureReport): Promise<{ report: ArchitectureReport; runner: OnnxRunner }> {
   const { job, tf, ort, send, signal } = ctx;
-  send({ type: 'progress', message: 'checking onnxruntime against the plain-JS backend', fraction: 0.06 });
+  send({ type: 'progress', stage: 'timing', message: 'checking onnxruntime against the plain-JS backend', fraction: 0.06 });
   report = ctx.withCorrectness(report, await checkOnnxAgainstCpu(tf, ort, model));
   send({ type: 'engine', engine: report.engine! });
-  send({ type: 'progress', message: 'exporting the model to ONNX and optimising it in ONNX Runtime', fraction: 0.08 });
+  send({ type: 'progress', stage: 'timing', message: 'exporting the model to ONNX and optimising it in ONNX Runtime', fraction: 0.08 });
   const exported = exportOnnx(model, { batch: job.batchSize });
   const macs = new Map(report.layers.map((l) => [l.name, l.macs]));
   const runner = await OnnxRunner.create(ort, exported, (l) => macs.get(l) ?? 0);
@@ -72,7 +72,7 @@ export async function measureOnnx(ctx: OnnxJobContext, model: LayersModel, repor
       signal,
       onRun: (index, warmup) => {
         const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
-        send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
+        send({ type: 'progress', stage: 'timing', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
       },
       onPass: (sample, index, warmup) => {
         if (!warmup) send({ type: 'pass', run: index + 1, runs: job.runs, live: false, passMs: sample.passMs, readbackMs: sample.readbackMs, predictMs: sample.predictMs, layerMs: sample.layerMs, kernels: sample.kernels });

@@ -3,7 +3,7 @@
  * Every message carries `protocol: PROTOCOL_VERSION`; anything else is rejected by the parsers.
  */
 import { isObject } from '../report/guards';
-import type { ArchitectureReport, EngineInfo } from '../report/schema';
+import type { ArchitectureReport, EngineInfo, EngineName } from '../report/schema';
 import type { EngineChoice } from '../engine/resolve';
 import type { LiveState } from '../profiler/live';
 import type { PassSample } from '../profiler/profile';
@@ -54,6 +54,13 @@ export interface ProfileJob {
   remeasureRoofs?: boolean;
   /** Profile the model at each point of a scaling sweep (src/profiler/sweep.ts) after the main run. */
   sweep?: SweepSpec;
+  /**
+   * Profile the model on each of these engines in turn (no fallback to other engines) and report
+   * the first one's report with `engineComparison`; `engine` and `live` are then ignored.
+   */
+  compareEngines?: EngineName[];
+  /** false: run `engine` only, never a slower one in its place. */
+  engineFallback?: boolean;
   /** Also write the model's ONNX export (weights included) to this absolute path, once built. */
   onnxFile?: string;
   /** Keep profiling after the result (live mode): a pass every `intervalMs`, until stopped or `maxRuns`. */
@@ -128,6 +135,7 @@ export function parseToWorker(x: unknown): ToWorker | undefined {
   if (!builtin && !file) return undefined;
   if (!positiveInt(job.runs) || !Number.isInteger(job.warmupRuns) || !positiveInt(job.batchSize)) return undefined;
   if (typeof job.engine !== 'string' || !Array.isArray(job.searchPaths)) return undefined;
+  if (job.compareEngines !== undefined && (!Array.isArray(job.compareEngines) || !job.compareEngines.every((e) => typeof e === 'string'))) return undefined;
   if (job.onnxFile !== undefined && (typeof job.onnxFile !== 'string' || job.onnxFile === '')) return undefined;
   if (job.live !== undefined && (!isObject(job.live) || typeof job.live.intervalMs !== 'number' || job.live.intervalMs < 0)) return undefined;
   return x as ToWorker;
