@@ -9,10 +9,13 @@
  * - a collapsible list of diagnostics (`<details id="diagnostics">`): report-level ones (engine,
  *   model file, weights) first, then the layer ones, each layer name a button that reveals it;
  * - a collapsible table of the regular-convolution twin (`<details id="regular-comparison">`):
- *   every separable layer's MAC ratio beside its measured time ratio, and the two total rows.
+ *   every separable layer's MAC ratio beside its measured time ratio, and the two total rows;
+ * - a collapsible table of engines side by side (`<details id="engine-comparison">`, "Compare
+ *   Engines"): whole pass and time per kind of work per engine, then every layer's median per
+ *   engine ("folded into X" where the engine computed it inside another layer's node).
  */
 import { PASS_SUM_TOLERANCE } from '../src/profiler/attach';
-import type { ArchitectureReport, Diagnostic, EngineInfo, PassTiming, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
+import type { ArchitectureReport, Diagnostic, EngineComparison, EngineInfo, PassTiming, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
 import { formatCount, formatMs, formatRatio, isNum } from './format';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, txt?: string): HTMLElementTagNameMap[K] {
@@ -81,6 +84,7 @@ export class Panels {
   readonly pass: HTMLDivElement;
   readonly diagnostics: HTMLDetailsElement;
   readonly comparison: HTMLDetailsElement;
+  readonly engines: HTMLDetailsElement;
 
   constructor(
     top: HTMLElement,
@@ -99,7 +103,10 @@ export class Panels {
     this.comparison = el('details', 'panel');
     this.comparison.id = 'regular-comparison';
     this.comparison.hidden = true;
-    bottom.append(this.comparison);
+    this.engines = el('details', 'panel');
+    this.engines.id = 'engine-comparison';
+    this.engines.hidden = true;
+    bottom.append(this.comparison, this.engines);
   }
 
   /** Fills everything for a new report. */
@@ -108,6 +115,51 @@ export class Panels {
     this.setPass(report.timing, run);
     this.setDiagnostics(report.diagnostics);
     this.setComparison(report.regularComparison);
+    this.setEngineComparison(report.engineComparison);
+  }
+
+  /** Engines side by side; hidden when the report compares none. Opens by itself: it is what was asked for. */
+  setEngineComparison(cmp: EngineComparison | undefined): void {
+    this.engines.hidden = !cmp;
+    if (!cmp) {
+      this.engines.replaceChildren();
+      return;
+    }
+    const names = cmp.engines.map((e) => e.label);
+    const summary = el('summary', undefined, `Engines side by side: ${cmp.engines.map((e) => `${e.label} ${formatMs(e.predictMedianMs)}`).join(' \u00b7 ')} (plain pass, median)`);
+    const table = el('table', 'cmp-table');
+    const head = table.createTHead().insertRow();
+    for (const h of ['', 'Class', 'MACs', ...names]) head.appendChild(el('th', undefined, h));
+    const kinds = table.createTBody();
+    for (const [label, cells, key] of [
+      ['Plain pass', cmp.engines.map((e) => formatMs(e.predictMedianMs)), 'plain'],
+      ['Profiled pass', cmp.engines.map((e) => formatMs(e.profiledMedianMs)), 'profiled'],
+      ...cmp.kinds.map((k) => [`  ${k.kind}`, k.ms.map((v) => formatMs(v)), `kind-${k.kind}`] as const),
+    ] as const) {
+      const tr = kinds.insertRow();
+      tr.dataset.total = key;
+      tr.append(el('th', undefined, label), el('td'), el('td'));
+      for (const c of cells) tr.appendChild(el('td', 'num', c));
+    }
+    const body = table.createTBody();
+    for (const l of cmp.layers) {
+      const tr = body.insertRow();
+      tr.dataset.row = l.name;
+      const name = el('td');
+      const link = el('button', 'link', l.name);
+      link.type = 'button';
+      link.title = `Show ${l.name} in the diagram`;
+      link.addEventListener('click', () => this.h.onReveal(l.name));
+      name.appendChild(link);
+      tr.append(name, el('td', undefined, l.className), el('td', 'num', formatCount(l.macs)));
+      l.medianMs.forEach((ms, i) => tr.appendChild(el('td', 'num', l.foldedInto[i] ? `folded into ${l.foldedInto[i]}` : formatMs(ms))));
+    }
+    const notes = cmp.skipped.map((s) => el('p', 'muted', `Not run: ${s.name}: ${s.reason}`));
+    const explain = el('p', 'muted', 'Medians of the same model on each engine. Kinds: kernel time by kind of work; a fused ONNX Runtime node counts for its first part (a Conv that absorbed its BN is conv time, the BN row is "folded into" it).');
+    const wrap = el('div', 'panel-body');
+    wrap.append(table, explain, ...notes);
+    this.engines.replaceChildren(summary, wrap);
+    this.engines.open = true;
   }
 
   /** The engine line and its correctness badge (hidden when the report has no engine yet). */

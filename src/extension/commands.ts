@@ -1,6 +1,8 @@
 /** The command table: every command the extension contributes, by id. */
+import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ProfileJob } from '../worker/protocol';
+import { ENGINE_ORDER } from '../engine/resolve';
 import { exportProfile } from './exportCommand';
 import { installNativeEngine } from './installEngine';
 import { DiagramPanel } from './panel';
@@ -74,7 +76,38 @@ async function profileJob(session: Session, job: ProfileJob, title: string): Pro
   });
 }
 
+/**
+ * "Compare Engines": the settings' model on each engine picked (every native engine and WASM
+ * pre-picked; the plain-JS engine takes ~26 s a pass at 299 and is left to the user), one after
+ * the other in the worker, shown side by side in the panel.
+ */
+async function compareEnginesCommand(session: Session): Promise<void> {
+  const picks = await vscode.window.showQuickPick(
+    ENGINE_ORDER.map((name) => ({ label: name, picked: name !== 'cpu' })),
+    { canPickMany: true, title: 'Compare engines: profile Xception on each engine picked', placeHolder: 'Engines that are not installed are listed as not run' },
+  );
+  if (!picks?.length) return;
+  await profileJob(session, { ...session.job(), compareEngines: picks.map((p) => p.label), live: undefined }, 'Comparing engines');
+}
+
+/** "Export as ONNX...": the settings' Xception with its weights as an ONNX file (opset 17), written by the worker. */
+async function exportOnnxCommand(session: Session): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({ filters: { ONNX: ['onnx'] }, saveLabel: 'Export', defaultUri: folder && vscode.Uri.joinPath(folder, 'xception.onnx') });
+  if (!target) return;
+  if (target.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`Xception Profiler: ONNX files are written on this machine only, not to ${target.toString()}`);
+    return;
+  }
+  const before = statSync(target.fsPath, { throwIfNoEntry: false })?.mtimeMs;
+  await profileJob(session, { ...session.job(), timing: false, live: undefined, onnxFile: target.fsPath }, 'Exporting Xception as ONNX');
+  const after = statSync(target.fsPath, { throwIfNoEntry: false })?.mtimeMs;
+  if (after !== undefined && after !== before) void vscode.window.showInformationMessage(`Xception Profiler: wrote ${target.fsPath}`);
+}
+
 export const COMMANDS: Record<string, CommandHandler> = {
+  'xceptionProfiler.compareEngines': compareEnginesCommand,
+  'xceptionProfiler.exportOnnx': exportOnnxCommand,
   'xceptionProfiler.profile': profileXception,
   'xceptionProfiler.analyzeModelFile': analyzeModelFile,
   'xceptionProfiler.cancel': (session) => session.cancel(),
