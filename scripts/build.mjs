@@ -33,6 +33,7 @@ const nodeTargets = {
   entryPoints: {
     cli: 'src/cli.ts',
     bench: 'src/bench.ts',
+    'bench-files': 'src/benchFiles.ts',
     worker: 'src/worker/worker.ts',
     ...(cliOnly ? {} : { extension: 'src/extension/main.ts' }),
   },

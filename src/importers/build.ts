@@ -11,7 +11,7 @@ import type * as tfTypes from '@tensorflow/tfjs';
 import type { Diagnostic, LayerExecution } from '../report/schema';
 import { ModelFileError } from './errors';
 import type { ShapeCheck } from './shapes';
-import { applyStoredWeights } from './h5Weights';
+import { applyStoredWeights, withZeroInitializers } from './h5Weights';
 import { allLayers, toKerasJson, type TopologyLayer } from './topology';
 import { planBuild } from './faithful/plan';
 import type { ImportedModel, WeightsGroup, WeightSpec } from './types';
@@ -152,8 +152,10 @@ export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: Sh
     const cls = standInClass(tf, className, weightsByLayer);
     customObjects[className] = [cls, (c: new (config: unknown) => unknown, config: unknown) => new c(config)];
   }
+  // Weights stored in HDF5 replace the initial values (or are not needed): zeros initialise fastest.
+  const initial = (config: Record<string, unknown> | undefined): Record<string, unknown> | undefined => (imported.storedWeights && config ? withZeroInitializers(config) : config);
   const json = toKerasJson(plan.topology, (layer) =>
-    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : plan.tfjsConfig.get(layer),
+    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : initial(plan.tfjsConfig.get(layer) ?? layer.config),
   );
   let model: tfTypes.LayersModel;
   try {

@@ -228,3 +228,14 @@ export async function applyStoredWeights(tf: Tf, model: tfTypes.LayersModel, sto
     close();
   }
 }
+
+/**
+ * A layer config whose weight initialisers are all `Zeros`: for a model whose weights come from
+ * a file, random initial values (Glorot etc., about 3 s for Xception's 23M on the plain-JS
+ * engine) would be computed only to be overwritten, or never used by a static analysis.
+ */
+export function withZeroInitializers(config: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(config).filter((k) => k.endsWith('_initializer') && config[k] !== null && config[k] !== undefined);
+  if (keys.length === 0) return config;
+  return { ...config, ...Object.fromEntries(keys.map((k) => [k, { class_name: 'Zeros', config: {} }])) };
+}

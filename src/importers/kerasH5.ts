@@ -9,13 +9,14 @@
  *   `xception_weights_tf_dim_ordering_tf_kernels[_notop].h5`), the weights go into the built-in
  *   Xception; otherwise the file is refused with a message saying what to save instead.
  *
- * Only the config, the version and the weight names and shapes are read here; the values are read
- * when the model is built with weights (`StoredWeights.open`).
+ * Only the config and the version (weights-only files: the layer names) are read here, so the first
+ * picture is quick; weight names and shapes are checked, and values read, when the model is built
+ * (`StoredWeights.open`).
  */
 import type { Diagnostic } from '../report/schema';
 import { ModelFileError } from './errors';
 import { H5Reader } from './h5';
-import { listH5Weights, type H5WeightsLayout } from './h5Weights';
+import { listH5Weights } from './h5Weights';
 import { parseKerasModel } from './kerasConfig';
 import { kerasVersionLabel, unwrapModelConfig } from './kerasJson';
 import type { ImportedModel, StoredWeights } from './types';
@@ -55,9 +56,6 @@ export function h5FileWeights(file: string, root: string, match: StoredWeights['
   };
 }
 
-/** Number of layers with stored weights. */
-const weightLayers = (layout: H5WeightsLayout): string[] => layout.layers.filter((l) => l.weights.length || l.sublayers?.length).map((l) => l.layer);
-
 /**
  * Reads a Keras HDF5 file (already known to start with the HDF5 signature).
  * @throws ModelFileError when HDF5 cannot open it (truncated...), when it is HDF5 but not a Keras
@@ -73,27 +71,27 @@ export async function importKerasH5(file: string): Promise<ImportedModel | Xcept
       const config = unwrapModelConfig({ model_config: configText }, file);
       const diagnostics: Diagnostic[] = [];
       const topology = parseKerasModel(config, { file, diagnostics });
-      const layout = listH5Weights(h5, 'model_weights');
+      // Only whether the weights are there: their names and shapes are read when the model is built.
+      const hasWeights = h5.group('model_weights') !== undefined;
       const label = kerasVersionLabel(version ? { keras_version: version } : {}, 'module' in config);
-      if (!layout) diagnostics.push({ severity: 'warning', message: 'weights: the file has a model config but no model_weights group; profiling with initialised weights' });
+      if (!hasWeights) diagnostics.push({ severity: 'warning', message: 'weights: the file has a model config but no model_weights group; profiling with initialised weights' });
       return {
         file,
         format: 'keras-h5',
         formatDescription: `${label} model (HDF5)`,
         topology,
-        storedWeights: layout ? h5FileWeights(file, 'model_weights', 'name') : undefined,
+        storedWeights: hasWeights ? h5FileWeights(file, 'model_weights', 'name') : undefined,
         diagnostics,
       };
     }
-    const layout = listH5Weights(h5, '/');
-    if (!layout) {
+    const names = h5.stringListAttribute('/', 'layer_names');
+    if (!names) {
       const found = h5.keys('/').slice(0, 5).join(', ') || 'nothing';
       throw new ModelFileError(
-        `HDF5, but not a Keras model: no "model_config" attribute, no "layer_names" attribute and no "layers" group at the root (found: ${found})`,
+        `HDF5, but not a Keras model: no "model_config" attribute and no "layer_names" attribute at the root (found: ${found})`,
         { file, field: 'model_config' },
       );
     }
-    const names = weightLayers(layout);
     const isXception = XCEPTION_MARKERS.every((m) => names.includes(m));
     if (!isXception) {
       throw new ModelFileError(
@@ -101,10 +99,10 @@ export async function importKerasH5(file: string): Promise<ImportedModel | Xcept
         { file, field: 'model_config' },
       );
     }
-    const predictions = layout.layers.find((l) => l.layer === 'predictions');
-    const kernel = predictions?.weights.find((w) => w.shape.length === 2);
-    const includeTop = predictions !== undefined;
-    const classes = kernel?.shape[1] ?? 1000;
+    const includeTop = names.includes('predictions');
+    const kernelName = includeTop ? h5.stringListAttribute('predictions', 'weight_names')?.[0] : undefined;
+    const kernel = kernelName ? h5.dataset(`predictions/${kernelName}`) : undefined;
+    const classes = kernel ? (h5.shape(kernel)[1] ?? 1000) : 1000;
     return {
       file,
       format: 'keras-h5-xception-weights',
