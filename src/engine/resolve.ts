@@ -140,7 +140,8 @@ async function tryEngine(name: EngineName, options: ResolveOptions): Promise<Res
   tf.enableProdMode();
   if (name === 'onnxruntime') {
     const pkg = NATIVE_PACKAGES.onnxruntime;
-    const { tf: ort, from, rejected } = loadNative<OrtModule>(pkg, options.searchPaths ?? [], load);
+    // A platform-specific .vsix carries onnxruntime-node next to the bundles (scripts/package.mjs).
+    const { tf: ort, from, rejected } = loadNative<OrtModule>(pkg, [...(options.searchPaths ?? []), path.join(__dirname, 'ort')], load);
     const runtime = await createRuntime(ort, options.threads);
     // TF.js builds and analyses the model and is the correctness reference: its plain-JS backend.
     if (!(await tf.setBackend('cpu'))) throw new Error("TF.js's 'cpu' backend did not start");

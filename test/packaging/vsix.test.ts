@@ -20,7 +20,7 @@ const NOT_COPIED = new Set(['node_modules', 'dist', 'out', 'test-results', '.git
  * Packages a bundle may still `require` at run time: the host's API, the optional native engines,
  * and `encoding`, which node-fetch (inside TF.js) requires in a try/catch for charset conversion.
  */
-const RUNTIME_EXTERNALS = new Set(['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'encoding']);
+const RUNTIME_EXTERNALS = new Set(['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'onnxruntime-node', 'encoding']);
 /** The Marketplace's limit on a package; the target of issue 7 is below 15 MB. */
 const MAX_VSIX_BYTES = 15e6;
 
