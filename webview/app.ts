@@ -64,6 +64,7 @@ export class App {
       onMetric: (m) => this.setMetric(m, true),
       onSearch: (q, reveal) => this.setSearch(q, reveal),
       onToggleMiddle: () => this.toggleMiddle(),
+      onToggleLayers: () => this.toggleLayers(),
       onZoom: (f) => this.panZoom?.zoomBy(f),
       onFit: () => this.panZoom?.fit(),
       onCopyMarkdown: (scope) => this.model && this.host.post({ type: 'copy', text: markdownTable(this.model, scope) }),
@@ -189,7 +190,8 @@ export class App {
     const model = this.model;
     if (!model) return;
     const t0 = performance.now();
-    const layout = layoutReport(model.report, { collapseMiddle: this.state.collapseMiddle });
+    const open = this.state.openBlocks;
+    const layout = layoutReport(model.report, { collapseMiddle: this.state.collapseMiddle, openBlocks: open === 'all' ? 'all' : new Set(open) });
     this.stats.layoutMs = performance.now() - t0;
     const view = renderDiagram(model, layout);
     this.view = view;
@@ -204,6 +206,7 @@ export class App {
     this.toolbar.setFlows(layout.flows);
     const middle = layout.flows.find((f) => f.collapsible);
     this.toolbar.setMiddleToggle(middle !== undefined, this.state.collapseMiddle);
+    this.toolbar.setLayersToggle(layout.kind === 'flows', open === 'all');
     this.repaint();
     this.applySearch(false);
     if (this.state.selected) view.layers.get(this.state.selected)?.g.classList.add('selected');
@@ -221,6 +224,28 @@ export class App {
     this.repaint();
     this.persist();
     if (fromUser) this.host.post({ type: 'metricChanged', metric });
+  }
+
+  /** Opens a closed block to its layers, or closes an open one to its summary row. */
+  private toggleBlock(name: string): void {
+    const model = this.model;
+    if (!model) return;
+    const all = model.report.blocks.map((b) => b.name);
+    const open = new Set(this.state.openBlocks === 'all' ? all : this.state.openBlocks);
+    if (open.has(name)) open.delete(name);
+    else open.add(name);
+    this.state.openBlocks = all.every((b) => open.has(b)) ? 'all' : [...open];
+    this.card.hide();
+    this.render(false);
+    this.persist();
+  }
+
+  /** "Show all layers" / "Summarize blocks". */
+  private toggleLayers(): void {
+    this.state.openBlocks = this.state.openBlocks === 'all' ? [] : 'all';
+    this.card.hide();
+    this.render(false);
+    this.persist();
   }
 
   private toggleMiddle(): void {
@@ -253,6 +278,19 @@ export class App {
         first ??= name;
       }
     }
+    // Closed blocks: their row stands for their layers.
+    for (const b of view.layout.blocks) {
+      if (!b.closed) continue;
+      const row = view.blocks.get(b.name)?.g;
+      const names = b.represents.flatMap((n) => model.blocks.get(n)?.layers ?? []);
+      const hits = q === '' ? 0 : names.filter((n) => n.toLowerCase().includes(q) || (model.layers.get(n)?.className.toLowerCase().includes(q) ?? false)).length;
+      row?.classList.toggle('match', hits > 0);
+      row?.classList.toggle('dim', q !== '' && hits === 0);
+      if (hits > 0) {
+        shown += hits;
+        first ??= names.find((n) => n.toLowerCase().includes(q) || (model.layers.get(n)?.className.toLowerCase().includes(q) ?? false));
+      }
+    }
     const total = q === '' ? 0 : model.report.layers.filter((l) => l.name.toLowerCase().includes(q) || l.className.toLowerCase().includes(q)).length;
     this.toolbar.searchCount.textContent = q === '' ? '' : total === shown ? `${shown} match${shown === 1 ? '' : 'es'}` : `${shown} shown of ${total} matches`;
     if (reveal && first) this.reveal(first);
@@ -261,10 +299,14 @@ export class App {
   /** Scrolls to, selects and shows the card of a layer, expanding the middle flow if needed. */
   reveal(name: string): void {
     if (!this.model?.layers.has(name)) return;
-    if (!this.view?.layers.has(name) && this.state.collapseMiddle) {
+    const block = this.model.layers.get(name)?.block;
+    const open = this.state.openBlocks;
+    const closed = open !== 'all' && block !== undefined && !open.includes(block);
+    if (closed) this.state.openBlocks = [...(open as string[]), block];
+    if (!this.view?.layers.has(name) && this.state.collapseMiddle && this.model.layers.get(name)?.flow === 'middle' && block !== this.model.report.blocks.find((b) => b.flow === 'middle')?.name) {
       this.state.collapseMiddle = false;
-      this.render(false);
     }
+    if (!this.view?.layers.has(name)) this.render(false);
     const view = this.view;
     const els = view?.layers.get(name);
     const node = view?.layout.nodes.get(name);
@@ -346,6 +388,11 @@ export class App {
     const layer = target.closest<SVGGElement>('[data-layer]');
     if (layer) {
       this.select(layer.getAttribute('data-layer') ?? '', layer);
+      return true;
+    }
+    const blockHeader = target.closest('[data-block-header]');
+    if (blockHeader && this.view?.layout.kind === 'flows') {
+      this.toggleBlock(blockHeader.getAttribute('data-block-header') ?? '');
       return true;
     }
     const header = this.hoverable(target);

@@ -10,6 +10,11 @@ import { isArchitectureReport, isMetricId, type MetricId, type WebviewMessage } 
 export interface PersistedState {
   metric: MetricId;
   collapseMiddle: boolean;
+  /**
+   * Blocks shown open (their layers); the others are summary rows. `'all'`: every layer. None
+   * at first: the whole model readable at 100 % (webview/layout.ts).
+   */
+  openBlocks: string[] | 'all';
   selected?: string;
   report?: ArchitectureReport;
 }
@@ -39,7 +44,7 @@ export interface Host {
   embeddedReport(): ArchitectureReport | undefined;
 }
 
-const DEFAULTS: PersistedState = { metric: 'medianMs', collapseMiddle: true };
+const DEFAULTS: PersistedState = { metric: 'medianMs', collapseMiddle: true, openBlocks: [] };
 
 function validState(x: unknown): PersistedState {
   if (typeof x !== 'object' || x === null) return { ...DEFAULTS };
@@ -47,6 +52,7 @@ function validState(x: unknown): PersistedState {
   const s: PersistedState = {
     metric: isMetricId(o.metric) ? o.metric : DEFAULTS.metric,
     collapseMiddle: typeof o.collapseMiddle === 'boolean' ? o.collapseMiddle : DEFAULTS.collapseMiddle,
+    openBlocks: o.openBlocks === 'all' ? 'all' : Array.isArray(o.openBlocks) ? o.openBlocks.filter((b): b is string => typeof b === 'string') : [],
   };
   if (typeof o.selected === 'string') s.selected = o.selected;
   if (isArchitectureReport(o.report)) s.report = o.report;

@@ -11,6 +11,11 @@
  *
  * Xception's middle flow (8 identical blocks) can be collapsed to its first block, labelled x 8.
  * Other models (any DAG) are laid out by dagre instead: see dagLayout.ts.
+ *
+ * A block can be drawn closed: one summary row (name; output shape, MACs, time) instead of its
+ * layers, in a column as narrow as the row needs. The webview opens no block at first, so that the
+ * whole of Xception fits a 1280x800 window at 100 % with every label at 11 px or more; a click
+ * opens a block to its layers.
  */
 import type { ArchitectureReport, LayerReport } from '../src/report/schema';
 import { layoutDag } from './dagLayout';
@@ -29,6 +34,11 @@ const FLOW_HEADER = 58;
 const COL_GAP = 36;
 const MARGIN = 16;
 const SKIP_LANE = 12;
+/** Height of a closed block's summary row (two text lines), px. */
+export const SUMMARY_H = 40;
+/** Width of a column whose blocks are all closed, px. */
+export const SUMMARY_COL_W = 270;
+const SUMMARY_GAP = 8;
 
 /** A layer's box. */
 export interface NodeBox {
@@ -64,8 +74,10 @@ export interface BlockBox {
   h: number;
   /** Names of the blocks this box stands for (more than one when collapsed). */
   represents: string[];
-  /** Layers drawn in this box, in execution order. */
+  /** Layers drawn in this box, in execution order (none when the block is closed). */
   layers: string[];
+  /** True when the block is drawn as one summary row, its layers hidden. */
+  closed?: boolean;
 }
 
 /** A flow's column. */
@@ -100,6 +112,11 @@ export interface Layout {
 export interface LayoutOptions {
   /** Draw Xception's middle flow as one block "x 8". */
   collapseMiddle: boolean;
+  /**
+   * Blocks drawn open (their layers); the others are summary rows. Default `'all'`. A collapsed
+   * middle flow is open when its first block is.
+   */
+  openBlocks?: ReadonlySet<string> | 'all';
 }
 
 const FLOW_TITLES: Record<string, string> = { entry: 'Entry flow', middle: 'Middle flow', exit: 'Exit flow' };
@@ -152,21 +169,36 @@ export function layoutColumns(report: ArchitectureReport, options: LayoutOptions
   const edges: EdgeGeom[] = [];
   const colOf = new Map<string, number>();
   const mainAbove = new Map<string, string>(); // layer -> previous main-lane layer in its column
-  const colW = BLOCK_PAD + NODE_W + SKIP_LANE + BRANCH_W + BLOCK_PAD;
+  const openColW = BLOCK_PAD + NODE_W + SKIP_LANE + BRANCH_W + BLOCK_PAD;
+  const isOpen = (block: string): boolean => options.openBlocks === undefined || options.openBlocks === 'all' || options.openBlocks.has(block);
+  /** Summary rows (closed blocks) by the names of the layers they hide, for the edges. */
+  const rowOf = new Map<string, BlockBox>();
   let height = 0;
+  let x = MARGIN;
 
   report.flows.forEach((flow, col) => {
-    const x = MARGIN + col * (colW + COL_GAP);
     const collapsible = xception && flow.name === 'middle';
     const collapsed = collapsible && options.collapseMiddle;
     const flowBlocks = report.blocks.filter((b) => b.flow === flow.name);
     const drawn = collapsed && flowBlocks.length > 1 ? [flowBlocks[0]] : flowBlocks;
-    const port = { x: x + BLOCK_PAD + NODE_W / 2, y: MARGIN + FLOW_HEADER - 8 };
+    // A column is as wide as its open blocks need; all closed: as wide as a summary row.
+    const colW = drawn.some((b) => isOpen(b.name)) ? openColW : SUMMARY_COL_W;
+    const port = { x: colW === openColW ? x + BLOCK_PAD + NODE_W / 2 : x + colW / 2, y: MARGIN + FLOW_HEADER - 8 };
     let y = MARGIN + FLOW_HEADER;
     let prevMain: string | undefined;
 
     for (const block of drawn) {
       const names = block.layers.filter((n) => byName.has(n));
+      const represents = collapsed ? flowBlocks.map((b) => b.name) : [block.name];
+      if (!isOpen(block.name)) {
+        const row: BlockBox = { name: block.name, flow: flow.name, x, y, w: colW, h: SUMMARY_H, represents, layers: [], closed: true };
+        blocks.push(row);
+        for (const b of represents) for (const n of report.blocks.find((g) => g.name === b)?.layers ?? []) rowOf.set(n, row);
+        for (const n of names) colOf.set(n, col);
+        y += SUMMARY_H + SUMMARY_GAP + (represents.length > 1 ? 4 : 0);
+        prevMain = undefined;
+        continue;
+      }
       const branch = branchLayers(names, byName);
       const top = y;
       let ny = y + BLOCK_HEADER;
@@ -190,22 +222,16 @@ export function layoutColumns(report: ArchitectureReport, options: LayoutOptions
         colOf.set(name, col);
       });
       const h = ny - top - GAP + BLOCK_PAD + 10;
-      blocks.push({
-        name: block.name,
-        flow: flow.name,
-        x,
-        y: top,
-        w: colW,
-        h,
-        represents: collapsed ? flowBlocks.map((b) => b.name) : [block.name],
-        layers: names,
-      });
+      blocks.push({ name: block.name, flow: flow.name, x, y: top, w: colW, h, represents, layers: names, closed: false });
       y = top + h + BLOCK_GAP;
     }
     const title = xception ? FLOW_TITLES[flow.name] ?? flow.name : flow.name;
     flows.push({ name: flow.name, title, x, y: MARGIN, w: colW, h: y - MARGIN, port, collapsed, collapsible });
     height = Math.max(height, y);
+    x += colW + COL_GAP;
   });
+
+  edges.push(...summaryEdges(report, nodes, rowOf, colOf, flows));
 
   // Edges, routed orthogonally.
   for (const [name, node] of nodes) {
@@ -214,6 +240,12 @@ export function layoutColumns(report: ArchitectureReport, options: LayoutOptions
     const col = colOf.get(name);
     for (const src of layer.inbound) {
       const s = nodes.get(src);
+      const srcRow = rowOf.get(src);
+      if (srcRow && colOf.get(src) === col) {
+        // From a summary row above, in this column: down from its bottom to this layer.
+        edges.push({ from: src, to: name, kind: 'main', d: `M${srcRow.x + srcRow.w / 2},${srcRow.y + srcRow.h} V${(srcRow.y + srcRow.h + node.y) / 2} H${node.x + node.w / 2} V${node.y}` });
+        continue;
+      }
       const fromPort = !s || colOf.get(src) !== col;
       if (fromPort && !s && !byName.has(src)) continue; // unknown layer: nothing to draw from
       const flowBox = flows[col ?? 0];
@@ -245,6 +277,41 @@ export function layoutColumns(report: ArchitectureReport, options: LayoutOptions
     }
   }
 
-  const width = MARGIN * 2 + flows.length * colW + Math.max(0, flows.length - 1) * COL_GAP;
+  const width = x - (flows.length > 0 ? COL_GAP : 0) + MARGIN;
   return { kind: 'flows', width, height: height + MARGIN, flows, blocks, nodes, edges };
+}
+
+/**
+ * Edges into summary rows: one per pair of (source, row), from the source's bottom (a layer, or
+ * a row above) or from the column's input port when the source is in another column. Edges
+ * between the layers hidden in one row are not drawn.
+ */
+function summaryEdges(report: ArchitectureReport, nodes: Map<string, NodeBox>, rowOf: Map<string, BlockBox>, colOf: Map<string, number>, flows: FlowBox[]): EdgeGeom[] {
+  const out: EdgeGeom[] = [];
+  const seen = new Set<string>();
+  for (const layer of report.layers) {
+    const row = rowOf.get(layer.name);
+    if (!row) continue;
+    const col = colOf.get(layer.name) ?? 0;
+    for (const src of layer.inbound) {
+      const srcRow = rowOf.get(src);
+      if (srcRow === row) continue;
+      const from = srcRow ?? nodes.get(src);
+      const sameColumn = colOf.get(src) === col && from !== undefined;
+      const key = `${sameColumn ? (srcRow?.name ?? src) : `port${col}`}>${row.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const top = row.y;
+      if (!sameColumn) {
+        const port = flows[col].port;
+        out.push({ from: src, to: layer.name, kind: 'main', d: `M${port.x},${port.y} V${top}` });
+        continue;
+      }
+      const sx = from.x + from.w / 2;
+      const sy = from.y + from.h;
+      const rx = row.x + row.w / 2;
+      out.push({ from: src, to: layer.name, kind: 'main', d: sx === rx ? `M${sx},${sy} V${top}` : `M${sx},${sy} V${(sy + top) / 2} H${rx} V${top}` });
+    }
+  }
+  return out;
 }

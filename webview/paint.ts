@@ -17,7 +17,12 @@ export interface PaintResult {
   /** Layers with a known value / all layers. */
   known: number;
   total: number;
+  /** Darkest block row's value (per block), when block rows are drawn. */
+  rowMax?: number;
 }
+
+/** Strongest tint of a block row, as a fraction of the scale (its text must stay readable). */
+const ROW_TINT = 0.6;
 
 /** Sets `el.textContent` only when it changes (avoids needless style/layout work). */
 function setText(el: Element, s: string): void {
@@ -66,6 +71,23 @@ export function paint(view: DiagramView, model: ReportModel, metricId: MetricId)
     setText(els.value, isNum(share) ? `${metric.format(v)} \u00b7 ${formatPercent(share)}` : metric.format(v));
   }
 
+  // Closed blocks' rows: filled by the block's value on a scale of the largest row (a repeated
+  // row by its value per block), lighter than layer boxes so that their two lines stay readable.
+  const rows = view.layout.blocks.filter((b) => b.closed);
+  const rowValues = rows.map((b) => {
+    const groups = b.represents.map((n) => model.blocks.get(n)).filter((g) => g !== undefined);
+    const v = metric.groupValue(model.layersOf(groups), model.groupTotals(groups), batch);
+    return isNum(v) && metric.additive ? v / Math.max(1, groups.length) : v;
+  });
+  const rowMax = Math.max(0, ...rowValues.filter(isNum));
+  rows.forEach((b, i) => {
+    const row = view.blocks.get(b.name)?.row;
+    const v = rowValues[i];
+    if (!row) return;
+    row.style.fill = isNum(v) ? scaleColor(metric, ROW_TINT * scalePosition(v, rowMax)) : '';
+    row.classList.toggle('no-data', !isNum(v));
+  });
+
   for (const [flow, el] of view.flowSubtitles) {
     const g = model.flows.get(flow);
     const groups = g ? [g] : [];
@@ -74,5 +96,5 @@ export function paint(view: DiagramView, model: ReportModel, metricId: MetricId)
     const share = isNum(total) && total > 0 ? (shareMetric.groupValue(layers, totals, batch) ?? 0) / total : null;
     setText(el, `${totals.layers} layers \u00b7 ${metric.format(metric.groupValue(layers, totals, batch))}${isNum(share) ? ` (${formatPercent(share)})` : ''}`);
   }
-  return { metric, max, known, total: model.report.layers.length };
+  return { metric, max, known, total: model.report.layers.length, rowMax: rows.length ? rowMax : undefined };
 }

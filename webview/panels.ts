@@ -5,7 +5,8 @@
  *   and the "correct before fast" badge (`#correctness`): "wrong results on N layer kinds" when
  *   the engine's outputs differ from the plain-JS reference;
  * - the whole-pass line (`#pass`): profiled median, plain predict median, profiled/plain ratio,
- *   sum of the layers' medians, and the live run count of the last `timings` message;
+ *   sum of the layers' medians, and the passes measured so far (the `run` of the last `timings`
+ *   message: timed then live passes, the status line's count);
  * - a collapsible list of diagnostics (`<details id="diagnostics">`): report-level ones (engine,
  *   model file, weights) first, then the layer ones, each layer name a button that reveals it;
  * - a collapsible table of the regular-convolution twin (`<details id="regular-comparison">`):
@@ -48,11 +49,12 @@ export function correctnessText(e: EngineInfo): { text: string; bad: boolean; de
 
 /**
  * The whole-pass line: "Whole pass: profiled 503 ms · plain predict 438 ms · profiled/plain
- * 1.15x · sum of layers 487 ms · run 12". Adds a note when the sum of the layers and the
+ * 1.15x · sum of layers 487 ms · 12 passes measured". Adds a note when the sum of the layers and the
  * profiled pass differ by more than 5 %.
  */
 export function passText(t: PassTiming | undefined, run: number): string {
-  if (!t) return run > 0 ? `Whole pass: pending \u00b7 run ${run}` : 'Whole pass: timing pending';
+  const passes = `${run} pass${run === 1 ? '' : 'es'} measured`;
+  if (!t) return run > 0 ? `Whole pass: pending \u00b7 ${passes}` : 'Whole pass: timing pending';
   const parts = [
     `profiled median ${formatMs(t.profiledMedianMs)}`,
     `plain predict median ${formatMs(t.predictMedianMs)}`,
@@ -63,7 +65,8 @@ export function passText(t: PassTiming | undefined, run: number): string {
     const diff = t.layerSumMs / t.profiledMedianMs - 1;
     if (Math.abs(diff) > PASS_SUM_TOLERANCE) parts.push(`layers sum ${diff > 0 ? 'exceeds' : 'is below'} the pass by ${(Math.abs(diff) * 100).toFixed(1)}%`);
   }
-  parts.push(run > 0 ? `run ${run}` : `${t.timedRuns} timed run${t.timedRuns === 1 ? '' : 's'}, ${t.warmupRuns} warm-up`);
+  // The same count and label as the status line (src/extension/profilingState.ts).
+  parts.push(run > 0 ? passes : `${t.timedRuns} timed run${t.timedRuns === 1 ? '' : 's'}, ${t.warmupRuns} warm-up`);
   return `Whole pass: ${parts.join(' \u00b7 ')}`;
 }
 

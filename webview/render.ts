@@ -4,8 +4,8 @@
  * afterwards by `paint.ts`, which only touches the elements indexed here.
  */
 import type { Diagnostic, LayerReport } from '../src/report/schema';
-import { formatShape } from './format';
-import type { Layout } from './layout';
+import { formatCount, formatShape } from './format';
+import type { BlockBox, Layout } from './layout';
 import type { ReportModel } from './model';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -42,6 +42,8 @@ export interface BlockEls {
   value: SVGTextElement;
   /** Width of the bar at 100 %, px. */
   barMax: number;
+  /** A closed block's row, filled by the metric like a layer box (undefined when open). */
+  row?: SVGRectElement;
 }
 
 /** The rendered diagram and its indexes. */
@@ -135,6 +137,30 @@ export function blockTitle(represents: string[]): string {
   return `${represents[0]} \u2013 ${represents[represents.length - 1]}  \u00d7 ${represents.length}`;
 }
 
+/**
+ * A closed block: one row with its title and value (painted: the metric and its share) on the
+ * first line, its output shape and MACs on the second, filled by the metric. The row is the
+ * block's header: hovering shows the block's card, a click or Enter opens it to its layers.
+ */
+function summaryRow(model: ReportModel, b: BlockBox, g: SVGGElement): BlockEls {
+  if (b.represents.length > 1) svgEl('rect', { class: 'block-frame stacked', x: b.x + 4, y: b.y + 4, width: b.w, height: b.h, rx: 6 }, g);
+  const header = svgEl('g', { class: 'block-header summary', tabindex: 0, role: 'button', 'aria-expanded': 'false', 'data-block-header': b.name }, g);
+  const row = svgEl('rect', { class: 'block-frame summary-row', x: b.x, y: b.y, width: b.w, height: b.h, rx: 6 }, header);
+  const groups = b.represents.map((n) => model.blocks.get(n)).filter((x) => x !== undefined);
+  const totals = model.groupTotals(groups);
+  const lastGroup = groups[groups.length - 1];
+  const last = lastGroup && model.layers.get(lastGroup.layers[lastGroup.layers.length - 1]);
+  const detail = [last ? formatShape(last.outputShape) : '', `${formatCount(totals.macs)} MACs`].filter(Boolean).join(' \u00b7 ');
+  header.setAttribute('aria-label', `${blockTitle(b.represents)}: ${totals.layers} layers, ${detail}; open to show its layers`);
+  text(header, blockTitle(b.represents), { x: b.x + 10, y: b.y + 16, class: 'block-title' });
+  const value = text(header, '', { x: b.x + b.w - 10, y: b.y + 16, class: 'block-value', 'text-anchor': 'end' });
+  text(header, detail, { x: b.x + 10, y: b.y + 33, class: 'block-detail' });
+  text(header, `${totals.layers} layer${totals.layers === 1 ? '' : 's'} \u25b8`, { x: b.x + b.w - 10, y: b.y + 33, class: 'block-detail', 'text-anchor': 'end' });
+  const barMax = b.w - 12;
+  const bar = svgEl('rect', { class: 'bar', x: b.x + 6, y: b.y + b.h - 4, width: 0, height: 3, rx: 1.5 }, header);
+  return { g, header, bar, value, barMax, row };
+}
+
 /** Builds the SVG for a layout. The caller inserts `svg` into the page. */
 export function renderDiagram(model: ReportModel, layout: Layout): DiagramView {
   const svg = svgEl('svg', {
@@ -176,6 +202,13 @@ export function renderDiagram(model: ReportModel, layout: Layout): DiagramView {
   // DAG drawings tell neighbouring blocks apart by colour: a hue per block, cycling.
   const hues = 6;
   layout.blocks.forEach((b, i) => {
+    if (b.closed) {
+      const parent = flowGroups.get(b.flow) ?? viewport;
+      const g = svgEl('g', { class: 'block closed', 'data-block': b.name, 'data-flow': b.flow }, parent);
+      if (b.represents.length > 1) g.setAttribute('data-repeat', String(b.represents.length));
+      blocks.set(b.name, summaryRow(model, b, g));
+      return;
+    }
     const parent = flowGroups.get(b.flow) ?? viewport;
     const g = svgEl('g', { class: 'block', 'data-block': b.name, 'data-flow': b.flow }, parent);
     if (layout.kind === 'dag') g.classList.add(`block-hue-${i % hues}`);
@@ -185,7 +218,8 @@ export function renderDiagram(model: ReportModel, layout: Layout): DiagramView {
       // A second, offset frame: the "stack of 8" look of a collapsed repeat.
       g.insertBefore(svgEl('rect', { class: 'block-frame stacked', x: b.x + 4, y: b.y + 4, width: b.w, height: b.h, rx: 6 }), g.firstChild);
     }
-    const header = svgEl('g', { class: 'block-header', tabindex: 0, 'data-block-header': b.name }, g);
+    const header = svgEl('g', { class: 'block-header', tabindex: 0, role: 'button', 'aria-expanded': 'true', 'data-block-header': b.name }, g);
+    header.setAttribute('aria-label', `${blockTitle(b.represents)}: close to one summary row`);
     svgEl('rect', { class: 'hit', x: b.x, y: b.y, width: b.w, height: 26 }, header);
     text(header, blockTitle(b.represents), { x: b.x + 8, y: b.y + 15, class: 'block-title' });
     const value = text(header, '', { x: b.x + b.w - 8, y: b.y + 15, class: 'block-value', 'text-anchor': 'end' });

@@ -8,8 +8,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { METRIC_IDS, type MetricId } from '../src/report/messages';
-import { NA } from './format';
-import { METRICS, scaleColor, scaleValue } from './metrics';
+import { legendSpec } from './legend';
+import { METRICS, scaleColor } from './metrics';
 import type { PaintResult } from './paint';
 
 /** Values read from a `vscode-single-select` / `vscode-textfield`. */
@@ -43,6 +43,8 @@ export interface ToolbarHandlers {
   onMetric(metric: MetricId): void;
   onSearch(query: string, reveal: boolean): void;
   onToggleMiddle(): void;
+  /** Show every layer, or back to one summary row per block. */
+  onToggleLayers(): void;
   onZoom(factor: number): void;
   onFit(): void;
   onCopyMarkdown(scope: string): void;
@@ -56,6 +58,7 @@ export class Toolbar {
   readonly search: ValueElement;
   readonly scope: ValueElement;
   readonly toggleMiddle: ValueElement;
+  readonly toggleLayers: ValueElement;
   readonly searchCount: HTMLSpanElement;
   readonly legend: HTMLDivElement;
   readonly status: HTMLDivElement;
@@ -77,6 +80,8 @@ export class Toolbar {
     this.searchCount = el('span', 'search-count');
     this.toggleMiddle = custom('vscode-button', { id: 'toggle-middle', secondary: '' }, 'Expand middle flow');
     this.toggleMiddle.addEventListener('click', () => h.onToggleMiddle());
+    this.toggleLayers = custom('vscode-button', { id: 'toggle-layers', secondary: '' }, 'Show all layers');
+    this.toggleLayers.addEventListener('click', () => h.onToggleLayers());
     const zoomOut = custom('vscode-button', { id: 'zoom-out', secondary: '', title: 'Zoom out (-)', 'aria-label': 'Zoom out' }, '\u2212');
     const zoomIn = custom('vscode-button', { id: 'zoom-in', secondary: '', title: 'Zoom in (+)', 'aria-label': 'Zoom in' }, '+');
     const fit = custom('vscode-button', { id: 'fit', secondary: '', title: 'Fit to window (0)' }, 'Fit');
@@ -94,7 +99,7 @@ export class Toolbar {
     const view = el('div', 'tb-group');
     view.append(this.metric, this.search, this.searchCount);
     const nav = el('div', 'tb-group');
-    nav.append(this.toggleMiddle, zoomOut, zoomIn, fit);
+    nav.append(this.toggleLayers, this.toggleMiddle, zoomOut, zoomIn, fit);
     const exp = el('div', 'tb-group');
     exp.append(this.scope, copy, svg, png);
     this.root.append(view, nav, exp);
@@ -121,22 +126,27 @@ export class Toolbar {
     this.toggleMiddle.textContent = collapsed ? 'Expand middle flow (\u00d7 8)' : 'Collapse middle flow';
   }
 
-  /** Redraws the legend for the last paint: five steps of the scale plus "n/a". */
+  /** Shows or hides the layers toggle and sets its label (every layer shown or not). */
+  setLayersToggle(visible: boolean, allOpen: boolean): void {
+    this.toggleLayers.hidden = !visible;
+    this.toggleLayers.textContent = allOpen ? 'Summarize blocks' : 'Show all layers';
+  }
+
+  /** Redraws the legend for the last paint (legend.ts says what it shows). */
   setLegend(p: PaintResult): void {
+    const spec = legendSpec(p);
     const items: HTMLElement[] = [el('span', 'legend-title', `${p.metric.label}:`)];
-    if (p.max > 0) {
-      for (const t of [0, 0.25, 0.5, 0.75, 1]) {
-        const item = el('span', 'legend-item');
-        const sw = el('span', 'swatch');
-        sw.style.background = scaleColor(p.metric, t);
-        item.append(sw, document.createTextNode(p.metric.format(scaleValue(t, p.max))));
-        items.push(item);
-      }
+    for (const step of spec.steps) {
+      const item = el('span', 'legend-item');
+      const sw = el('span', 'swatch');
+      sw.style.background = scaleColor(p.metric, step.t);
+      item.append(sw, document.createTextNode(step.label));
+      items.push(item);
     }
     const na = el('span', 'legend-item');
-    na.append(el('span', 'swatch no-data'), document.createTextNode(p.metric.id === 'medianMs' || p.metric.id === 'gflops' ? `${NA} / timing pending` : NA));
+    na.append(el('span', 'swatch no-data'), document.createTextNode(spec.noValue));
     items.push(na);
-    if (p.known < p.total) items.push(el('span', 'legend-note', `${p.known} of ${p.total} layers have a value`));
+    for (const note of spec.notes) items.push(el('span', 'legend-note', note));
     this.legend.replaceChildren(...items);
   }
 }
