@@ -76,8 +76,10 @@ async function sessionState(h, frame, states, timeout = 180_000) {
  * @param {import('../../../shared/tools/vscode-e2e/lib/harness.js').Workbench} ctx.wb
  * @param {string} ctx.shots screenshot folder
  * @param {(name: string, fn: () => Promise<string | void>) => Promise<boolean>} ctx.check
+ * @param {string} ctx.workspace the opened workspace folder (a scratch copy)
+ * @param {string} ctx.root this repository (its node_modules hold onnxruntime-node)
  */
-export async function checkPackagedExtension({ h, wb, shots, check }) {
+export async function checkPackagedExtension({ h, wb, shots, check, workspace, root }) {
   const page = wb.page;
   let frame;
 
@@ -173,6 +175,39 @@ export async function checkPackagedExtension({ h, wb, shots, check }) {
     const sepconv2 = layers.find((x) => x.label === 'block4_sepconv2');
     assert.ok(sepconv2.description.includes(EXPECTED_AT_71.shape), `block4_sepconv2 row shows ${EXPECTED_AT_71.shape}: ${JSON.stringify(sepconv2.description)}`);
     return `${flows.map((f) => `${f.label} (${f.description})`).join('; ')}; block4: ${layers.map((x) => x.label).join(', ')}; block4_sepconv2: ${sepconv2.description}`;
+  });
+
+  await check('Compare Engines shows WASM and ONNX Runtime side by side in the panel', async () => {
+    assert.ok(profiled && frame, 'needs the profiling run of the first check');
+    // The universal .vsix has no native engine: onnxruntime-node is put in the workspace's
+    // node_modules (where a user's `npm install onnxruntime-node` would put it), found by the
+    // resolver's workspace search, and removed afterwards.
+    const nm = path.join(workspace, 'node_modules');
+    fs.mkdirSync(nm, { recursive: true });
+    for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) fs.symlinkSync(path.join(root, 'node_modules', pkg), path.join(nm, pkg), 'dir');
+    try {
+      await wb.runCommand('Stop Live Profiling').catch(() => undefined);
+      await wb.runCommand('Compare Engines');
+      // The quick pick comes with every engine but the plain-JS one picked: accept it.
+      await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      await h.waitFor(async () => ((await frame.locator('#engine-comparison:not([hidden]) [data-row="block4_sepconv2_bn"]').count()) > 0 ? true : null), {
+        timeout: 400_000,
+        interval: 1000,
+        what: 'the "Engines side by side" table in the panel',
+      });
+      const head = await frame.locator('#engine-comparison thead').innerText();
+      assert.match(head, /wasm/, `the table has a wasm column: ${JSON.stringify(head)}`);
+      assert.match(head, /onnxruntime/, `the table has an onnxruntime column: ${JSON.stringify(head)}`);
+      const bn = await frame.locator('#engine-comparison [data-row="block4_sepconv2_bn"]').innerText();
+      assert.match(bn, /folded into block4_sepconv2/, `on ORT the BN row says where its time is: ${JSON.stringify(bn)}`);
+      const sep = await frame.locator('#engine-comparison [data-row="block4_sepconv2"]').innerText();
+      await frame.locator('#engine-comparison').scrollIntoViewIfNeeded();
+      await wb.screenshot(path.join(shots, '04-compare-engines.png'));
+      return `${head.replace(/\s+/g, ' ').trim()} | ${sep.replace(/\s+/g, ' ').trim()} | ${bn.replace(/\s+/g, ' ').trim()}`;
+    } finally {
+      for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) fs.rmSync(path.join(nm, pkg), { force: true });
+    }
   });
 
   await check('editor: hovering a layer name in a Python file shows its card', async () => {

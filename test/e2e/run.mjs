@@ -128,12 +128,14 @@ async function packagedExtensionPhase(h, vsix, settingsFile) {
   if (!started) return;
   const before = checks.filter((c) => !c.ok).length;
   let wb;
+  let workspace;
   try {
     await check('workbench opens the fixture workspace', async () => {
-      wb = await h.openWorkbench(workspaceCopy('xception-workspace', { withFolderSettings: false }), { url: server.url });
+      workspace = workspaceCopy('xception-workspace', { withFolderSettings: false });
+      wb = await h.openWorkbench(workspace, { url: server.url });
       return await wb.page.title();
     });
-    if (wb) await checkPackagedExtension({ h, wb, shots, check });
+    if (wb) await checkPackagedExtension({ h, wb, shots, check, workspace, root });
   } finally {
     if (wb && checks.filter((c) => !c.ok).length > before) await wb.screenshot(path.join(shots, 'failure-packaged.png')).catch(() => {});
     await wb?.close();
