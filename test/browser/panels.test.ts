@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../src/exporters/html';
+import { compareEngines } from '../../src/profiler/engineComparison';
 import type { ArchitectureReport } from '../../src/report/schema';
 import { buildWebview, compareReport } from './fixtures';
 
@@ -78,6 +79,28 @@ describe.skipIf(!existsSync(CHROMIUM))('report panels in Chromium (real Xception
     await section.locator('tr[data-row="block9_sepconv1"] button').click();
     await expect.poll(() => page.locator('#hover-card').textContent()).toContain('block9_sepconv1');
     expect(await page.locator('[data-layer="block9_sepconv1"]').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('engines side by side: one column per engine, the split by kind, folded layers named', async () => {
+    // The real WASM run beside an ONNX Runtime copy of it whose BN layers were folded into their convs.
+    const ort: ArchitectureReport = {
+      ...real,
+      engine: { ...real.engine!, name: 'onnxruntime', backend: 'onnxruntime-cpu' },
+      layers: real.layers.map((l) =>
+        l.className === 'BatchNormalization' ? { ...l, timing: { medianMs: null, minMs: null, p90Ms: null, runs: 0, kernels: [], foldedInto: l.inbound[0] } } : l,
+      ),
+    };
+    const { page, errors } = await open({ ...real, engineComparison: compareEngines([real, ort]) }, 'engines');
+    const section = page.locator('details#engine-comparison');
+    expect(await section.isHidden()).toBe(false);
+    expect(await section.getAttribute('open')).not.toBeNull();
+    expect(await section.locator('thead th').allTextContents()).toEqual(['', 'Class', 'MACs', 'wasm', 'onnxruntime (cpu)']);
+    const cells = (sel: string): Promise<string[]> => section.locator(sel).locator('th, td').allTextContents();
+    expect(await cells('tr[data-row="block4_sepconv2_bn"]')).toEqual(['block4_sepconv2_bn', 'BatchNormalization', '0', expect.stringMatching(/ms$/), 'folded into block4_sepconv2']);
+    expect((await cells('tr[data-total="kind-BN"]'))[4]).toBe('0.00 ms');
+    await page.screenshot({ path: join(SHOTS, 'engine-comparison.png') });
     expect(errors).toEqual([]);
     await page.close();
   });
