@@ -91,6 +91,7 @@ export class App {
       onReveal: (layer) => this.reveal(layer),
       onSave: (format, data) => this.host.post({ type: 'save', format, data }),
       onCopy: (text) => this.host.post({ type: 'copy', text }),
+      onRunSweep: host.inVsCode ? (axis, values) => this.host.post({ type: 'sweep', axis, values }) : undefined,
     });
     this.bindDiagramEvents();
     window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));

@@ -11,6 +11,8 @@ import { jobSubject, type ProgressSink, type Session } from './session';
 import { layerNameOf } from './tree';
 import { copyRowMarkdown, copyShape, revealInTree } from './views';
 import { MODEL_FILE_EXTENSIONS } from '../importers/extensions';
+import { XCEPTION_MIN_INPUT_SIZE } from '../model/xception';
+import { parseSweep } from '../profiler/sweep';
 
 type CommandHandler = (session: Session, ...args: unknown[]) => unknown;
 
@@ -105,9 +107,43 @@ async function exportOnnxCommand(session: Session): Promise<void> {
   if (after !== undefined && after !== before) void vscode.window.showInformationMessage(`Xception Profiler: wrote ${target.fsPath}`);
 }
 
+/** Timed runs per sweep point (after one warm-up): a sweep profiles the model several times. */
+const SWEEP_RUNS = 3;
+
+/**
+ * "Run Scaling Sweep...": profiles Xception (current settings) at each batch size or input size,
+ * from the panel's sweep form (`spec` such as `batch=1,2,4,8`) or an input box.
+ */
+async function runSweepCommand(session: Session, spec?: unknown): Promise<void> {
+  const text = typeof spec === 'string' ? spec : await vscode.window.showInputBox({
+    title: 'Scaling sweep',
+    prompt: 'Batch sizes (batch=1,2,4,8) or input sizes (input=71,150,224,299), profiled one after the other on the same engine',
+    value: 'batch=1,2,4,8',
+    validateInput: (v) => {
+      try {
+        parseSweep(v, XCEPTION_MIN_INPUT_SIZE);
+        return undefined;
+      } catch (e) {
+        return (e as Error).message.replace('--sweep', 'sweep');
+      }
+    },
+  });
+  if (!text) return;
+  let sweep;
+  try {
+    sweep = parseSweep(text, XCEPTION_MIN_INPUT_SIZE);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Xception Profiler: ${(e as Error).message.replace('--sweep', 'sweep')}`);
+    return;
+  }
+  const job = { ...session.job(), live: undefined, sweep: { ...sweep, runs: SWEEP_RUNS, warmupRuns: 1 } };
+  await profileJob(session, job, `Sweeping Xception over ${sweep.axis === 'batch' ? 'batch sizes' : 'input sizes'} ${sweep.values.join(', ')}`);
+}
+
 export const COMMANDS: Record<string, CommandHandler> = {
   'xceptionProfiler.compareEngines': compareEnginesCommand,
   'xceptionProfiler.exportOnnx': exportOnnxCommand,
+  'xceptionProfiler.sweep': runSweepCommand,
   'xceptionProfiler.profile': profileXception,
   'xceptionProfiler.analyzeModelFile': analyzeModelFile,
   'xceptionProfiler.cancel': (session) => session.cancel(),

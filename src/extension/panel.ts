@@ -114,6 +114,9 @@ export class DiagramPanel implements vscode.Disposable {
       case 'save':
         void saveImage(message.format, message.data);
         break;
+      case 'sweep':
+        void vscode.commands.executeCommand('xceptionProfiler.sweep', `${message.axis}=${message.values.join(',')}`).then(undefined, () => undefined);
+        break;
     }
   }
 

@@ -181,6 +181,7 @@ export class Session implements vscode.Disposable {
       batchSize: c.batchSize,
       timing: true,
       wasmDir: path.join(this.extensionUri.fsPath, 'dist'),
+      roofCacheDir: this.globalStorageUri.fsPath,
       live: c.liveEnabled ? { intervalMs: c.liveIntervalMs, maxRuns: c.liveMaxRuns > 0 ? c.liveMaxRuns : undefined } : undefined,
     };
   }

@@ -105,8 +105,15 @@ export interface SaveMessage {
   data: string;
 }
 
+/** Webview -> host: run a scaling sweep (src/profiler/sweep.ts) at these batch or input sizes. */
+export interface SweepRequestMessage {
+  type: 'sweep';
+  axis: 'batch' | 'input';
+  values: number[];
+}
+
 /** Anything the webview may send to the host. */
-export type WebviewMessage = ReadyMessage | SelectMessage | MetricChangedMessage | CopyMessage | SaveMessage;
+export type WebviewMessage = ReadyMessage | SelectMessage | MetricChangedMessage | CopyMessage | SaveMessage | SweepRequestMessage;
 
 
 /** A number (NaN allowed: views show it as "n/a") or null. */
@@ -266,6 +273,10 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
     case 'save':
       return (x.format === 'svg' || x.format === 'png') && typeof x.data === 'string'
         ? { type: 'save', format: x.format, data: x.data }
+        : undefined;
+    case 'sweep':
+      return (x.axis === 'batch' || x.axis === 'input') && Array.isArray(x.values) && x.values.length <= 16 && x.values.every((v) => Number.isInteger(v) && (v as number) > 0)
+        ? { type: 'sweep', axis: x.axis, values: x.values as number[] }
         : undefined;
     default:
       return undefined;

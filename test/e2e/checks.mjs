@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { checkCharts } from './chartChecks.mjs';
 
 /**
  * Expected values at the run's input size of 71 (hand-computed; the same numbers as
@@ -146,6 +147,8 @@ export async function checkPackagedExtension({ h, wb, shots, check, workspace, r
     const median = card.match(/Median\s+([\d.]+ ms)/)?.[1];
     return `shape ${EXPECTED_AT_71.shape}, MACs ${EXPECTED_AT_71.macs}, median ${median}`;
   });
+
+  await checkCharts({ h, wb, frame, shots, check });
 
   await check('sidebar: the Architecture view lists entry / middle / exit and block4\'s layers', async () => {
     await wb.treeItems('Xception Profiler', 'Architecture').catch((e) => {

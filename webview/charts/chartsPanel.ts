@@ -21,7 +21,12 @@ export interface ChartHandlers {
   onReveal(layer: string): void;
   onSave(format: 'svg' | 'png', data: string): void;
   onCopy(text: string): void;
+  /** Run a sweep in the host (VS Code only; undefined in the standalone report). */
+  onRunSweep?: (axis: 'batch' | 'input', values: number[]) => void;
 }
+
+/** Default values of the panel's sweep form. */
+const SWEEP_DEFAULTS = { batch: '1,2,4,8', input: '71,150,224,299' } as const;
 
 /** Live timings redraw the roofline at most this often, ms. */
 const REDRAW_MS = 2000;
@@ -132,9 +137,11 @@ export class ChartsPanel {
   }
 
   private buildSweep(s: SweepReport | undefined): void {
-    this.sweep.hidden = !s;
+    const form = this.h.onRunSweep && this.report?.timing ? this.sweepForm(this.h.onRunSweep) : undefined;
+    this.sweep.hidden = !s && !form;
     if (!s) {
-      this.sweep.replaceChildren();
+      if (form) this.sweep.replaceChildren(el('summary', undefined, 'Scaling sweep: how time grows with batch size and input size'), form);
+      else this.sweep.replaceChildren();
       return;
     }
     const axis = s.axis === 'batch' ? 'Batch' : 'Input-size';
@@ -150,8 +157,42 @@ export class ChartsPanel {
       button('sweep-copy-json', 'Copy as JSON', () => this.h.onCopy(JSON.stringify(s, null, 1))),
     );
     body.append(this.sweepBox, findings, sweepTable(s), actions);
-    this.sweep.replaceChildren(summary, body);
+    this.sweep.replaceChildren(summary, ...(form ? [form] : []), body);
     this.drawSweep();
+  }
+
+  /** Axis, values and a Run button; the host profiles each point and sends the report back. */
+  private sweepForm(run: (axis: 'batch' | 'input', values: number[]) => void): HTMLElement {
+    const form = el('div', 'chart-actions sweep-form');
+    const axis = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+    axis.id = 'sweep-axis';
+    axis.setAttribute('aria-label', 'Sweep over');
+    for (const [v, t] of [['batch', 'Batch size'], ['input', 'Input size']]) {
+      const o = document.createElement('vscode-option');
+      o.setAttribute('value', v);
+      o.textContent = t;
+      axis.appendChild(o);
+    }
+    const values = document.createElement('vscode-textfield') as HTMLElement & { value: string };
+    values.id = 'sweep-values';
+    values.setAttribute('aria-label', 'Values, comma-separated');
+    values.value = SWEEP_DEFAULTS.batch;
+    const error = el('span', 'muted');
+    axis.addEventListener('change', () => {
+      values.value = SWEEP_DEFAULTS[axis.value === 'input' ? 'input' : 'batch'];
+    });
+    const start = button('sweep-run', 'Run sweep', () => {
+      const list = values.value.split(',').map((v) => Number(v.trim()));
+      if (list.length < 2 || list.some((v) => !Number.isInteger(v) || v < 1)) {
+        error.textContent = 'Give two or more whole numbers, comma-separated.';
+        return;
+      }
+      error.textContent = 'Running: each point is profiled on the same engine; the charts update when it is done.';
+      run(axis.value === 'input' ? 'input' : 'batch', list);
+    });
+    start.removeAttribute('secondary');
+    form.append(el('span', undefined, 'Sweep'), axis, values, start, error);
+    return form;
   }
 
   private width(box: HTMLElement): number {
