@@ -21,8 +21,10 @@ export interface RoofProbe {
   matmul(n: number): Promise<void>;
   /** 1x1 convolution of [1, s, s, n] by [1, 1, n, n] with s = n / 32 (2 s^2 n^2 FLOPs). */
   pointwiseConv(n: number): Promise<void>;
-  /** c = a + b over `elements` float32 values (12 bytes moved per element). */
+  /** c = a + b over `elements` float32 values (12 bytes moved per element, or `addBytesPerElement`). */
   add(elements: number): Promise<void>;
+  /** Bytes the add probe moves per element when it is not 12 (an engine that also reduces c to a scalar: 16). */
+  readonly addBytesPerElement?: number;
   /** Frees the probe's tensors. */
   dispose(): void;
 }
@@ -107,7 +109,8 @@ export async function measureRoofs(probe: RoofProbe, engine: string, reps = ROOF
     const matmulGflops = (2 * n ** 3) / ((await bestMs(() => probe.matmul(n), reps)) * 1e6);
     const convGflops = (2 * s * s * n * n) / ((await bestMs(() => probe.pointwiseConv(n), reps)) * 1e6);
     const addMs = await bestMs(() => probe.add(ADD_ELEMENTS), reps);
-    const bytes = 12 * ADD_ELEMENTS;
+    const perElement = probe.addBytesPerElement ?? 12;
+    const bytes = perElement * ADD_ELEMENTS;
     return {
       engine,
       computeGflops: Math.max(matmulGflops, convGflops),
@@ -115,7 +118,9 @@ export async function measureRoofs(probe: RoofProbe, engine: string, reps = ROOF
       computeMethod:
         `best of ${reps} calls after a warm-up: ${n}x${n} matmul ${matmulGflops.toFixed(1)} GFLOP/s, ` +
         `1x1 conv [1,${s},${s},${n}] x [1,1,${n},${n}] ${convGflops.toFixed(1)} GFLOP/s (2 x ${s * s} x ${n}^2 FLOPs); the higher counts`,
-      bandwidthMethod: `best of ${reps} calls after a warm-up: element-wise add of ${ADD_ELEMENTS} float32 values (2 x 16 MiB read, 16 MiB written = ${bytes} bytes)`,
+      bandwidthMethod:
+        `best of ${reps} calls after a warm-up: element-wise add of ${ADD_ELEMENTS} float32 values ` +
+        `(${perElement === 12 ? '2 x 16 MiB read, 16 MiB written' : `${perElement} bytes per value`} = ${bytes} bytes)`,
       measuredAt: new Date().toISOString(),
       cached: false,
     };

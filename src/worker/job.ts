@@ -23,7 +23,8 @@ import { checkAgainstCpu, type CorrectnessResult } from '../profiler/correctness
 import { LiveControl, runLive } from '../profiler/live';
 import { profileModel } from '../profiler/profile';
 import { withIntensity } from '../profiler/roofline';
-import { cachedRoofs, engineLabel, tfRoofProbe, withRoofs } from '../profiler/roofs';
+import { cachedRoofs, engineLabel, tfRoofProbe, withRoofs, type RoofProbe } from '../profiler/roofs';
+import { ortRoofProbe } from '../engine/onnxruntimeRoofs';
 import { runSweep, type SweepSpec } from '../profiler/sweep';
 import type { SweepReport } from '../report/schema';
 import type { ArchitectureReport, Diagnostic, EngineInfo } from '../report/schema';
@@ -122,12 +123,12 @@ async function measure(ctx: JobContext, model: LayersModel, report: Architecture
   return report;
 }
 
-/** The engine's roofs (cached per engine and machine; measured on first use) put into the report. */
-async function roofsOf(ctx: JobContext, report: ArchitectureReport): Promise<ArchitectureReport> {
-  const { job, tf, info, send } = ctx;
+/** The engine's roofs (cached per engine and machine; measured on first use with `probe`) put into the report. */
+async function roofsOf(ctx: JobContext, report: ArchitectureReport, probe: () => RoofProbe = () => tfRoofProbe(ctx.tf)): Promise<ArchitectureReport> {
+  const { job, info, send } = ctx;
   send({ type: 'progress', message: `roofline: reading or measuring the roofs of ${info.name}`, fraction: 0.08 });
   try {
-    const { roofs, note } = await cachedRoofs(info, () => tfRoofProbe(tf), { cacheDir: job.roofCacheDir, remeasure: job.remeasureRoofs });
+    const { roofs, note } = await cachedRoofs(info, probe, { cacheDir: job.roofCacheDir, remeasure: job.remeasureRoofs });
     const withNote = note ? { ...report, diagnostics: [...report.diagnostics, { severity: 'info' as const, message: note }] } : report;
     return withRoofs(withNote, roofs);
   } catch (error) {
@@ -243,7 +244,10 @@ export async function runJob(
       writeFileSync(job.onnxFile, exportOnnx(model, { docString: `${report.model.name} (${report.model.source}), exported by Xception Profiler` }).bytes);
     }
     const onnxCtx: OnnxJobContext | undefined = ort && { job, tf, ort, send, signal: options.signal, withCorrectness };
-    if (job.timing && onnxCtx) ({ report, runner } = await measureOnnx(onnxCtx, model, report));
+    if (job.timing && onnxCtx) {
+      report = await roofsOf(ctx, report, () => ortRoofProbe(onnxCtx.ort));
+      ({ report, runner } = await measureOnnx(onnxCtx, model, report));
+    }
     else if (job.timing) report = await measure(ctx, model, report);
     if (job.timing && job.sweep && !onnxCtx) report = { ...report, sweep: await sweepOf(ctx, job.sweep, model) };
     send({ type: 'result', report });

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ADD_ELEMENTS, cachedRoofs, engineLabel, measureRoofs, roofCacheKey, tfRoofProbe, type RoofProbe } from '../../src/profiler/roofs';
 import type { EngineInfo } from '../../src/report/schema';
+import * as ort from 'onnxruntime-node';
+import type { OrtModule } from '../../src/engine/onnxruntime';
+import { ortRoofProbe } from '../../src/engine/onnxruntimeRoofs';
 
 const info: EngineInfo = { name: 'cpu', backend: 'cpu', package: '@tensorflow/tfjs', version: '4.22.0', threads: 1, why: 'test', skipped: [] };
 
@@ -75,5 +78,14 @@ describe('roofs', () => {
     expect(Number.isFinite(r.computeGflops) && r.computeGflops > 0).toBe(true);
     expect(Number.isFinite(r.bandwidthGBs) && r.bandwidthGBs > 0).toBe(true);
     expect(r.computeMethod).toContain('256x256 matmul'); // the plain-JS engine gets the small matmul
+  });
+
+  it('ONNX Runtime probe: one-node models (MatMul, 1x1 Conv, Add + ReduceSum at 16 bytes per value) give finite roofs', async () => {
+    const runtime = { ort: ort as unknown as OrtModule, providers: ['cpu'], threads: 1, skippedProviders: [] };
+    const r = await measureRoofs(ortRoofProbe(runtime), 'onnxruntime x1', 2);
+    expect(Number.isFinite(r.computeGflops) && r.computeGflops > 0).toBe(true);
+    expect(Number.isFinite(r.bandwidthGBs) && r.bandwidthGBs > 0).toBe(true);
+    expect(r.computeMethod).toContain('512x512 matmul');
+    expect(r.bandwidthMethod).toContain(`16 bytes per value = ${16 * ADD_ELEMENTS} bytes`);
   });
 });
