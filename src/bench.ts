@@ -23,6 +23,7 @@ import { attachTimings } from './profiler/attach';
 import { LiveControl, runLive } from './profiler/live';
 import { profileModel } from './profiler/profile';
 import { printRoofStability } from './profiler/roofsBench';
+import { partMedianMs } from './profiler/roofline';
 import { formatMs, gflopsPerSecond } from './report/format';
 import type { ArchitectureReport, EngineName } from './report/schema';
 
@@ -87,12 +88,9 @@ export function perTypeThroughput(report: ArchitectureReport): Record<LayerType,
         // The analysis splits a separable conv's MACs; a DepthwiseConv2D is all depthwise.
         const pointwiseMacs = l.pointwiseMacs ?? 0;
         const split = { depthwiseMacs: l.macs - pointwiseMacs, pointwiseMacs };
-        const kernels = l.timing?.kernels ?? [];
-        // TF.js kernels (DepthwiseConv2dNative, Conv2D / FusedConv2D) or ONNX Runtime nodes (`Conv [depthwise]`, `Conv [pointwise+bn]`).
-        const dwMs = kernels.filter((k) => k.name.startsWith('Depthwise') || k.name.includes('[depthwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
-        const pwMs = kernels.filter((k) => (/Conv2D$/.test(k.name) && !k.name.startsWith('Depthwise')) || k.name.includes('[pointwise')).reduce((a, k) => a + (k.medianMs ?? 0), 0);
-        add('depthwise', 2 * split.depthwiseMacs, dwMs, 'FLOP');
-        if (split.pointwiseMacs) add('pointwise', 2 * split.pointwiseMacs, pwMs, 'FLOP');
+        // The same kernel split as the roofline's separable-conv parts.
+        add('depthwise', 2 * split.depthwiseMacs, partMedianMs(l, 'depthwise'), 'FLOP');
+        if (split.pointwiseMacs) add('pointwise', 2 * split.pointwiseMacs, partMedianMs(l, 'pointwise'), 'FLOP');
         break;
       }
       case 'Dense':

@@ -126,15 +126,18 @@ export function withIntensity(report: ArchitectureReport, batch: number): Archit
 
 /**
  * Measured median of one part of a layer, ms: the layer's median for a whole layer; for the parts
- * of a separable conv, the medians of its depthwise kernels (`DepthwiseConv2dNative`) or of its
- * other convolution kernels (`Conv2D`, `FusedConv2D`). Null when not timed.
+ * of a separable conv, the medians of its depthwise kernels (`DepthwiseConv2dNative`, ORT's
+ * `Conv [depthwise]`) or of its pointwise ones (`Conv2D`, `FusedConv2D`, ORT's `Conv [pointwise...]`).
+ * Null when not timed.
  */
 export function partMedianMs(layer: LayerReport, which: RooflinePart['part']): number | null {
   const t = layer.timing;
   if (!t) return null;
   if (which === 'layer') return t.medianMs != null && Number.isFinite(t.medianMs) ? t.medianMs : null;
-  const depthwise = which === 'depthwise';
-  const kernels = t.kernels.filter((k) => (k.name.startsWith('Depthwise') ? depthwise : !depthwise && /Conv2D$/.test(k.name)));
+  // TF.js kernels (DepthwiseConv2dNative; Conv2D / FusedConv2D) or ONNX Runtime nodes (`Conv [depthwise]`, `Conv [pointwise+bn]`).
+  const isDepthwise = (name: string): boolean => name.startsWith('Depthwise') || name.includes('[depthwise');
+  const isPointwise = (name: string): boolean => (/Conv2D$/.test(name) && !isDepthwise(name)) || name.includes('[pointwise');
+  const kernels = t.kernels.filter((k) => (which === 'depthwise' ? isDepthwise(k.name) : isPointwise(k.name)));
   if (!kernels.length || kernels.some((k) => k.medianMs == null || !Number.isFinite(k.medianMs))) return null;
   return kernels.reduce((s, k) => s + k.medianMs!, 0);
 }

@@ -128,6 +128,10 @@ describe('standing under the roofs', () => {
     };
     expect(partMedianMs(sep, 'depthwise')).toBe(0.002);
     expect(partMedianMs(sep, 'pointwise')).toBe(0.004);
+    // ONNX Runtime names its nodes after the Keras part they run (src/onnx/fusion.ts).
+    const ortKernels = [{ name: 'Conv [depthwise]', medianMs: 0.003, calls: 1 }, { name: 'Conv [pointwise+bn]', medianMs: 0.005, calls: 1 }];
+    const onOrt = { ...sep, timing: { ...sep.timing!, kernels: ortKernels } };
+    expect([partMedianMs(onOrt, 'depthwise'), partMedianMs(onOrt, 'pointwise')]).toEqual([0.003, 0.005]);
     const r: ArchitectureReport = { ...report, layers: [sep], roofline: { batch: 1, roofs } };
     const [dw, pw] = rooflinePoints(r);
     expect(rooflinePoints(r, 'layers').map((p) => [p.part, p.kind, p.ms])).toEqual([['layer', 'separable', 0.01]]);
