@@ -479,10 +479,11 @@ function translate(call: LayerCall, xs: Value[], node: Node): Value[] {
       const interpolation = String(config.interpolation ?? 'nearest');
       if (interpolation !== 'nearest' && interpolation !== 'bilinear') call.fail(`interpolation "${interpolation}" is not supported`);
       const scales = call.weight('scales', [4], Float32Array.of(1, 1, sh, sw));
-      // TF.js resizes with align_corners = false, half_pixel_centers = false: ONNX's `asymmetric`.
+      // Nearest: TF.js's align_corners = false, half_pixel_centers = false is ONNX's `asymmetric`.
+      // Bilinear runs Keras's tf.image.resize (half-pixel centres, importers/faithful/layers.ts): `half_pixel`.
       const attrs = interpolation === 'nearest'
         ? { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }
-        : { mode: 'linear', coordinate_transformation_mode: 'asymmetric' };
+        : { mode: 'linear', coordinate_transformation_mode: 'half_pixel' };
       return [{ ...x, name: call.op('Resize', [x.name, '', scales], 'resize', attrs) }];
     }
     case 'Flatten': {

@@ -222,6 +222,51 @@ describe('faithful replacements', () => {
   });
 });
 
+describe('the correctness check of replacements', () => {
+  it('finds replaced layers inside nested models, and flags a replacement that computes something else', async () => {
+    const inner = {
+      class_name: 'Functional',
+      config: {
+        name: 'tower',
+        layers: [
+          { name: 't_in', class_name: 'InputLayer', config: { name: 't_in', batch_input_shape: [null, 9, 9, 2] }, inbound_nodes: [] },
+          { name: 'atrous', class_name: 'DepthwiseConv2D', config: { name: 'atrous', kernel_size: 3, dilation_rate: 2, padding: 'valid' }, inbound_nodes: [[['t_in', 0, 0, {}]]] },
+        ],
+        input_layers: [['t_in', 0, 0]],
+        output_layers: [['atrous', 0, 0]],
+      },
+    };
+    const json = {
+      class_name: 'Functional',
+      config: {
+        name: 'outer',
+        layers: [
+          { name: 'img', class_name: 'InputLayer', config: { name: 'img', batch_input_shape: [null, 9, 9, 2] }, inbound_nodes: [] },
+          { name: 'tower', ...inner, inbound_nodes: [[['img', 0, 0, {}]]] },
+        ],
+        input_layers: [['img', 0, 0]],
+        output_layers: [['tower', 1, 0]],
+      },
+    };
+    const checked = importModelBytes(Buffer.from(JSON.stringify(json)), 'nested.json');
+    const built = await buildModel(tf, checked);
+    try {
+      expect([...built.executions.keys()]).toEqual(['tower/atrous']);
+      expect(built.model.outputs[0].shape).toEqual([null, 5, 5, 2]);
+      const good = await checkFaithful(tf, built.model, built.executions);
+      expect(good.map((c) => [c.layer, c.className, c.ok])).toEqual([['tower/atrous', 'DepthwiseConv2D', true]]);
+      // Put TF.js's own (undilated) computation back: the check must say so.
+      const layer = (built.model.getLayer('tower') as unknown as tf.LayersModel).getLayer('atrous');
+      const own = Object.getPrototypeOf(Object.getPrototypeOf(layer)) as { call: (...args: unknown[]) => unknown };
+      (layer as unknown as { call: unknown }).call = own.call;
+      const bad = await checkFaithful(tf, built.model, built.executions);
+      expect(bad.map((c) => [c.layer, c.ok, c.maxRelError])).toEqual([['tower/atrous', false, Infinity]]);
+    } finally {
+      built.model.dispose();
+    }
+  });
+});
+
 describe('layer names TF.js refuses', () => {
   let dir: string;
   beforeAll(() => {

@@ -18,7 +18,7 @@
  * TF.js itself (same weights, same outputs), so it is not replaced.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { activationPlan, faithfulActivation, kerasActivationName, type ActivationPlan } from './activations';
+import { activationPlan, faithfulActivation, kerasActivationName, tfjsCamelCase, type ActivationPlan } from './activations';
 
 type Tf = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
@@ -61,37 +61,72 @@ export function outputPaddingOf(v: unknown): [number, number] | null {
   return v === null || v === undefined ? null : pair(v, 0);
 }
 
+/** The config values that decide whether a layer needs Keras's computation. */
+interface ReplacementFacts {
+  dilation: [number, number];
+  groups: number;
+  outputPadding: [number, number] | null;
+  keepdims: boolean;
+  interpolation: unknown;
+  negativeSlope: number;
+  threshold: number;
+  /** How the layer's activation runs (classes with an activation only). */
+  activation?: ActivationPlan;
+}
+
 /**
- * Why a layer of this Keras config runs a faithful replacement instead of TF.js's class, or
- * undefined when TF.js computes it as Keras does. `kerasConfig` is snake_case, as in the file.
+ * Reads the facts from a config as the file writes it (`keras`, snake_case) or as TF.js hands it
+ * to a layer constructor (`tfjs`: keys and string values camel-cased), so that the decision below
+ * is made once for both.
  */
-export function replacementReason(className: string, config: Record<string, unknown>, kerasMajor: number): string | undefined {
+function factsOf(className: string, config: Record<string, unknown>, spelling: 'keras' | 'tfjs', kerasMajor: number): ReplacementFacts {
+  const key = (snake: string): string => (spelling === 'keras' ? snake : tfjsCamelCase(snake));
+  const activation = config.activation;
+  return {
+    dilation: pair(config[key('dilation_rate')], 1),
+    groups: typeof config.groups === 'number' ? config.groups : 1,
+    outputPadding: outputPaddingOf(config[key('output_padding')]),
+    keepdims: config.keepdims === true,
+    interpolation: config.interpolation,
+    negativeSlope: Number(config[key('negative_slope')] ?? 0),
+    threshold: Number(config.threshold ?? 0),
+    activation:
+      typeof activation === 'string' && ACTIVATION_CLASSES.has(className) ? activationPlan(spelling === 'keras' ? activation : kerasActivationName(activation), kerasMajor) : undefined,
+  };
+}
+
+/** Why the layer's computation (not only its activation) must be Keras's; empty when TF.js's is. */
+function structuralReasons(className: string, f: ReplacementFacts): string[] {
   const reasons: string[] = [];
-  const dilation = pair(config.dilation_rate, 1);
-  const dilated = dilation[0] > 1 || dilation[1] > 1;
+  const dilated = f.dilation[0] > 1 || f.dilation[1] > 1;
   if (className === 'DepthwiseConv2D' && dilated) {
-    reasons.push(`TF.js 4.22's DepthwiseConv2D ignores dilation_rate; runs tf.depthwiseConv2d with dilations [${dilation.join(', ')}]`);
+    reasons.push(`TF.js 4.22's DepthwiseConv2D ignores dilation_rate; runs tf.depthwiseConv2d with dilations [${f.dilation.join(', ')}]`);
   }
-  if (className === 'Conv2D' && typeof config.groups === 'number' && config.groups > 1) {
-    reasons.push(`TF.js has no grouped convolution; runs ${config.groups} convolutions, one per group of channels, concatenated`);
-  }
-  if (className === 'Conv2DTranspose' && (outputPaddingOf(config.output_padding) !== null || dilated)) {
+  if (className === 'Conv2D' && f.groups > 1) reasons.push(`TF.js has no grouped convolution; runs ${f.groups} convolutions, one per group of channels, concatenated`);
+  if (className === 'Conv2DTranspose' && (f.outputPadding !== null || dilated)) {
     reasons.push("TF.js 4.22's Conv2DTranspose ignores output_padding and dilation_rate; runs a full transposed convolution cut to Keras's output length");
   }
-  if (/^Global(Average|Max)Pooling[12]D$/.test(className) && config.keepdims === true) {
-    reasons.push(`TF.js 4.22's ${className} ignores keepdims; reduces with the spatial axes kept`);
-  }
-  if (className === 'UpSampling2D' && config.interpolation === 'bilinear') {
+  if (/^Global(Average|Max)Pooling[12]D$/.test(className) && f.keepdims) reasons.push(`TF.js 4.22's ${className} ignores keepdims; reduces with the spatial axes kept`);
+  if (className === 'UpSampling2D' && f.interpolation === 'bilinear') {
     reasons.push("TF.js resizes bilinearly without half-pixel centres; runs tf.image.resizeBilinear with half-pixel centres, as Keras's tf.image.resize");
   }
-  if (className === 'ReLU' && (Number(config.negative_slope ?? 0) !== 0 || Number(config.threshold ?? 0) !== 0)) {
-    reasons.push("TF.js's ReLU ignores negative_slope and threshold; runs Keras's relu formula");
-  }
-  const activation = config.activation;
-  if (ACTIVATION_CLASSES.has(className) && typeof activation === 'string') {
-    const plan = activationPlan(activation, kerasMajor);
-    if (plan?.kind === 'faithful') reasons.push(`activation "${activation}" (${plan.formula}) is not in TF.js; computed by Keras's formula`);
-  }
+  if (className === 'ReLU' && (f.negativeSlope !== 0 || f.threshold !== 0)) reasons.push("TF.js's ReLU ignores negative_slope and threshold; runs Keras's relu formula");
+  return reasons;
+}
+
+/** All reasons: the structural ones, then the activation's. */
+function reasonsOf(className: string, f: ReplacementFacts): string[] {
+  const reasons = structuralReasons(className, f);
+  if (f.activation?.kind === 'faithful') reasons.push(`activation "${f.activation.name}" (${f.activation.formula}) is not in TF.js; computed by Keras's formula`);
+  return reasons;
+}
+
+/**
+ * Why a layer of this Keras config runs a faithful replacement instead of TF.js's class, or
+ * undefined when TF.js computes it as Keras does. `config` is snake_case, as in the file.
+ */
+export function replacementReason(className: string, config: Record<string, unknown>, kerasMajor: number): string | undefined {
+  const reasons = reasonsOf(className, factsOf(className, config, 'keras', kerasMajor));
   return reasons.length ? reasons.join('; ') : undefined;
 }
 
@@ -191,31 +226,23 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
     replaced: boolean;
 
     constructor(config: Record<string, unknown>) {
-      // TF.js has camel-cased every string value of the config (`hard_silu` -> `hardSilu`).
-      const keras = typeof config.activation === 'string' ? kerasActivationName(config.activation) : undefined;
-      const plan: ActivationPlan | undefined = keras !== undefined && ACTIVATION_CLASSES.has(className) ? activationPlan(keras, kerasMajor) : undefined;
+      // TF.js has camel-cased every key and string value of the config (`hard_silu` -> `hardSilu`).
+      const facts = factsOf(className, config, 'tfjs', kerasMajor);
+      const plan = facts.activation;
       const tfjsActivation = plan?.kind === 'renamed' ? plan.tfjs : plan?.kind === 'faithful' ? 'linear' : config.activation;
       super(config.activation === undefined ? config : { ...config, activation: tfjsActivation });
       if (plan && plan.kind !== 'native') this.kerasActivation = plan.name;
       if (plan?.kind === 'faithful') this.activation = faithfulActivation(tf, plan);
-      this.groups = typeof config.groups === 'number' ? config.groups : 1;
-      this.outputPadding = outputPaddingOf(config.outputPadding);
-      this.keepdims = config.keepdims === true;
-      this.negativeSlope = Number(config.negativeSlope ?? 0);
-      this.threshold = Number(config.threshold ?? 0);
-      const dilated = (this.dilationRate ?? []).some((d) => d > 1);
-      this.replaced =
-        plan?.kind === 'faithful' ||
-        (className === 'DepthwiseConv2D' && dilated) ||
-        (className === 'Conv2D' && this.groups > 1) ||
-        (className === 'Conv2DTranspose' && (this.outputPadding !== null || dilated)) ||
-        (className.startsWith('Global') && this.keepdims) ||
-        (className === 'UpSampling2D' && config.interpolation === 'bilinear') ||
-        (className === 'ReLU' && (this.negativeSlope !== 0 || this.threshold !== 0));
-      const structural = this.replaced && plan?.kind !== 'faithful';
-      if (structural && this.dataFormat === 'channelsFirst') {
+      this.groups = facts.groups;
+      this.outputPadding = facts.outputPadding;
+      this.keepdims = facts.keepdims;
+      this.negativeSlope = facts.negativeSlope;
+      this.threshold = facts.threshold;
+      this.replaced = reasonsOf(className, facts).length > 0;
+      if (structuralReasons(className, facts).length > 0 && this.dataFormat === 'channelsFirst') {
         throw new Error(`layer "${this.name}" (${className}): data_format channels_first is not executed faithfully here; save the model channels_last`);
       }
+      const dilated = facts.dilation.some((d) => d > 1);
       if (className === 'DepthwiseConv2D' && dilated && this.strides.some((s) => s > 1)) {
         // tf.nn.depthwise_conv2d, which Keras calls, refuses this too.
         throw new Error(`layer "${this.name}" (DepthwiseConv2D): strides > 1 with dilation_rate > 1 is not supported by Keras either`);

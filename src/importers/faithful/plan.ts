@@ -28,6 +28,16 @@ export function nameList(names: string[], max = 5): string {
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
+/** True when TF.js reads `name` (a Keras snake_case name, camel-cased as TF.js does) as an activation. */
+function tfjsHasActivation(tf: Tf, name: string): boolean {
+  try {
+    tf.layers.activation({ activation: tfjsCamelCase(name) as never });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** What `planBuild` decided. */
 export interface BuildPlan {
   /** Topology with internal (TF.js-safe) names; configs unchanged. */
@@ -83,18 +93,13 @@ export function planBuild(tf: Tf, imported: ImportedModel): BuildPlan {
     const activation = layer.config.activation;
     if (typeof activation === 'string' && layer.className !== 'InputLayer') {
       const plan = activationPlan(activation, kerasMajor);
-      const tfjsKnows = (): boolean => {
-        try {
-          tf.layers.activation({ activation: tfjsCamelCase(activation) as never });
-          return true;
-        } catch {
-          return false;
-        }
-      };
       if (plan && plan.kind !== 'native' && ACTIVATION_CLASSES.has(layer.className)) {
         replacedClasses.add(layer.className);
-        if (plan.kind === 'renamed') renamedActivations.set(`${activation} -> ${plan.tfjs}`, [...(renamedActivations.get(`${activation} -> ${plan.tfjs}`) ?? []), path]);
-      } else if (!(plan?.kind === 'native') && !tfjsKnows()) {
+        if (plan.kind === 'renamed') {
+          const rename = `${activation} -> ${plan.tfjs}`;
+          renamedActivations.set(rename, [...(renamedActivations.get(rename) ?? []), path]);
+        }
+      } else if (plan?.kind !== 'native' && !tfjsHasActivation(tf, activation)) {
         throw new ModelFileError(`activation "${activation}" is neither one TF.js knows nor one computed here as Keras does`, { file: imported.file, layer: path, className: layer.className, field: 'activation' });
       }
     }
