@@ -237,6 +237,9 @@ async function checkSessionStates({ h, wb, shots, check, frame }) {
     await sessionState(h, frame(), ['live-running']);
     const before = await statusItem(page);
     assert.ok(before.spinning, `the status bar spins while live profiling runs: ${JSON.stringify(before)}`);
+    // The live profiled/plain ratio in VS Code (issue 15's note): the whole-pass line's numbers.
+    const pass = (await frame().locator('#pass').innerText()).trim();
+    console.log(`       [e2e] live whole-pass line in VS Code: ${pass}`);
     await wb.runCommand('Xception Profiler: Cancel Profiling');
     const toast = await notification(h, wb, /Live profiling cancelled/, 'a "Live profiling cancelled" notification');
     const status = await sessionState(h, frame(), ['cancelled'], 10_000);

@@ -1,0 +1,51 @@
+/**
+ * Live profiling's plain-vs-profiled order: after each pause the first pass runs cold, so the
+ * two passes take turns going first (src/profiler/live.ts). Checked on the plain-JS backend with a
+ * small model, by the order the two kinds of passes reach the engine.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { LiveControl, livePlainFirst, runLive } from '../../src/profiler/live';
+
+describe('live profiling pass order', () => {
+  it('alternates plain predict before and after the profiled pass', async () => {
+    await tf.setBackend('cpu');
+    const input = tf.input({ shape: [8, 8, 3] });
+    const out = tf.layers.conv2d({ filters: 4, kernelSize: 3, name: 'conv' }).apply(input) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    // 'plain' when model.predict starts; 'conv' whenever the layer runs (in both kinds of pass).
+    const order: string[] = [];
+    const predict = model.predict.bind(model);
+    model.predict = (x, args) => {
+      order.push('plain');
+      return predict(x, args);
+    };
+    const conv = model.getLayer('conv');
+    const call = conv.call.bind(conv);
+    conv.call = (x, kwargs) => {
+      order.push('conv');
+      return call(x, kwargs);
+    };
+    const control = new LiveControl();
+    const before = tf.memory().numTensors;
+    const runs = await runLive(tf, model, control, {
+      intervalMs: 0,
+      maxRuns: 4,
+      batchSize: 1,
+      comparePredict: true,
+      onPass: (sample) => {
+        order.push('|');
+        expect(sample.predictMs).toBeGreaterThan(0);
+      },
+    });
+    expect(runs).toBe(4);
+    // Even passes: plain (plain + its conv), then profiled (conv). Odd passes: profiled first.
+    const plainFirst = ['plain', 'conv', 'conv', '|'];
+    const profiledFirst = ['conv', 'plain', 'conv', '|'];
+    expect(order).toEqual([...plainFirst, ...profiledFirst, ...plainFirst, ...profiledFirst]);
+    expect([0, 1, 2, 3].map(livePlainFirst)).toEqual([true, false, true, false]);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});
+
