@@ -8,13 +8,14 @@ import { integer } from './cliArgs';
 import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describeEngine, ENGINE_ORDER } from './engine/resolve';
+import { ENGINE_ORDER } from './engine/resolve';
 import { exportFormat, reportToJson, type ExportFormatId } from './exporters/formats';
 import { loadWebviewAssets, renderHtmlReport } from './exporters/html';
 import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
 import { DEFAULTS } from './report/defaults';
-import { FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConvention';
-import { formatCount, formatInt, formatMs, formatShape, formatShare, gflopsPerSecond, layerMedianMs } from './report/format';
+import { countUnit, FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConvention';
+import { formatCount, formatMs, formatShape, layerMedianMs } from './report/format';
+import { batchOf, describeEngine, flowTable, layerCardView, layerCountText, passLine, rowValueText, timeNote, totalsLines, type ViewRow } from './report/viewModel';
 import type { ArchitectureReport, EngineComparison, EngineName, SeparableVsRegular } from './report/schema';
 import { runJob } from './worker/job';
 import { sweepToCsv } from './exporters/sweepCsv';
@@ -25,36 +26,24 @@ import { parseSweep } from './profiler/sweep';
 import type { EngineChoice } from './engine/resolve';
 
 
-/** The human-readable summary the CLI prints (exported for tests). */
-export function summaryText(report: ArchitectureReport): string {
+/** A view-model row as one CLI line: `MACs: 8.36G MACs (8,357,403,496); per image; ...`. */
+function rowLine(row: ViewRow): string {
+  return `${row.label}: ${rowValueText(row)}${row.note ? `; ${row.note}` : ''}`;
+}
+
+/**
+ * The human-readable summary the CLI prints (exported for tests): the view-model's rows and
+ * tables (`report/viewModel.ts`), the same numbers and words as the hovers, the panel and the exports.
+ */
+export function summaryText(report: ArchitectureReport, convention: FlopsConvention = DEFAULTS.flopsConvention): string {
   const lines: string[] = [];
   if (report.engine) lines.push(`Engine: ${describeEngine(report.engine)}`, '');
-  const t = report.totals;
-  lines.push(
-    `Model: ${report.model.name}, input ${report.model.inputShapes.map(formatShape).join(', ')} (NHWC), ${t.layers} layers`,
-    `Params: ${formatInt(t.params.trainable + t.params.nonTrainable)} (trainable ${formatInt(t.params.trainable)}, non-trainable ${formatInt(t.params.nonTrainable)})`,
-    `MACs: ${formatInt(t.macs)} per image (${formatCount(t.flops)} FLOPs, 1 MAC = 2 FLOPs); element-wise ops: ${formatCount(t.elementwiseOps)}`,
-  );
+  lines.push(`Model: ${report.model.name}, input ${report.model.inputShapes.map(formatShape).join(', ')} (NHWC), ${report.totals.layers} layers`);
+  lines.push(...totalsLines(report, convention).map(rowLine));
   const timing = report.timing;
-  if (timing) {
-    lines.push(
-      `Pass (batch ${timing.batchSize}, median of ${timing.timedRuns} runs after ${timing.warmupRuns} warm-up): ` +
-        `plain predict ${formatMs(timing.predictMedianMs)}, profiled ${formatMs(timing.profiledMedianMs)}, ` +
-        `sum of layers ${formatMs(timing.layerSumMs)}, profiled/plain ${timing.overheadRatio?.toFixed(3) ?? 'n/a'}`,
-    );
-  }
-  const total = timing?.layerSumMs ?? null;
-  lines.push('', table([
-    ['flow', 'layers', 'params', 'MACs', 'median', 'share of time'],
-    ...report.flows.map((f) => [
-      f.name,
-      String(f.totals.layers),
-      formatInt(f.totals.params.trainable + f.totals.params.nonTrainable),
-      formatInt(f.totals.macs),
-      formatMs(f.medianMs),
-      formatShare(f.medianMs, total),
-    ]),
-  ]));
+  if (timing) lines.push(`Pass: ${passLine(report, timing)}`);
+  const flows = flowTable(report, convention);
+  lines.push('', table([flows.header, ...flows.rows]));
   const roofs = report.roofline?.roofs;
   if (roofs) lines.push('', roofsText(roofs));
   const points = new Map(rooflinePoints(report, 'layers').map((p) => [p.layer, p]));
@@ -65,18 +54,19 @@ export function summaryText(report: ArchitectureReport): string {
   };
   const timed = report.layers.filter((l) => layerMedianMs(l) != null).sort((a, b) => layerMedianMs(b)! - layerMedianMs(a)!);
   if (timed.length) {
-    lines.push('', 'Slowest layers:', table([
-      ['layer', 'class', 'output', 'MACs', 'median', 'p90', 'GFLOP/s', 'FLOP/B', 'roofline'],
-      ...timed.slice(0, 10).map((l) => [
-        l.name,
-        l.className,
-        formatShape(l.outputShape),
-        formatCount(l.macs),
-        formatMs(l.timing?.medianMs),
-        formatMs(l.timing?.p90Ms),
-        gflopsPerSecond(l.flops, l.timing?.medianMs, timing?.batchSize)?.toFixed(1) ?? '-',
-        ...whereStands(l.name),
-      ]),
+    lines.push('', `Slowest layers (${timeNote(report)}, batch of ${batchOf(report)}):`, table([
+      ['layer', 'class', 'output', `${countUnit(convention)} per image`, 'median', 'p90', 'share', 'GFLOP/s', 'FLOP/B', 'roofline', 'note'],
+      ...timed.slice(0, 10).map((l) => {
+        const card = layerCardView(report, l, convention);
+        const measured = 'rows' in card.measured ? card.measured.rows : [];
+        const value = (label: string): string => measured.find((r) => r.label === label)?.value ?? '-';
+        const kernels = value('Kernels');
+        return [
+          l.name, l.className, formatShape(l.outputShape), layerCountText(l, convention),
+          value('Median'), value('p90'), value('Share of pass'), value('Achieved').replace(' GFLOP/s', ''),
+          ...whereStands(l.name), kernels === '-' ? '' : kernels,
+        ];
+      }),
     ]));
   }
   if (report.engineComparison) lines.push('', ...engineComparisonText(report.engineComparison));
@@ -87,7 +77,7 @@ export function summaryText(report: ArchitectureReport): string {
       name, formatCount(r.separableMacs), formatCount(r.regularMacs), ratioText(r.macRatio), formatMs(r.separableMs), formatMs(r.regularMs), ratioText(r.timeRatio),
     ];
     const shown = cmp.layers.filter((l) => ['block2_sepconv1', 'block4_sepconv2', 'block5_sepconv1', 'block13_sepconv2', 'block14_sepconv2'].includes(l.name));
-    lines.push('', `Separable vs regular convolution (the paper's argument, measured at ${cmp.inputSize}x${cmp.inputSize}, twin median of ${cmp.runs} runs):`, table([
+    lines.push('', `Separable vs regular convolution (the paper's argument, measured at ${cmp.inputSize}x${cmp.inputSize}, ${timeNote(report)}, twin median of ${cmp.runs} runs):`, table([
       ['layer', 'sep MACs', 'regular MACs', 'MAC ratio', 'sep median', 'regular median', 'time ratio'],
       ...shown.map((l) => cmpRow(l.name, l)),
       cmpRow(`all ${cmp.layers.length} separable layers`, cmp.separableLayers),
@@ -153,7 +143,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--engines <list>', `profile on each engine named (comma-separated: ${ENGINE_ORDER.join(', ')}; or all) and show per-layer medians side by side`)
     .option('--engines-csv <file>', 'with --engines: write the side-by-side medians, one column per engine')
     .option('--onnx <file>', 'write the model with its weights as ONNX (opset 17, NHWC inputs and outputs, nodes named after the Keras layers)')
-    .addOption(new Option('--flops-convention <name>', 'how CSV, Markdown and trace count compute').choices([...FLOPS_CONVENTIONS]).default(DEFAULTS.flopsConvention))
+    .addOption(new Option('--flops-convention <name>', 'how the summary, CSV, Markdown and trace count compute').choices([...FLOPS_CONVENTIONS]).default(DEFAULTS.flopsConvention))
     .option('--quiet', 'print nothing but errors')
     .showHelpAfterError('(run with --help for the options)');
   program.parse(argv);
@@ -194,7 +184,7 @@ async function main(argv: string[]): Promise<void> {
   // Every output file, checked before the (long) profile so that a bad path fails at once.
   const outputs: { file: string; label: string; render: (r: ArchitectureReport) => string }[] = [
     ...(opts.json ? [{ file: opts.json, label: 'JSON report', render: reportToJson }] : []),
-    ...(opts.html ? [{ file: opts.html, label: 'HTML report', render: (r: ArchitectureReport) => renderHtmlReport(r, loadWebviewAssets(__dirname)) }] : []),
+    ...(opts.html ? [{ file: opts.html, label: 'HTML report', render: (r: ArchitectureReport) => renderHtmlReport(r, loadWebviewAssets(__dirname), opts.flopsConvention) }] : []),
     ...([[opts.trace, 'trace'], [opts.csv, 'csv'], [opts.md, 'markdown']] as [string | undefined, ExportFormatId][])
       .filter(([file]) => file)
       .map(([file, id]) => ({ file: file!, label: exportFormat(id).label, render: (r: ArchitectureReport) => exportFormat(id).render(r, opts.flopsConvention) })),
@@ -235,7 +225,7 @@ async function main(argv: string[]): Promise<void> {
     },
   );
   progress('');
-  if (!opts.quiet) console.log(summaryText(report));
+  if (!opts.quiet) console.log(summaryText(report, opts.flopsConvention));
   if (!opts.quiet && onnxFile) console.log(`\nONNX model: ${onnxFile}`);
   if (!opts.quiet && outputs.length) console.log('');
   for (const { file, label, render } of outputs) {

@@ -5,6 +5,8 @@
  */
 import type { ArchitectureReport } from '../src/report/schema';
 import { parseHostMessage, type HostMessage, type MetricId } from '../src/report/messages';
+import { DEFAULTS } from '../src/report/defaults';
+import { isFlopsConvention, type FlopsConvention } from '../src/report/flopsConvention';
 import { HoverCard, type CardSubject } from './hoverCard';
 import type { Host, PersistedState } from './host';
 import { layoutReport } from './layout';
@@ -13,7 +15,8 @@ import { ReportModel } from './model';
 import { paint } from './paint';
 import { Panels } from './panels';
 import { PanZoom } from './panZoom';
-import { blockTitle, renderDiagram, type DiagramView } from './render';
+import { blockTitle } from './labels';
+import { renderDiagram, type DiagramView } from './render';
 import { Toolbar } from './toolbar';
 import { ChartsPanel } from './charts/chartsPanel';
 
@@ -52,6 +55,8 @@ export class App {
   private readonly state: PersistedState;
   private query = '';
   private statusText = '';
+  /** How compute is counted in the cards (the host's `flopsConvention` setting, or the HTML report's). */
+  private convention: FlopsConvention = DEFAULTS.flopsConvention;
   readonly stats: XpStats = { updates: 0, totalUpdateMs: 0 };
 
   constructor(
@@ -102,6 +107,9 @@ export class App {
 
   /** Starts: renders a persisted or embedded report, then tells the host it is ready. */
   start(): void {
+    // A standalone HTML report carries the convention it was exported with.
+    const embedded = this.root.dataset.flopsConvention;
+    if (isFlopsConvention(embedded)) this.convention = embedded;
     const report = this.host.embeddedReport() ?? this.state.report;
     if (report) this.setReport(report);
     else this.showEmpty();
@@ -144,7 +152,7 @@ export class App {
         this.model.applyTimings(msg);
         this.repaint();
         this.card.refresh(this.model);
-        this.panels.setPass(this.model.report.timing, this.model.run);
+        this.panels.setPass(this.model.report, this.model.run);
         this.charts.timingsChanged();
         if (msg.engine) this.panels.setEngine(msg.engine);
         this.setStatus();
@@ -168,12 +176,20 @@ export class App {
       case 'setMetric':
         this.setMetric(msg.metric, false);
         break;
+      case 'setConvention':
+        this.convention = msg.convention;
+        if (this.model) {
+          this.model.convention = msg.convention;
+          this.card.refresh(this.model);
+        }
+        break;
     }
   }
 
   /** Replaces the report and re-renders everything. */
   setReport(report: ArchitectureReport): void {
     this.model = new ReportModel(report);
+    this.model.convention = this.convention;
     this.card.hide();
     this.panels.setReport(report, this.model.run);
     this.charts.setReport(report);

@@ -17,8 +17,8 @@
  */
 import dagre from '@dagrejs/dagre';
 import type { ArchitectureReport, LayerReport } from '../src/report/schema';
-import type { BlockBox, EdgeGeom, Layout, NodeBox } from './layout';
-import { opLabel } from './render';
+import type { BlockBox, EdgeGeom, Layout, NodeBox } from './geometry';
+import { opLabel } from './labels';
 
 /** Height of a layer box, px (SVG user units), as in the Xception layout. */
 const NODE_H = 22;

@@ -1,24 +1,11 @@
 /**
  * The hover card (`#hover-card`): details of a layer, block or flow, shown on hover or keyboard
- * focus and pinned on click. Built with DOM text nodes only (model text is never markup). Its
- * content can be refreshed in place when live timings arrive.
+ * focus and pinned on click. It renders the view-model (`src/report/viewModel.ts`: the same rows
+ * as the editor hover and the tree tooltip) and computes nothing. Built with DOM text nodes only
+ * (model text is never markup). Its content can be refreshed in place when live timings arrive.
  */
-import type { LayerReport, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
-import {
-  formatBytes,
-  formatCount,
-  formatInt,
-  formatMs,
-  formatPercent,
-  formatRatio,
-  formatShape,
-  gflopsPerSecond,
-  formatGflops,
-  isNum,
-  NA,
-} from './format';
+import { groupCardView, layerCardView, rowValueText, type ViewRow } from '../src/report/viewModel';
 import type { ReportModel } from './model';
-import { rooflineLines } from '../src/profiler/roofline';
 
 /** What the card currently shows (so it can be refreshed after a timing update). */
 export type CardSubject =
@@ -30,17 +17,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, txt?: s
   if (cls) e.className = cls;
   if (txt !== undefined) e.textContent = txt;
   return e;
-}
-
-/** A two-column table of label/value rows. */
-function rows(pairs: [string, string][]): HTMLTableElement {
-  const t = el('table', 'hc-rows');
-  for (const [k, v] of pairs) {
-    const tr = t.insertRow();
-    tr.appendChild(el('th', undefined, k));
-    tr.appendChild(el('td', undefined, v));
-  }
-  return t;
 }
 
 /** The card element and its state. */
@@ -115,81 +91,45 @@ function title(name: string, sub: string): HTMLElement {
   return d;
 }
 
-function timingRows(model: ReportModel, l: LayerReport): HTMLElement[] {
-  const t = l.timing;
-  if (!t) return [el('div', 'hc-pending', 'timing: pending')];
-  const pass = model.passMs();
-  const share = isNum(t.medianMs) && isNum(pass) ? t.medianMs / pass : null;
-  const g = l.flops > 0 ? gflopsPerSecond(l.flops, t.medianMs, model.batch) : null;
-  const out: HTMLElement[] = [
-    rows([
-      ['Median', formatMs(t.medianMs)],
-      ['p90 / min', `${formatMs(t.p90Ms)} / ${formatMs(t.minMs)}`],
-      ['Share of pass', formatPercent(share)],
-      ['Achieved', l.flops > 0 ? formatGflops(g) : `${NA} (no FLOPs)`],
-      ['Runs', isNum(t.runs) ? String(t.runs) : NA],
-    ]),
-  ];
-  if (t.kernels.length > 0) {
-    out.push(el('div', 'hc-section', 'Kernels'));
-    out.push(rows(t.kernels.map((k) => [k.calls > 1 ? `${k.name} \u00d7${k.calls}` : k.name, formatMs(k.medianMs)] as [string, string])));
+/** The view-model's rows: label, value (and exact value), and what was measured or counted. */
+function rowsTable(list: ViewRow[]): HTMLTableElement {
+  const t = el('table', 'hc-rows');
+  for (const row of list) {
+    const tr = t.insertRow();
+    tr.appendChild(el('th', undefined, row.label));
+    const td = el('td', undefined, rowValueText(row));
+    if (row.note) td.appendChild(el('div', 'hc-row-note', row.note));
+    tr.appendChild(td);
   }
-  return out;
-}
-
-/**
- * The measured side of the paper's argument for one separable layer:
- * "measured: regular conv 376 ms vs separable 6.74 ms (55.8x slower)", with the comparison's
- * input size when it differs from the report's (the twin may run smaller: it is slow).
- */
-export function measuredTwinText(row: SeparableVsRegular, cmp: RegularConvComparison, reportInput?: (number | null)[]): string {
-  const r = row.timeRatio;
-  const verdict = !isNum(r) ? 'time ratio n/a' : r >= 1 ? `${formatRatio(r)} slower` : `${formatRatio(1 / r)} faster`;
-  const size = reportInput && reportInput[1] === cmp.inputSize ? '' : `, at ${cmp.inputSize}x${cmp.inputSize} input`;
-  return `measured: regular conv ${formatMs(row.regularMs)} vs separable ${formatMs(row.separableMs)} (${verdict})${size}, median of ${cmp.runs} run${cmp.runs === 1 ? '' : 's'}`;
+  return t;
 }
 
 function layerContent(model: ReportModel, s: { name: string; repeat?: string[] }): HTMLElement[] {
   const l = model.layers.get(s.name);
   if (!l) return [title(s.name, 'unknown layer')];
-  const p = l.params;
-  const pairs: [string, string][] = [
-    ['Input', l.inputShapes.length ? l.inputShapes.map(formatShape).join(' + ') : NA],
-    ['Output', formatShape(l.outputShape)],
-    ['Params', `${formatInt(p.trainable + p.nonTrainable)} (${formatInt(p.trainable)} trainable / ${formatInt(p.nonTrainable)} non-trainable)`],
-    ['MACs', l.macs > 0 ? `${formatCount(l.macs)} (${formatInt(l.macs)})` : '0'],
-    ['FLOPs', l.flops > 0 ? `${formatCount(l.flops)}  (1 MAC = 2 FLOPs)` : '0'],
-  ];
-  if (l.macs === 0 && l.elementwiseOps > 0) pairs.push(['Element-wise ops', formatCount(l.elementwiseOps)]);
-  pairs.push(['Activations', formatBytes(l.activationBytes)]);
-  const out: HTMLElement[] = [title(l.name, l.className), rows(pairs)];
-  if (isNum(l.regularConvMacs) && isNum(l.regularConvRatio)) {
-    const k = typeof l.config.kernelSize === 'string' ? `${l.config.kernelSize} ` : '';
-    out.push(
-      el(
-        'div',
-        'hc-note',
-        `A regular ${k}conv would need ${formatCount(l.regularConvMacs)} MACs: ${formatRatio(l.regularConvRatio)} fewer MACs than a regular ${k}conv.`,
-      ),
-    );
-  }
-  const twin = model.comparison.get(l.name);
-  const cmp = model.report.regularComparison;
-  if (twin && cmp) out.push(el('div', 'hc-note hc-twin', measuredTwinText(twin, cmp, model.report.model.inputShapes[0])));
-  const diags = model.layerDiagnostics.get(l.name) ?? [];
-  if (diags.length > 0) {
+  const view = layerCardView(model.report, l, model.convention);
+  const out: HTMLElement[] = [title(view.name, view.className), el('div', 'hc-place', view.place), rowsTable(view.rows)];
+  for (const note of view.notes) out.push(el('div', note.startsWith('measured') ? 'hc-note hc-twin' : 'hc-note', note));
+  if (view.diagnostics.length > 0) {
     out.push(el('div', 'hc-section', 'Diagnostics'));
-    for (const d of diags) {
+    for (const d of view.diagnostics) {
       const row = el('div', `hc-diag diag-${d.severity}`);
       row.append(el('span', 'diag-sev', d.severity), document.createTextNode(` ${d.message}`));
       out.push(row);
     }
   }
-  out.push(el('div', 'hc-section', 'Measured'));
-  out.push(...timingRows(model, l));
+  const m = view.measured;
+  if ('pending' in m) {
+    out.push(el('div', 'hc-section', 'Measured'), el('div', 'hc-pending', m.pending));
+  } else {
+    out.push(el('div', 'hc-section', m.heading), rowsTable(m.rows));
+    if (m.kernels.length > 0) {
+      out.push(el('div', 'hc-section', 'Kernels'));
+      out.push(rowsTable(m.kernels.map((k) => ({ label: k.calls > 1 ? `${k.name} \u00d7${k.calls}` : k.name, value: k.time }))));
+    }
+  }
   // Roofline (issue 14): intensity, achieved GFLOP/s and where the layer stands under the roofs.
-  const roofline = rooflineLines(model.report, l);
-  if (roofline.length) out.push(el('div', 'hc-section', 'Roofline'), ...roofline.map((t) => el('div', 'hc-note hc-roofline', t)));
+  if (view.roofline.length) out.push(el('div', 'hc-section', 'Roofline'), ...view.roofline.map((t) => el('div', 'hc-note hc-roofline', t)));
   if (s.repeat && s.repeat.length > 1) {
     out.push(el('div', 'hc-note', `Shown for ${l.block}; ${s.repeat[0]} to ${s.repeat[s.repeat.length - 1]} are ${s.repeat.length} identical blocks.`));
   }
@@ -200,32 +140,7 @@ function groupContent(model: ReportModel, s: { title: string; blocks: string[]; 
   const groups = s.flow
     ? [model.flows.get(s.flow)].filter((g) => g !== undefined)
     : s.blocks.map((b) => model.blocks.get(b)).filter((g) => g !== undefined);
-  // Static numbers: the groups' totals from the report (computed once, in analysis).
-  const t = model.groupTotals(groups);
-  // Measured: the sum of the layers' current medians (live timings update layers one by one).
-  let ms = 0;
-  let timed = 0;
-  let timedFlopsMs = 0;
-  for (const l of model.layersOf(groups)) {
-    const m = l.timing?.medianMs;
-    if (isNum(m)) {
-      ms += m;
-      timed++;
-      if (l.flops > 0) timedFlopsMs += m;
-    }
-  }
-  const pass = model.passMs();
-  const medianMs = timed > 0 ? ms : null;
-  const pairs: [string, string][] = [
-    ['Layers', String(t.layers)],
-    ['Params', `${formatInt(t.params.trainable + t.params.nonTrainable)} (${formatInt(t.params.trainable)} trainable / ${formatInt(t.params.nonTrainable)} non-trainable)`],
-    ['MACs', `${formatCount(t.macs)} (${formatInt(t.macs)})`],
-    ['FLOPs', `${formatCount(t.flops)}  (1 MAC = 2 FLOPs)`],
-    ['Activations', formatBytes(t.activationBytes)],
-    ['MACs share', formatPercent(model.report.totals.macs > 0 ? t.macs / model.report.totals.macs : null)],
-    ['Median (sum)', timed > 0 ? formatMs(medianMs) : 'timing: pending'],
-    ['Share of pass', formatPercent(isNum(medianMs) && isNum(pass) ? medianMs / pass : null)],
-    ['Achieved', formatGflops(gflopsPerSecond(t.flops, timedFlopsMs > 0 ? timedFlopsMs : null, model.batch))],
-  ];
-  return [title(s.title, s.flow ? 'flow' : s.blocks.length > 1 ? `${s.blocks.length} blocks` : 'block'), rows(pairs)];
+  const kind = s.flow ? 'flow' : s.blocks.length > 1 ? `${s.blocks.length} blocks` : 'block';
+  const view = groupCardView(model.report, groups, s.title, kind, model.convention);
+  return [title(view.title, view.kind), rowsTable(view.rows)];
 }

@@ -4,7 +4,10 @@
  */
 import type { ArchitectureReport, Diagnostic, GroupReport, LayerReport, SeparableVsRegular, Totals } from '../src/report/schema';
 import type { TimingsMessage } from '../src/report/messages';
-import { isNum } from './format';
+import { mergeTimings } from '../src/profiler/attach';
+import { DEFAULTS } from '../src/report/defaults';
+import type { FlopsConvention } from '../src/report/flopsConvention';
+import { batchOf, sumGroupTotals } from '../src/report/viewModel';
 
 /** A report plus name indexes. The report object is mutated by `applyTimings`. */
 export class ReportModel {
@@ -17,6 +20,8 @@ export class ReportModel {
   readonly comparison = new Map<string, SeparableVsRegular>();
   /** Timed runs merged so far (from the last `timings` message). */
   run = 0;
+  /** How compute is counted (the `flopsConvention` setting; the host sends it). */
+  convention: FlopsConvention = DEFAULTS.flopsConvention;
 
   constructor(readonly report: ArchitectureReport) {
     for (const l of report.layers) this.layers.set(l.name, l);
@@ -41,18 +46,7 @@ export class ReportModel {
    * analysis) and summed over the groups (e.g. the 8 middle-flow blocks drawn as one "x 8" box).
    */
   groupTotals(groups: GroupReport[]): Totals {
-    const t: Totals = { layers: 0, params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, elementwiseOps: 0, activationBytes: 0, weightBytes: 0 };
-    for (const g of groups) {
-      t.layers += g.totals.layers;
-      t.params.trainable += g.totals.params.trainable;
-      t.params.nonTrainable += g.totals.params.nonTrainable;
-      t.macs += g.totals.macs;
-      t.flops += g.totals.flops;
-      t.elementwiseOps += g.totals.elementwiseOps;
-      t.activationBytes += g.totals.activationBytes;
-      t.weightBytes += g.totals.weightBytes;
-    }
-    return t;
+    return sumGroupTotals(groups);
   }
 
   /** The layers of the named groups (blocks or flows), in order; unknown names are skipped. */
@@ -65,41 +59,16 @@ export class ReportModel {
     return out;
   }
 
-  /**
-   * Total time of one forward pass, ms, that layer shares are taken of: the report's sum of the
-   * layers' medians when present, else the sum of the known layer medians; null when none.
-   */
-  passMs(): number | null {
-    const t = this.report.timing?.layerSumMs;
-    if (isNum(t) && t > 0) return t;
-    let sum = 0;
-    let any = false;
-    for (const l of this.report.layers) {
-      const m = l.timing?.medianMs;
-      if (isNum(m)) {
-        sum += m;
-        any = true;
-      }
-    }
-    return any && sum > 0 ? sum : null;
-  }
-
   /** Images per timed call (`timing.batchSize`, 1 when unknown): medians are per batch. */
   get batch(): number {
-    const b = this.report.timing?.batchSize;
-    return isNum(b) && b > 0 ? b : 1;
+    return batchOf(this.report);
   }
 
   /** Merges a `timings` message; returns the names of the layers that changed. */
   applyTimings(msg: TimingsMessage): string[] {
-    const changed: string[] = [];
-    for (const [name, timing] of Object.entries(msg.layers)) {
-      const l = this.layers.get(name);
-      if (!l) continue;
-      l.timing = timing;
-      changed.push(name);
-    }
-    if (msg.timing) this.report.timing = msg.timing;
+    const changed = Object.keys(msg.layers).filter((name) => this.layers.has(name));
+    // The core's merge: layers in place, and the blocks' and flows' medians refreshed with them.
+    mergeTimings(this.report, msg);
     if (msg.engine) this.report.engine = msg.engine;
     this.run = msg.run;
     return changed;

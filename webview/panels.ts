@@ -15,9 +15,9 @@
  *   Engines"): whole pass and time per kind of work per engine, then every layer's median per
  *   engine ("folded into X" where the engine computed it inside another layer's node).
  */
-import { PASS_SUM_TOLERANCE } from '../src/profiler/attach';
-import type { ArchitectureReport, Diagnostic, EngineComparison, EngineInfo, PassTiming, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
-import { formatCount, formatMs, formatRatio, isNum } from './format';
+import { passFacts, runtimeText } from '../src/report/viewModel';
+import type { ArchitectureReport, Diagnostic, EngineComparison, EngineInfo, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
+import { formatCount, formatMs, formatRatio } from './format';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, txt?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -48,26 +48,18 @@ export function correctnessText(e: EngineInfo): { text: string; bad: boolean; de
 }
 
 /**
- * The whole-pass line: "Whole pass: profiled 503 ms · plain predict 438 ms · profiled/plain
- * 1.15x · sum of layers 487 ms · 12 passes measured". Adds a note when the sum of the layers and the
- * profiled pass differ by more than 5 %.
+ * The whole-pass line: "Whole pass (wall time on wasm, batch of 1, median of 10 timed runs after
+ * 2 warm-up): profiled median 503 ms · plain predict median 438 ms · profiled/plain 1.15x · sum of
+ * layers 487 ms · 12 passes measured", from the view-model's `passFacts` (which says when the sum
+ * of the layers and the pass differ by more than 5 %).
  */
-export function passText(t: PassTiming | undefined, run: number): string {
+export function passText(report: ArchitectureReport, run: number): string {
   const passes = `${run} pass${run === 1 ? '' : 'es'} measured`;
+  const t = report.timing;
   if (!t) return run > 0 ? `Whole pass: pending \u00b7 ${passes}` : 'Whole pass: timing pending';
-  const parts = [
-    `profiled median ${formatMs(t.profiledMedianMs)}`,
-    `plain predict median ${formatMs(t.predictMedianMs)}`,
-    `profiled/plain ${formatRatio(t.overheadRatio)}`,
-    `sum of layers ${formatMs(t.layerSumMs)}`,
-  ];
-  if (isNum(t.layerSumMs) && isNum(t.profiledMedianMs) && t.profiledMedianMs > 0) {
-    const diff = t.layerSumMs / t.profiledMedianMs - 1;
-    if (Math.abs(diff) > PASS_SUM_TOLERANCE) parts.push(`layers sum ${diff > 0 ? 'exceeds' : 'is below'} the pass by ${(Math.abs(diff) * 100).toFixed(1)}%`);
-  }
+  const f = passFacts(report, t);
   // The same count and label as the status line (src/extension/profilingState.ts).
-  parts.push(run > 0 ? passes : `${t.timedRuns} timed run${t.timedRuns === 1 ? '' : 's'}, ${t.warmupRuns} warm-up`);
-  return `Whole pass: ${parts.join(' \u00b7 ')}`;
+  return `Whole pass (${f.setup}): ${[...f.parts, ...(run > 0 ? [passes] : [])].join(' \u00b7 ')}`;
 }
 
 /** One comparison row's cells: separable MACs, regular MACs, MAC ratio, separable ms, regular ms, time ratio. */
@@ -115,7 +107,7 @@ export class Panels {
   /** Fills everything for a new report. */
   setReport(report: ArchitectureReport, run: number): void {
     this.setEngine(report.engine);
-    this.setPass(report.timing, run);
+    this.setPass(report, run);
     this.setDiagnostics(report.diagnostics);
     this.setComparison(report.regularComparison);
     this.setEngineComparison(report.engineComparison);
@@ -172,7 +164,7 @@ export class Panels {
       return;
     }
     const name = el('span', 'engine-name', `Engine: ${engineText(e)}`);
-    name.title = [e.why, ...e.skipped.map((s) => `${s.name} skipped: ${s.reason}`)].join('\n');
+    name.title = [e.why, ...e.skipped.map((s) => `${s.name} skipped: ${s.reason}`), ...(e.runtime ? [`runtime: ${runtimeText(e.runtime)}`] : [])].join('\n');
     const items: HTMLElement[] = [name];
     const c = correctnessText(e);
     if (c) {
@@ -186,8 +178,8 @@ export class Panels {
   }
 
   /** The whole-pass line (after every `timings` message). */
-  setPass(t: PassTiming | undefined, run: number): void {
-    const s = passText(t, run);
+  setPass(report: ArchitectureReport, run: number): void {
+    const s = passText(report, run);
     if (this.pass.textContent !== s) this.pass.textContent = s;
   }
 

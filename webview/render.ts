@@ -3,9 +3,10 @@
  * text goes in through text nodes (`textContent`), never markup. Colours and numbers are painted
  * afterwards by `paint.ts`, which only touches the elements indexed here.
  */
-import type { Diagnostic, LayerReport } from '../src/report/schema';
+import type { Diagnostic } from '../src/report/schema';
 import { formatCount, formatShape } from './format';
-import type { BlockBox, Layout } from './layout';
+import type { BlockBox, Layout } from './geometry';
+import { blockTitle, opLabel } from './labels';
 import type { ReportModel } from './model';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -58,40 +59,6 @@ export interface DiagramView {
   flowSubtitles: Map<string, SVGTextElement>;
 }
 
-/** Short operation label drawn in a layer box, from the class and its config. */
-export function opLabel(l: LayerReport): string {
-  const c = l.config;
-  const stride = typeof c.strides === 'string' && c.strides !== '1x1' ? `/${c.strides.split('x')[0]}` : '';
-  switch (l.className) {
-    case 'Conv2D':
-      return `Conv ${c.kernelSize ?? ''}${stride}, ${c.filters ?? ''}`;
-    case 'SeparableConv2D':
-      return `SepConv ${c.kernelSize ?? ''}${stride}, ${c.filters ?? ''}`;
-    case 'DepthwiseConv2D':
-      return `DWConv ${c.kernelSize ?? ''}${stride}`;
-    case 'BatchNormalization':
-      return 'BN';
-    case 'Activation':
-      return typeof c.activation === 'string' ? (c.activation === 'relu' ? 'ReLU' : c.activation) : 'Act';
-    case 'ReLU':
-      return 'ReLU';
-    case 'MaxPooling2D':
-      return `MaxPool ${c.poolSize ?? ''}${stride}`;
-    case 'AveragePooling2D':
-      return `AvgPool ${c.poolSize ?? ''}${stride}`;
-    case 'Add':
-      return '+';
-    case 'GlobalAveragePooling2D':
-      return 'GlobalAvgPool';
-    case 'Dense':
-      return `Dense ${c.units ?? ''}`;
-    case 'InputLayer':
-      return 'Input';
-    default:
-      return l.className;
-  }
-}
-
 /** Severity order: the marker of a layer shows its worst diagnostic. */
 const SEVERITY_RANK: Record<Diagnostic['severity'], number> = { error: 3, warning: 2, info: 1 };
 
@@ -128,14 +95,6 @@ function markDiagnostics(lg: SVGGElement, box: { x: number; y: number; w: number
   text(badge, worst.severity === 'info' ? 'i' : '!', { x: cx, y: cy + 3.5, class: 'diag-glyph', 'text-anchor': 'middle' });
 }
 
-/** Title of a block box: `block5`, or `block5 - block12  x 8` for a collapsed repeat. */
-export function blockTitle(represents: string[]): string {
-  if (represents.length <= 1) {
-    const n = represents[0] ?? '';
-    return n === 'top' ? 'top (classifier head)' : n;
-  }
-  return `${represents[0]} \u2013 ${represents[represents.length - 1]}  \u00d7 ${represents.length}`;
-}
 
 /**
  * A closed block: one row with its title and value (painted: the metric and its share) on the

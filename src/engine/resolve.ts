@@ -19,13 +19,14 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { shortReason } from '../report/guards';
-import type { EngineInfo, EngineName } from '../report/schema';
+import { shortReason, wholeReason } from '../report/guards';
+import type { EngineInfo, EngineName, RuntimeVersions } from '../report/schema';
+import { describeEngine } from '../report/viewModel';
 import { initWasmBackend } from './wasmSetup';
 import { createRuntime, type OrtModule, type OrtRuntime } from './onnxruntime';
 
 export type Tf = typeof tfTypes;
-export { shortReason };
+export { shortReason, describeEngine };
 
 /** All engines, fastest first. */
 export const ENGINE_ORDER: readonly EngineName[] = ['tensorflow-gpu', 'tensorflow', 'onnxruntime', 'wasm', 'cpu'];
@@ -91,7 +92,7 @@ function loadNative<T = Tf>(pkg: string, searchPaths: string[], load: PackageLoa
     try {
       return { tf: load(pkg, from) as T, from: from ?? 'the extension', rejected: broken };
     } catch (error) {
-      if (!isNotFound(error, pkg)) broken.push(`${shortReason(error)} (in ${from ?? 'the extension'})`);
+      if (!isNotFound(error, pkg)) broken.push(`${wholeReason(error)} (in ${from ?? 'the extension'})`);
     }
   }
   if (broken.length) throw new Error(`${pkg} failed to load: ${broken.join('; ')}`);
@@ -207,28 +208,25 @@ export async function resolveEngine(options: ResolveOptions = {}): Promise<Resol
       const engine = await tryEngine(name, options);
       const requested = choice === name ? 'requested by the user' : choice === 'auto' ? 'the fastest engine that loaded' : `fallback for "${choice}"`;
       engine.info.skipped = skipped;
+      engine.info.runtime = runtimeVersions();
       engine.info.why = [requested, engine.info.why].filter(Boolean).join('; ');
       return engine;
     } catch (error) {
-      skipped.push({ name, reason: shortReason(error) });
+      skipped.push({ name, reason: wholeReason(error) });
     }
   }
   throw new Error(`no TF.js engine could be loaded: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`);
 }
 
-/** One line for people: `wasm (2 threads, SIMD)`, plus why the faster engines were skipped. */
-export function describeEngine(info: EngineInfo): string {
-  const details = [
-    info.threads > 1 ? `${info.threads} threads` : '1 thread',
-    info.simd ? 'SIMD' : undefined,
-    info.gpu ? 'GPU' : undefined,
-    info.name === 'onnxruntime' ? info.backend.replace(/^onnxruntime-/, '') + ' provider' : undefined,
-  ].filter(Boolean);
-  const wrong = info.correctness?.mismatches.length
-    ? ` [WRONG RESULTS on ${info.correctness.mismatches.map((m) => m.kind).join('; ')}]`
-    : info.correctness
-      ? ` [${info.correctness.checkedKinds} layer kinds checked against the plain-JS backend]`
-      : '';
-  const head = `${info.name} (${details.join(', ')})${wrong} via ${info.package} ${info.version}: ${info.why}`;
-  return [head, ...info.skipped.map((s) => `  skipped ${s.name}: ${s.reason}`)].join('\n');
+/**
+ * The parts of `process.versions` that decide whether a native engine loads: Node's version, the
+ * NODE_MODULE_VERSION ABI, N-API, and Electron's version under VS Code.
+ */
+export function runtimeVersions(versions: NodeJS.ProcessVersions = process.versions): RuntimeVersions {
+  const r: RuntimeVersions = { node: versions.node, modules: versions.modules };
+  if (versions.napi) r.napi = versions.napi;
+  const electron = (versions as NodeJS.ProcessVersions & { electron?: string }).electron;
+  if (electron) r.electron = electron;
+  return r;
 }
+

@@ -6,9 +6,15 @@
  */
 import { formatKerasShape } from '../report/format';
 import { layerFlops, type FlopsConvention } from '../report/flopsConvention';
-import type { ArchitectureReport, LayerReport } from '../report/schema';
+import type { ArchitectureReport, LayerReport, LayerTiming } from '../report/schema';
+import { batchOf, untimedKernelsText } from '../report/viewModel';
 
-/** Column names, in order. The FLOPs column is `flops` (2 x MACs) or `flops_tf_profiler`. */
+/**
+ * Column names, in order. The FLOPs column is `flops` (2 x MACs) or `flops_tf_profiler`. Counts
+ * are per image (`macs`: multiply-accumulates; bias adds, BN and activations are in
+ * `elementwise_ops`); times are wall time in ms for the whole batch of `batch_size` images, on
+ * the engine in `engine`; `timing_note` says why a time is n/a, and how many kernels are untimed.
+ */
 export function csvColumns(convention: FlopsConvention): string[] {
   return [
     'layer',
@@ -28,6 +34,9 @@ export function csvColumns(convention: FlopsConvention): string[] {
     'p90_ms',
     'min_ms',
     'runs',
+    'batch_size',
+    'engine',
+    'timing_note',
   ];
 }
 
@@ -41,7 +50,12 @@ function msField(ms: number | null | undefined): string {
   return ms != null && Number.isFinite(ms) ? String(Number(ms.toFixed(4))) : '';
 }
 
-function layerFields(layer: LayerReport, convention: FlopsConvention): string[] {
+/** Why a timed layer's numbers are incomplete: its n/a reason and its untimed kernels; empty when complete. */
+function timingNote(t: LayerTiming): string {
+  return [t.medianMs == null ? `n/a: ${t.naReason ?? 'no sample'}` : '', untimedKernelsText(t) ?? ''].filter(Boolean).join('; ');
+}
+
+function layerFields(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string[] {
   const t = layer.timing;
   return [
     layer.name,
@@ -61,6 +75,9 @@ function layerFields(layer: LayerReport, convention: FlopsConvention): string[] 
     msField(t?.p90Ms),
     msField(t?.minMs),
     t ? String(t.runs) : '',
+    t ? String(batchOf(report)) : '',
+    t ? (report.engine?.name ?? '') : '',
+    t ? timingNote(t) : '',
   ];
 }
 
@@ -69,7 +86,7 @@ function layerFields(layer: LayerReport, convention: FlopsConvention): string[] 
  * Keras's `(None, 37, 37, 728)` form; counts per image; times in ms (empty when not timed).
  */
 export function reportToCsv(report: ArchitectureReport, convention: FlopsConvention = 'flops'): string {
-  const rows = [csvColumns(convention), ...report.layers.map((l) => layerFields(l, convention))];
+  const rows = [csvColumns(convention), ...report.layers.map((l) => layerFields(report, l, convention))];
   return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 

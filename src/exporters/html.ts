@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeHtml } from '../report/format';
 import type { ArchitectureReport } from '../report/schema';
+import { DEFAULTS } from '../report/defaults';
+import type { FlopsConvention } from '../report/flopsConvention';
 
 /** The webview bundle's code: `dist/webview.js` and, when the bundle has styles, `dist/webview.css`. */
 export interface WebviewAssets {
@@ -34,7 +36,7 @@ function inlineSafe(code: string, tag: 'script' | 'style'): string {
  * CSP: `default-src 'none'; img-src data:; style-src 'nonce-N'; script-src 'nonce-N'` (a fresh
  * random nonce per file), so nothing loads from the network and only the inlined code runs.
  */
-export function renderHtmlReport(report: ArchitectureReport, assets: WebviewAssets): string {
+export function renderHtmlReport(report: ArchitectureReport, assets: WebviewAssets, convention: FlopsConvention = DEFAULTS.flopsConvention): string {
   const nonce = randomBytes(16).toString('base64');
   const csp = `default-src 'none'; img-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
   const style = assets.css ? `<style nonce="${nonce}">\n${inlineSafe(assets.css, 'style')}\n</style>\n` : '';
@@ -47,7 +49,7 @@ export function renderHtmlReport(report: ArchitectureReport, assets: WebviewAsse
 <title>${escapeHtml(report.model.name)} \u2013 Xception Profiler report</title>
 ${style}</head>
 <body>
-<div id="app"></div>
+<div id="app" data-flops-convention="${escapeHtml(convention)}"></div>
 <script type="application/json" id="report-data">${jsonForScript(report)}</script>
 <script nonce="${nonce}">
 ${inlineSafe(assets.js, 'script')}

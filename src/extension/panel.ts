@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { FlopsConvention } from '../report/flopsConvention';
 import { type HostMessage, type MetricId, parseWebviewMessage } from '../report/messages';
 import { statusLine, type ProfilingState } from './profilingState';
 import type { Session, SessionEvent } from './session';
@@ -96,6 +97,7 @@ export class DiagramPanel implements vscode.Disposable {
     }
     switch (message.type) {
       case 'ready': {
+        this.post({ type: 'setConvention', convention: this.session.config.flopsConvention });
         const report = this.session.report;
         if (report) this.post({ type: 'report', report });
         this.postState(this.session.state);
@@ -124,6 +126,11 @@ export class DiagramPanel implements vscode.Disposable {
   reveal(layer: string): void {
     this.panel.reveal(undefined, false);
     this.post({ type: 'reveal', layer });
+  }
+
+  /** Counts compute by `convention` in the diagram's cards. */
+  setConvention(convention: FlopsConvention): void {
+    this.post({ type: 'setConvention', convention });
   }
 
   /** Colours the diagram by `metric`. */

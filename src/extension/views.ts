@@ -86,6 +86,7 @@ export class SidebarViews implements vscode.Disposable {
     if (e.affectsConfiguration(`${CONFIG_SECTION}.flopsConvention`)) {
       this.architecture.refresh();
       this.hints.refresh();
+      DiagramPanel.instance?.setConvention(this.source.config.flopsConvention);
     }
     if (e.affectsConfiguration(`${CONFIG_SECTION}.hints.enabled`)) this.hints.refresh();
     if (e.affectsConfiguration(`${CONFIG_SECTION}.colorMetric`)) {

@@ -5,6 +5,18 @@ import type { ProfileResult } from './profile';
 /** Relative gap between the profiled pass and the sum of its layers beyond which the report says so. */
 export const PASS_SUM_TOLERANCE = 0.05;
 
+/**
+ * How far the sum of the layer medians is from the median profiled pass, as a fraction of the
+ * pass: (layerSumMs - profiledMedianMs) / profiledMedianMs, negative when the layers sum to less
+ * (time between layers, output readback). Null when either is missing. The pass-gap diagnostic
+ * and the views' pass line both read it; test: test/profiler/attach.test.ts.
+ */
+export function passGap(t: Pick<PassTiming, 'layerSumMs' | 'profiledMedianMs'>): number | null {
+  const { layerSumMs, profiledMedianMs } = t;
+  if (layerSumMs == null || profiledMedianMs == null || !Number.isFinite(layerSumMs) || !(profiledMedianMs > 0)) return null;
+  return (layerSumMs - profiledMedianMs) / profiledMedianMs;
+}
+
 function groupMedian(group: GroupReport, byName: Record<string, LayerTiming>): number | null {
   let sum = 0;
   let any = false;
@@ -45,8 +57,9 @@ export function attachTimings(report: ArchitectureReport, result: ProfileResult)
     diagnostics.push({ severity: 'warning', code: 'timing-missing-kernels', layer: name, message: `timing: some kernel times of layer "${name}" were missing or not numbers; shown as n/a and left out of sums` });
   }
   const { profiledMedianMs, layerSumMs } = result.pass;
-  if (profiledMedianMs && layerSumMs != null && Math.abs(profiledMedianMs - layerSumMs) / profiledMedianMs > PASS_SUM_TOLERANCE) {
-    const gap = ((100 * (profiledMedianMs - layerSumMs)) / profiledMedianMs).toFixed(1);
+  const relativeGap = passGap(result.pass);
+  if (relativeGap != null && profiledMedianMs != null && layerSumMs != null && Math.abs(relativeGap) > PASS_SUM_TOLERANCE) {
+    const gap = (-100 * relativeGap).toFixed(1);
     const readback = result.pass.readbackMedianMs;
     const outputs = report.model.outputShapes.length;
     const why = readback != null && readback > 0.5

@@ -27,9 +27,10 @@ export interface PassSample {
   layerMs: Record<string, number>;
   /**
    * Kernel times per layer, ms, summed per kernel name over all of the layer's calls in the pass
-   * (a shared layer is called more than once), with `calls` the number of runs; NaN when unknown.
+   * (a shared layer is called more than once), with `calls` the number of runs; NaN when unknown,
+   * with `error` saying why (the backend's timer error, or "kernel time not recorded").
    */
-  kernels: Record<string, { name: string; ms: number; calls: number }[]>;
+  kernels: Record<string, { name: string; ms: number; calls: number; error?: string }[]>;
 }
 
 export interface ProfileOptions {
@@ -146,17 +147,20 @@ export async function profiledPass(
   }
   // A shared layer (or nested model) is called more than once per pass: its kernels are summed
   // over all its calls, per kernel name, with the real number of calls.
-  const perLayer = new Map<string, Map<string, { name: string; ms: number; calls: number }>>();
+  type KernelEntry = PassSample['kernels'][string][number];
+  const perLayer = new Map<string, Map<string, KernelEntry>>();
   for (const { layer, from, to } of spans) {
-    const perKernel = perLayer.get(layer) ?? new Map<string, { name: string; ms: number; calls: number }>();
+    const perKernel = perLayer.get(layer) ?? new Map<string, KernelEntry>();
     perLayer.set(layer, perKernel);
     for (const k of profile.kernels.slice(from, to)) {
       // `<op>__op` entries wrap a customGrad op whose real kernel is recorded too: skip the wrapper.
       if (k.name.endsWith('__op')) continue;
-      const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : NaN;
-      const entry = perKernel.get(k.name) ?? { name: k.name, ms: 0, calls: 0 };
+      const time: unknown = k.kernelTimeMs;
+      const ms = typeof time === 'number' ? time : NaN;
+      const entry: KernelEntry = perKernel.get(k.name) ?? { name: k.name, ms: 0, calls: 0 };
       entry.ms += ms;
       entry.calls += 1;
+      if (!Number.isFinite(ms)) entry.error ??= kernelTimeError(time);
       perKernel.set(k.name, entry);
     }
   }
@@ -183,6 +187,15 @@ export async function profiledPass(
   const readbackMs = now() - readStart;
   for (const t of new Set(values.values())) if (!keep.has(t)) t.dispose();
   return { passMs, readbackMs, layerMs, kernels };
+}
+
+/**
+ * Why a kernel has no time: the backend's own error (`{ error }`, e.g. WebGL's "WebGL query timers
+ * are not supported in this environment."), or "kernel time not recorded".
+ */
+export function kernelTimeError(time: unknown): string {
+  if (typeof time === 'object' && time !== null && 'error' in time && typeof time.error === 'string') return time.error;
+  return typeof time === 'number' ? 'kernel time not a finite number' : 'kernel time not recorded';
 }
 
 /**
@@ -256,24 +269,36 @@ export function summarize(samples: PassSample[], warmupRuns: number, batchSize: 
   for (const name of names) {
     const ms = samples.map((s) => s.layerMs[name]);
     const kernelOrder: string[] = [];
-    const kernelSamples = new Map<string, { ms: number[]; calls: number }>();
+    const kernelSamples = new Map<string, { ms: number[]; calls: number; error?: string }>();
     for (const s of samples) {
       for (const k of s.kernels[name] ?? []) {
         if (!kernelSamples.has(k.name)) {
           kernelOrder.push(k.name);
           kernelSamples.set(k.name, { ms: [], calls: k.calls });
         }
-        if (!Number.isFinite(k.ms)) missing.add(name);
-        kernelSamples.get(k.name)!.ms.push(k.ms);
+        const entry = kernelSamples.get(k.name)!;
+        if (!Number.isFinite(k.ms)) {
+          missing.add(name);
+          entry.error ??= k.error ?? 'kernel time not a finite number';
+        }
+        entry.ms.push(k.ms);
       }
     }
+    const layerMedian = median(ms);
     layers[name] = {
-      medianMs: median(ms),
+      medianMs: layerMedian,
       minMs: minimum(ms),
       p90Ms: percentile(ms, 90),
       runs: ms.filter(Number.isFinite).length,
-      kernels: kernelOrder.map((k) => ({ name: k, medianMs: median(kernelSamples.get(k)!.ms), calls: kernelSamples.get(k)!.calls })),
+      kernels: kernelOrder.map((k) => {
+        const entry = kernelSamples.get(k)!;
+        const kernelMedian = median(entry.ms);
+        return kernelMedian == null
+          ? { name: k, medianMs: null, naReason: entry.error ?? 'kernel time not recorded', calls: entry.calls }
+          : { name: k, medianMs: kernelMedian, calls: entry.calls };
+      }),
     };
+    if (layerMedian == null) layers[name].naReason = 'no valid wall-time sample';
   }
   const predictMedianMs = median(samples.map((s) => s.predictMs ?? NaN));
   const profiledMedianMs = median(samples.map((s) => s.passMs));

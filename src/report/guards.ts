@@ -11,3 +11,15 @@ export function shortReason(error: unknown): string {
   const line = text.split('\n').find((l) => l.trim() !== '') ?? text;
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
+
+/**
+ * An error's whole message on one line: its non-empty lines trimmed and joined by spaces, at most
+ * 2,000 characters. For errors whose point is past the first line, e.g. a native module's
+ * "The module '.../tfjs_binding.node' was compiled against a different Node.js version using
+ * NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 127. ...".
+ */
+export function wholeReason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+  return line.length > 2000 ? `${line.slice(0, 1997)}...` : line;
+}

@@ -7,6 +7,7 @@
  *
  * No runtime dependencies: the webview bundle imports this module.
  */
+import { isFlopsConvention, type FlopsConvention } from './flopsConvention';
 import { isObject } from './guards';
 import type { ArchitectureReport, EngineInfo, KernelTiming, LayerTiming, PassTiming } from './schema';
 
@@ -69,8 +70,14 @@ export interface SetMetricMessage {
   metric: MetricId;
 }
 
+/** Host -> webview: count compute by this convention (the `flopsConvention` setting). */
+export interface SetConventionMessage {
+  type: 'setConvention';
+  convention: FlopsConvention;
+}
+
 /** Anything the host may send to the webview. */
-export type HostMessage = ReportMessage | TimingsMessage | StatusMessage | RevealMessage | SetMetricMessage;
+export type HostMessage = ReportMessage | TimingsMessage | StatusMessage | RevealMessage | SetMetricMessage | SetConventionMessage;
 
 /** Webview -> host: the webview has loaded its script and listens (send the report now). */
 export interface ReadyMessage {
@@ -126,8 +133,13 @@ export function isMetricId(x: unknown): x is MetricId {
   return typeof x === 'string' && (METRIC_IDS as readonly string[]).includes(x);
 }
 
+/** Absent, or a string (an optional text field such as `naReason`). */
+function isOptionalString(x: unknown): boolean {
+  return x === undefined || typeof x === 'string';
+}
+
 function isKernelTiming(x: unknown): x is KernelTiming {
-  return isObject(x) && typeof x.name === 'string' && isNumOrNull(x.medianMs) && typeof x.calls === 'number';
+  return isObject(x) && typeof x.name === 'string' && isNumOrNull(x.medianMs) && typeof x.calls === 'number' && isOptionalString(x.naReason);
 }
 
 /** True when `x` has the shape of a `LayerTiming` (every field checked, kernels included). */
@@ -138,6 +150,7 @@ export function isLayerTiming(x: unknown): x is LayerTiming {
     isNumOrNull(x.minMs) &&
     isNumOrNull(x.p90Ms) &&
     typeof x.runs === 'number' &&
+    isOptionalString(x.naReason) &&
     Array.isArray(x.kernels) &&
     x.kernels.every(isKernelTiming)
   );
@@ -250,6 +263,8 @@ export function parseHostMessage(x: unknown): HostMessage | undefined {
       return typeof x.layer === 'string' ? { type: 'reveal', layer: x.layer } : undefined;
     case 'setMetric':
       return isMetricId(x.metric) ? { type: 'setMetric', metric: x.metric } : undefined;
+    case 'setConvention':
+      return isFlopsConvention(x.convention) ? { type: 'setConvention', convention: x.convention } : undefined;
     default:
       return undefined;
   }

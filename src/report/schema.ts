@@ -12,6 +12,10 @@
  * - Bytes are float32 (4 bytes per value) unless the layer's dtype says otherwise.
  * - Times are milliseconds of wall-clock time.
  *
+ * Provenance: each numeric field below names the function that computes it (`from`) and the test
+ * that pins its value (`test`), so that any number on screen leads to its formula in one step.
+ * Views (the view-model `viewModel.ts` and what renders it) only format these numbers.
+ *
  * This module has no runtime dependencies so that the webview bundle can import it.
  */
 
@@ -23,17 +27,29 @@ export type Shape = (number | null)[];
 
 /** Parameter counts (number of scalar weights, not bytes). */
 export interface ParamCounts {
-  /** Weights updated by training (kernels, biases, BN gamma/beta). */
+  /**
+   * Weights updated by training (kernels, biases, BN gamma/beta).
+   * From `describeLayers` (analysis/describe.ts: sizes of `layer.trainableWeights`); test:
+   * test/analysis/describe.test.ts, test/model/xception.test.ts (Keras's 22,855,952).
+   */
   trainable: number;
-  /** Weights not updated by gradient descent (BN moving mean/variance). */
+  /**
+   * Weights not updated by gradient descent (BN moving mean/variance).
+   * From `describeLayers` (`layer.nonTrainableWeights`); test: test/analysis/describe.test.ts.
+   */
   nonTrainable: number;
 }
 
-/** Static cost totals over a set of layers. */
+/**
+ * Static cost totals over a set of layers: every field is the sum of the layers' field, from
+ * `sumTotals` (analysis/analyze.ts); test: test/model/xception.test.ts (134 layers, 22,910,480
+ * params, 8,357,403,496 MACs; the flows' MACs).
+ */
 export interface Totals {
+  /** Number of layers (a nested model counts as one). */
   layers: number;
   params: ParamCounts;
-  /** Multiply-accumulates per image. */
+  /** Multiply-accumulates per image (sum of `LayerReport.macs`). */
   macs: number;
   /** Floating-point operations per image = 2 x macs. */
   flops: number;
@@ -49,20 +65,37 @@ export interface Totals {
 export interface KernelTiming {
   /** TF.js kernel name as registered by the backend. */
   name: string;
-  /** Median over the timed runs of this kernel's total time within the layer, ms. */
+  /**
+   * Median over the timed runs of this kernel's total time within the layer, ms (the backend's
+   * own kernel timer, not wall time); null when no run gave a number (see `naReason`).
+   * From `summarize` over `profiledPass`'s kernel list (profiler/profile.ts); test:
+   * test/profiler/profile.test.ts.
+   */
   medianMs: number | null;
-  /** How many times the kernel ran per forward pass inside this layer. */
+  /** Why `medianMs` is null: the backend's timer error (e.g. "timer not supported"), or "kernel time not recorded". */
+  naReason?: string;
+  /**
+   * How many times the kernel ran per forward pass inside this layer (summed over a shared
+   * layer's calls). From `profiledPass`; test: test/profiler/profile.test.ts (shared Dense: 2).
+   */
   calls: number;
 }
 
 /** Measured time of one layer over the timed runs (warm-up runs excluded). */
 export interface LayerTiming {
-  /** Median wall time of the layer's call, ms; null when no valid sample exists ("n/a"). */
+  /**
+   * Median wall time of the layer's call (for the whole batch), ms; null when no valid sample
+   * exists ("n/a", reason in `naReason`). From `summarize` -> `median` (profiler/profile.ts,
+   * stats.ts); test: test/profiler/stats.test.ts, test/profiler/profile.test.ts.
+   */
   medianMs: number | null;
+  /** Smallest wall time, ms. From `summarize` -> `minimum`; test: test/profiler/stats.test.ts. */
   minMs: number | null;
-  /** 90th percentile (nearest-rank) of the samples, ms. */
+  /** 90th percentile (nearest-rank) of the samples, ms. From `summarize` -> `percentile`; test: test/profiler/stats.test.ts. */
   p90Ms: number | null;
-  /** Number of valid samples behind the statistics. */
+  /** Why the statistics are null (e.g. "no valid sample"). */
+  naReason?: string;
+  /** Number of valid samples behind the statistics. From `summarize`; test: test/profiler/profile.test.ts. */
   runs: number;
   /** Kernels the layer ran, attributed by instrumenting the layer call, in execution order (ONNX Runtime: its graph nodes, `Conv [pointwise+bn+activation]`). */
   kernels: KernelTiming[];
@@ -86,28 +119,31 @@ export interface LayerReport {
   block: string;
   /** Names of the layers whose outputs this layer consumes, in order. */
   inbound: string[];
-  /** Input shapes, one per inbound tensor. */
+  /** Input shapes, one per inbound tensor. From `describeLayers`; test: test/analysis/describe.test.ts. */
   inputShapes: Shape[];
-  /** Output shape (the first output for layers with several). */
+  /** Output shape (the first output for layers with several). From `describeLayers`; test: test/model/xception.test.ts. */
   outputShape: Shape;
   params: ParamCounts;
-  /** Multiply-accumulates per image. */
+  /**
+   * Multiply-accumulates per image (bias adds, BN and activations are not MACs).
+   * From `countLayer` (analysis/counting.ts); test: test/analysis/counting.test.ts (hand-computed).
+   */
   macs: number;
-  /** 2 x macs. */
+  /** 2 x macs. From `analyzeGraph` (analysis/analyze.ts); test: test/model/xception.test.ts. */
   flops: number;
-  /** Element-wise operations per image; see the README's counting rules. */
+  /** Element-wise operations per image; see the README's counting rules. From `countLayer`; test: test/analysis/counting.test.ts. */
   elementwiseOps: number;
-  /** Output size in bytes for batch 1. */
+  /** Output size in bytes for batch 1 (values x bytes per value). From `analyzeGraph`; test: test/model/xception.test.ts. */
   activationBytes: number;
-  /** Size of the layer's weights in bytes. */
+  /** Size of the layer's weights in bytes (params x bytes per value). From `analyzeGraph`; test: test/model/xception.test.ts. */
   weightBytes: number;
   /** Selected config fields worth showing (kernel size, strides, padding, filters, activation). */
   config: Record<string, string | number | boolean | null>;
-  /** SeparableConv2D only: MACs of a regular Conv2D with the same input, kernel and output. */
+  /** SeparableConv2D only: MACs of a regular Conv2D with the same input, kernel and output. From `countLayer`; test: test/model/xception.test.ts. */
   regularConvMacs?: number;
-  /** SeparableConv2D only: regularConvMacs / macs (how many times cheaper the separable conv is). */
+  /** SeparableConv2D only: regularConvMacs / macs (how many times cheaper the separable conv is). From `analyzeGraph`; test: test/model/xception.test.ts. */
   regularConvRatio?: number;
-  /** SeparableConv2D only: the pointwise (1x1) part of `macs`; `macs - pointwiseMacs` is the depthwise part. */
+  /** SeparableConv2D only: the pointwise (1x1) part of `macs`; `macs - pointwiseMacs` is the depthwise part. From `countLayer`; test: test/analysis/counting.test.ts. */
   pointwiseMacs?: number;
   /** Present once the layer has been profiled. */
   timing?: LayerTiming;
@@ -146,7 +182,10 @@ export interface GraphNodeReport {
  */
 export type RooflineKind = 'conv' | 'separable' | 'depthwise' | 'pointwise' | 'bn' | 'elementwise' | 'pool' | 'dense';
 
-/** A layer (or one kernel's part of a SeparableConv2D) as a roofline point, static numbers only. */
+/**
+ * A layer (or one kernel's part of a SeparableConv2D) as a roofline point, static numbers only.
+ * Every number from `layerIntensity` (src/profiler/roofline.ts); test: test/profiler/roofline.test.ts.
+ */
 export interface RooflinePart {
   /** `layer`, or the `depthwise` / `pointwise` kernel of a SeparableConv2D. */
   part: 'layer' | 'depthwise' | 'pointwise';
@@ -162,6 +201,7 @@ export interface RooflinePart {
 /**
  * An engine's two roofs, measured on this machine by `measureRoofs` (src/profiler/roofs.ts) and
  * cached per engine and machine; stability over runs is printed by `npm run bench -- --roofs`.
+ * From `measureRoofs`; test: test/profiler/roofs.test.ts.
  */
 export interface EngineRoofs {
   /** Engine the roofs belong to (name, threads, SIMD/GPU), e.g. `wasm x2 SIMD`. */
@@ -198,8 +238,12 @@ export interface GroupReport {
   flow: string;
   /** Layer names in execution order. */
   layers: string[];
+  /** From `groupBy` -> `sumTotals` (analysis/analyze.ts); test: test/model/xception.test.ts. */
   totals: Totals;
-  /** Sum of the layers' median times, ms (present once profiled). */
+  /**
+   * Sum of the layers' median wall times, ms (present once profiled). From `attachTimings` /
+   * `mergeTimings` (profiler/attach.ts); test: test/profiler/attach.test.ts.
+   */
   medianMs?: number | null;
 }
 
@@ -237,6 +281,16 @@ export interface Diagnostic {
 /** Engine names, fastest first. */
 export type EngineName = 'tensorflow-gpu' | 'tensorflow' | 'onnxruntime' | 'wasm' | 'cpu';
 
+/** The parts of `process.versions` that decide whether a native engine loads. */
+export interface RuntimeVersions {
+  node: string;
+  /** NODE_MODULE_VERSION: the ABI native modules must be built for. */
+  modules: string;
+  napi?: string;
+  /** Set under VS Code (Electron). */
+  electron?: string;
+}
+
 /** Which engine ran, and why the faster ones did not. */
 export interface EngineInfo {
   name: EngineName;
@@ -245,7 +299,7 @@ export interface EngineInfo {
   /** Package that supplied the `tf` namespace, with its version and location. */
   package: string;
   version: string;
-  /** Threads the engine computes with (WASM: its thread pool size; 1 = single-threaded). */
+  /** Threads the engine computes with (WASM: its thread pool size; 1 = single-threaded). From `resolveEngine`; test: test/engine/resolve.test.ts. */
   threads: number;
   /** WASM SIMD in use (WASM only). */
   simd?: boolean;
@@ -253,29 +307,43 @@ export interface EngineInfo {
   gpu?: boolean;
   /** One sentence: why this engine was chosen. */
   why: string;
-  /** Engines tried before this one and why each was skipped. */
+  /**
+   * Engines tried before this one and why each was skipped. `reason` is the whole load error on
+   * one line (e.g. `... NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 127 ...`).
+   */
   skipped: { name: EngineName; reason: string }[];
+  /**
+   * The runtime that loaded the engine (`process.versions`): a native engine must be built for
+   * its `modules` ABI (Electron's differs from Node's). From `runtimeVersions` (engine/resolve.ts);
+   * test: test/engine/resolve.test.ts.
+   */
+  runtime?: RuntimeVersions;
   /**
    * "Correct before fast": each kind of layer run once on this engine and on the plain-JS `cpu`
    * backend (relative tolerance 1e-4). Absent when not checked (the `cpu` engine is the reference).
    */
   correctness?: {
+    /** From `checkAgainstCpu` (profiler/correctness.ts); test: test/profiler/correctness.test.ts. */
     checkedKinds: number;
     /** Kinds whose outputs differ; their layers also get an error diagnostic. */
     mismatches: { layer: string; kind: string; maxRelError: number; layers: string[]; /** Set when the layer fails on the engine. */ error?: string }[];
   };
 }
 
-/** Whole-pass timing, beside the per-layer sum. */
+/**
+ * Whole-pass timing, beside the per-layer sum. Every field from `summarize` (profiler/profile.ts);
+ * test: test/profiler/profile.test.ts (and test/profiler/attach.test.ts for the gap diagnostic).
+ */
 export interface PassTiming {
   warmupRuns: number;
   timedRuns: number;
+  /** Images per pass: times are per batch, MACs and FLOPs per image. */
   batchSize: number;
   /** Median of plain `model.predict` wall time, ms (same engine, interleaved with profiled runs). */
   predictMedianMs: number | null;
   /** Median of the profiled pass's wall time, ms. */
   profiledMedianMs: number | null;
-  /** Sum of the layers' median times, ms. */
+  /** Sum of the layers' median wall times, ms. */
   layerSumMs: number | null;
   /** Median time of reading the model's outputs back after the last layer, ms (inside the profiled pass). */
   readbackMedianMs?: number | null;
@@ -283,7 +351,11 @@ export interface PassTiming {
   overheadRatio: number | null;
 }
 
-/** One separable layer beside its regular-convolution twin (the Xception paper's argument, measured). */
+/**
+ * One separable layer beside its regular-convolution twin (the Xception paper's argument,
+ * measured). Every number from `compareWithTwin` (profiler/compare.ts); test:
+ * test/profiler/compare.test.ts.
+ */
 export interface SeparableVsRegular {
   name: string;
   separableMacs: number;
@@ -297,7 +369,10 @@ export interface SeparableVsRegular {
   timeRatio: number | null;
 }
 
-/** Xception against its regular-convolution twin (every SeparableConv2D replaced by a Conv2D). */
+/**
+ * Xception against its regular-convolution twin (every SeparableConv2D replaced by a Conv2D).
+ * From `compareWithTwin` (profiler/compare.ts); test: test/profiler/compare.test.ts.
+ */
 export interface RegularConvComparison {
   /** Input height = width of both models, pixels. */
   inputSize: number;
@@ -312,7 +387,10 @@ export interface RegularConvComparison {
   note?: string;
 }
 
-/** Cost of one group of layers at one sweep point (a flow, or the separable / regular convs). */
+/**
+ * Cost of one group of layers at one sweep point (a flow, or the separable / regular convs).
+ * From `sweepPoint` (src/profiler/sweep.ts); test: test/profiler/sweep.test.ts.
+ */
 export interface SweepGroupCost {
   /** MACs per pass (per-image MACs x batch). */
   macs: number;
@@ -320,7 +398,10 @@ export interface SweepGroupCost {
   ms: number | null;
 }
 
-/** One point of a scaling sweep: the model profiled at one batch size and input size. */
+/**
+ * One point of a scaling sweep: the model profiled at one batch size and input size.
+ * From `sweepPoint` (src/profiler/sweep.ts); test: test/profiler/sweep.test.ts.
+ */
 export interface SweepPoint {
   batchSize: number;
   /** Input height = width, pixels. */
@@ -337,7 +418,10 @@ export interface SweepPoint {
   groups: Record<string, SweepGroupCost>;
 }
 
-/** How measured time followed MACs for one group across an input-size sweep. */
+/**
+ * How measured time followed MACs for one group across an input-size sweep.
+ * From `macTracking` (src/profiler/sweep.ts); test: test/profiler/sweep.test.ts.
+ */
 export interface MacTracking {
   group: string;
   /** MACs at the largest input / MACs at the smallest. */
@@ -412,6 +496,7 @@ export interface ArchitectureReport {
   /**
    * Roofline: the batch the layers' `roofline` intensities are for, and the engine's roofs once
    * measured. Set by `withIntensity` and `withRoofs` (src/profiler/roofline.ts, roofs.ts).
+   * From `withIntensity`; test: test/profiler/roofline.test.ts.
    */
   roofline?: { batch: number; roofs?: EngineRoofs };
   /** Present after a scaling sweep (`--sweep`); computed by `runSweep` (src/profiler/sweep.ts). */

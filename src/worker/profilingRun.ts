@@ -9,6 +9,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { LiveState } from '../profiler/live';
 import { summarize, type PassSample } from '../profiler/profile';
 import type { ArchitectureReport, LayerTiming, PassTiming } from '../report/schema';
+import { describeEngine } from '../report/viewModel';
 import { startWorker, type WorkerRun } from './client';
 import type { FromWorker, LiveAction, ProfileJob, ProgressStage } from './protocol';
 
@@ -103,8 +104,8 @@ export class ProfilingRun {
         break;
       case 'engine':
         this.listener.onEngine?.(m.engine.name);
-        this.listener.onLog(`engine: ${m.engine.name} (${m.engine.threads} thread${m.engine.threads === 1 ? '' : 's'}) - ${m.engine.why}`);
-        for (const s of m.engine.skipped) this.listener.onLog(`  skipped ${s.name}: ${s.reason}`);
+        // The whole load errors of skipped engines and the runtime versions: what a user needs to fix a native engine.
+        for (const line of describeEngine(m.engine).split('\n')) this.listener.onLog(line.startsWith('  ') ? line : `engine: ${line}`);
         break;
       case 'analysis':
       case 'result':

@@ -129,7 +129,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(text).toContain('734.5M');
     expect(text).toContain('734,517,784');
     expect(text).toContain('1 MAC = 2 FLOPs');
-    expect(text).toMatch(/8\.89x fewer MACs than a regular 3x3 conv/);
+    expect(text).toMatch(/6\.53G MACs: 8\.89x the separable conv's 734\.5M MACs/);
     expect(text).toContain('DepthwiseConv2dNative');
     expect(text).toMatch(/GFLOP\/s/);
     expect(text).not.toMatch(/NaN|undefined|\[object Object\]/);
@@ -236,7 +236,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     await page.evaluate((report) => window.postMessage({ type: 'report', report }, '*'), staticReport);
     await page.waitForSelector('[data-layer="block4_sepconv2"]');
     await page.locator('[data-layer="block4_sepconv2"] rect').hover();
-    expect(await page.locator('#hover-card').textContent()).toContain('timing: pending');
+    expect(await page.locator('#hover-card').textContent()).toContain('Not timed yet.');
 
     // Live updates: the same SVG nodes get new colours and numbers.
     await page.evaluate(() => {
@@ -254,11 +254,11 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(await page.evaluate(() => document.querySelector('svg.diagram') === (window as unknown as { __svg: Element }).__svg)).toBe(true);
     expect(await fillOf(page, 'block4_sepconv2')).not.toBe(pendingFill);
     const card = (await page.locator('#hover-card').textContent()) ?? '';
-    expect(card).not.toContain('timing: pending');
+    expect(card).not.toContain('Not timed yet.');
     expect(card).toMatch(/Median\s*\d+(\.\d+)? ms/);
     // The whole-pass line: profiled, plain predict, their ratio, the sum of layers, the live run.
     const pass = (await page.locator('#pass').textContent()) ?? '';
-    expect(pass).toMatch(/^Whole pass: profiled median \d+(\.\d+)? ms · plain predict median \d+(\.\d+)? ms · profiled\/plain 1\.12x · sum of layers \d+(\.\d+)? ms/);
+    expect(pass).toMatch(/^Whole pass \(wall time on wasm, batch of 1, median of \d+ timed runs after \d+ warm-up\): profiled median \d+(\.\d+)? ms · plain predict median \d+(\.\d+)? ms · profiled\/plain 1\.12x · sum of layers \d+(\.\d+)? ms/);
     expect(pass).toContain(`${RUNS} passes measured`);
     expect(await page.locator('#engine').textContent()).toContain('Engine: wasm · @tensorflow/tfjs-backend-wasm 4.22.0 · 2 threads · SIMD');
 

@@ -73,8 +73,8 @@ describe.skipIf(!existsSync(CHROMIUM))('report panels in Chromium (real Xception
     // Hover card of the layer: the analytic line and the measured one.
     await page.locator('[data-layer="block4_sepconv2"] rect').hover();
     const card = (await page.locator('#hover-card').textContent()) ?? '';
-    expect(card).toContain('A regular 3x3 conv would need 386.4M MACs: 8.89x fewer MACs than a regular 3x3 conv.');
-    expect(card).toContain('measured: regular conv 223 ms vs separable 8.67 ms (25.8x slower), median of 2 runs');
+    expect(card).toContain("A regular 3x3 Conv2D with the same input and output would need 386.4M MACs: 8.89x the separable conv's 43.5M MACs.");
+    expect(card).toContain('measured on wasm: regular conv 223 ms vs separable 8.67 ms (25.8x slower), median wall time of 2 runs');
     // A layer name in the table reveals the layer in the diagram (middle flow expanded).
     await section.locator('tr[data-row="block9_sepconv1"] button').click();
     await expect.poll(() => page.locator('#hover-card').textContent()).toContain('block9_sepconv1');
@@ -111,7 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM))('report panels in Chromium (real Xception
     expect(await page.locator('#correctness').getAttribute('class')).toContain('badge-ok');
     // 503.3 ms profiled, 438.3 ms plain predict (1.148x), layers sum 487.2 ms; 2 timed runs, 1 warm-up.
     expect(await page.locator('#pass').textContent()).toBe(
-      'Whole pass: profiled median 503 ms · plain predict median 438 ms · profiled/plain 1.15x · sum of layers 487 ms · 2 timed runs, 1 warm-up',
+      'Whole pass (wall time on wasm, batch of 1, median of 2 timed runs after 1 warm-up): profiled median 503 ms · plain predict median 438 ms · profiled/plain 1.15x · sum of layers 487 ms',
     );
     expect(await page.locator('details#diagnostics').isHidden()).toBe(true);
     expect(errors).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEngine, resolveEngine, shortReason, type PackageLoader } from '../../src/engine/resolve';
+import { describeEngine, resolveEngine, runtimeVersions, shortReason, type PackageLoader } from '../../src/engine/resolve';
 
 /** A loader where the native packages (tfjs-node, tfjs-node-gpu, onnxruntime-node) are absent, as on a machine where their install failed. */
 const notInstalled: PackageLoader = (pkg, from) => {
@@ -32,10 +32,10 @@ describe('resolveEngine', () => {
     expect(describeEngine(info)).toMatch(/skipped tensorflow: @tensorflow\/tfjs-node is not installed/);
   });
 
-  it('names the engine and the load error when tfjs-node throws at require time', async () => {
+  it('names the engine and the whole load error when tfjs-node throws at require time', async () => {
     const broken: PackageLoader = (pkg, from) => {
       if (pkg === 'onnxruntime-node') return notInstalled(pkg, from);
-      throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory\n    at Module._extensions..node');
+      throw new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory');
     };
     const { info } = await resolveEngine({ engine: 'tensorflow', load: broken, threads: 1 });
     expect(info.name).toBe('wasm');
@@ -76,7 +76,30 @@ describe('resolveEngine', () => {
     };
     const { info } = await resolveEngine({ searchPaths: ['/ws', '/storage'], load });
     expect(info.package).toBe('@tensorflow/tfjs-node (/storage)');
-    expect(info.why).toBe('the fastest engine that loaded; rejected a broken copy: The specified module could not be found. (in /ws)');
+    expect(info.why).toBe('the fastest engine that loaded; rejected a broken copy: The specified module could not be found. \\?\\C:\\ws\\tfjs_binding.node (in /ws)');
+  });
+
+  it('keeps an ABI mismatch whole (the versions are past the first line) and records the runtime', async () => {
+    // Node's message for a native module built for another Node / Electron.
+    const abi = [
+      "The module '/ext/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node'",
+      'was compiled against a different Node.js version using',
+      'NODE_MODULE_VERSION 115. This version of Node.js requires',
+      'NODE_MODULE_VERSION 127. Please try re-compiling or re-installing',
+      'the module (for instance, using `npm rebuild` or `npm install`).',
+    ].join('\n');
+    const load: PackageLoader = (pkg, from) => {
+      if (pkg === '@tensorflow/tfjs-node') throw new Error(abi);
+      return notInstalled(pkg, from);
+    };
+    const { info } = await resolveEngine({ load, threads: 1 });
+    expect(info.skipped[1].reason).toContain('NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 127.');
+    expect(info.runtime).toEqual(runtimeVersions());
+    expect(info.runtime?.modules).toBe(process.versions.modules);
+    const text = describeEngine(info);
+    expect(text).toContain('requires NODE_MODULE_VERSION 127');
+    expect(text).toContain(`runtime: node ${process.versions.node} (NODE_MODULE_VERSION ${process.versions.modules}`);
+    expect(runtimeVersions({ ...process.versions, electron: '30.1.2' } as NodeJS.ProcessVersions).electron).toBe('30.1.2');
   });
 
   it('never labels a CPU run "GPU": tfjs-node-gpu without a GPU device is skipped', async () => {

@@ -27,7 +27,7 @@ describe('reportToCsv', () => {
     const line = text.split('\r\n').find((l) => l.startsWith('block4_sepconv2,'))!;
     // 734,517,784 MACs; 2 x MACs = 1,469,035,568 FLOPs; synthetic median 7.34517784 ms (4 decimals kept).
     expect(line).toBe(
-      'block4_sepconv2,SeparableConv2D,entry,block4,"(None, 37, 37, 728)","(None, 37, 37, 728)",536536,0,734517784,1469035568,0,3986528,2146144,7.3452,8.0797,6.6107,10',
+      'block4_sepconv2,SeparableConv2D,entry,block4,"(None, 37, 37, 728)","(None, 37, 37, 728)",536536,0,734517784,1469035568,0,3986528,2146144,7.3452,8.0797,6.6107,10,1,wasm,',
     );
   });
 

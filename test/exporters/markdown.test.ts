@@ -17,10 +17,23 @@ describe('reportToMarkdown', () => {
   it('has the heading, the facts and the totals', () => {
     const md = reportToMarkdown(report);
     expect(md.startsWith('# Xception profile\n')).toBe(true);
-    expect(md).toContain('**Params:** 22,910,480 (22,855,952 trainable, 54,528 non-trainable)');
-    expect(md).toContain('**Compute per image:** 8,357,403,496 MACs = 16.71G FLOPs');
-    expect(md).toContain('**Engine:** `wasm` (2 threads, SIMD) via `@tensorflow/tfjs-backend-wasm` 4\\.22\\.0');
-    expect(md).toContain('median of 10 timed runs after 2 warm-up: plain predict 85.6 ms, profiled 90.0 ms, sum of layers 88.2 ms');
+    expect(md).toContain('**Params** 22,910,480 · *22,855,952 trainable, 54,528 non\\-trainable*');
+    expect(md).toContain('**MACs** 8.36G MACs (8,357,403,496) · *per image; multiply\\-accumulates; bias adds, BN and activations are element\\-wise ops, not MACs*');
+    expect(md).toContain('**FLOPs** 16.71G FLOPs (16,714,806,992) · *per image; 2 x MACs \\(1 MAC = 2 FLOPs\\)*');
+    expect(md).toContain('**Engine:** wasm \\(2 threads, SIMD\\) via @tensorflow/tfjs\\-backend\\-wasm 4\\.22\\.0');
+    expect(md).toContain('**Pass:** wall time on wasm, batch of 1, median of 10 timed runs after 2 warm\\-up: profiled median 90\\.0 ms · plain predict median 85\\.6 ms');
+    // The footnote says what MACs count once ("MACs: MACs: ..." before).
+    expect(md).toContain('\nMACs: multiply\\-accumulates; bias adds, BN and activations are element\\-wise ops, not MACs; per image. Times are medians');
+    expect(md).not.toContain('MACs: MACs');
+  });
+
+  it('gives totals per image and per batch when a pass holds several images', () => {
+    const r = structuredClone(report);
+    r.timing!.batchSize = 25;
+    const md = reportToMarkdown(r);
+    // 8,357,403,496 MACs x 25 = 208.9G.
+    expect(md).toContain('**MACs** 8.36G MACs (8,357,403,496) · *per image; 208\\.94G MACs per batch of 25;');
+    expect(md).toContain('batch of 25, median of 10 timed runs');
   });
 
   it('has a flow table with entry, middle and exit', () => {

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { analyzeModel } from '../../src/analysis/analyze';
 import { buildXception } from '../../src/model/xception';
+import { mergeTimings } from '../../src/profiler/attach';
 import type { ArchitectureReport, EngineInfo, KernelTiming, LayerReport, LayerTiming } from '../../src/report/schema';
 
 const cache = new Map<number, string>();
@@ -63,13 +64,15 @@ export const WASM_ENGINE: EngineInfo = {
   ],
 };
 
-/** `report` with synthetic timings on every layer, the WASM engine and a pass timing. */
+/** `report` with synthetic timings on every layer (blocks' and flows' medians refreshed as the core does), the WASM engine and a pass timing. */
 export function withTimings(report: ArchitectureReport): ArchitectureReport {
   let sum = 0;
+  const layers: Record<string, LayerTiming> = {};
   for (const l of report.layers) {
-    l.timing = syntheticTiming(l);
-    sum += l.timing.medianMs!;
+    layers[l.name] = syntheticTiming(l);
+    sum += layers[l.name].medianMs!;
   }
+  mergeTimings(report, { layers });
   report.engine = WASM_ENGINE;
   report.timing = {
     warmupRuns: 2,

@@ -62,8 +62,8 @@ describe('hover in JSON (model.json / Keras config)', () => {
     expect(hover).toBeInstanceOf(Hover);
     const md = hover.contents as MarkdownString;
     expect(md.value).toContain('**block4\\_sepconv2** · `SeparableConv2D`');
-    expect(md.value).toContain('**MACs** 734.5M (734,517,784)');
-    expect(md.value).toContain('median 7.35 ms');
+    expect(md.value).toContain('**MACs** 734.5M MACs (734,517,784)');
+    expect(md.value).toContain('**Median** 7.35 ms · *wall time on wasm*');
     expect(md.value).toContain('[Reveal in Diagram](command:xceptionProfiler.revealInDiagram?');
     expect(md.isTrusted).toEqual({ enabledCommands: ['xceptionProfiler.revealInDiagram'] });
     const line = doc.positionAt(doc.getText().indexOf('block4_sepconv2", "filters"')).line;

@@ -85,7 +85,7 @@ describe('Architecture tree rows', () => {
     const item = tree.resolveTreeItem(tree.getTreeItem(node), node);
     const tooltip = item.tooltip as MarkdownString;
     expect(tooltip).toBeInstanceOf(MarkdownString);
-    expect(tooltip.value).toContain('**MACs** 734.5M (734,517,784)');
+    expect(tooltip.value).toContain('**MACs** 734.5M MACs (734,517,784)');
     expect(tooltip.isTrusted).toEqual({ enabledCommands: ['xceptionProfiler.revealInDiagram'] });
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/analysis/analyze';
-import { attachTimings, mergeTimings } from '../../src/profiler/attach';
+import { attachTimings, mergeTimings, passGap } from '../../src/profiler/attach';
 import { summarize, type PassSample } from '../../src/profiler/profile';
 
 function tinyReport() {
@@ -39,6 +39,13 @@ describe('attachTimings', () => {
     expect(gap.message).toBe(
       "timing: the sum of the layer medians (8.0 ms) differs from the median pass (10.0 ms) by 20.0 % (of which 1.5 ms is reading back the model's 1 output; the rest is time between layers or skew of the medians)",
     );
+  });
+
+  it('passGap is (sum of layers - pass) / pass, null when either is missing', () => {
+    expect(passGap({ layerSumMs: 8, profiledMedianMs: 10 })).toBeCloseTo(-0.2, 12);
+    expect(passGap({ layerSumMs: 11, profiledMedianMs: 10 })).toBeCloseTo(0.1, 12);
+    expect(passGap({ layerSumMs: null, profiledMedianMs: 10 })).toBeNull();
+    expect(passGap({ layerSumMs: 8, profiledMedianMs: 0 })).toBeNull();
   });
 
   it('mergeTimings puts live timings in place and refreshes the block and flow medians', () => {

@@ -4,7 +4,7 @@ import { analyzeModel } from '../../src/analysis/analyze';
 import { initWasmBackend } from '../../src/engine/wasmSetup';
 import { buildXception } from '../../src/model/xception';
 import { attachTimings } from '../../src/profiler/attach';
-import { profileModel, summarize, type PassSample } from '../../src/profiler/profile';
+import { kernelTimeError, profileModel, summarize, type PassSample } from '../../src/profiler/profile';
 import { median, percentile } from '../../src/profiler/stats';
 
 describe('profileModel on the WASM engine, Xception 71x71', () => {
@@ -178,10 +178,23 @@ describe('summarize', () => {
     expect(r.pass.overheadRatio).toBeCloseTo(12 / 11, 10);
   });
 
-  it('reports n/a (null) when no sample is valid', () => {
+  it('reports n/a (null) when no sample is valid, and says why', () => {
     const r = summarize([sample(NaN, NaN)], 0, 1);
     expect(r.layers.conv.medianMs).toBeNull();
     expect(r.layers.conv.runs).toBe(0);
+    expect(r.layers.conv.naReason).toBe('no valid wall-time sample');
+    expect(r.layers.conv.kernels[0]).toEqual({ name: 'Conv2D', medianMs: null, naReason: 'kernel time not a finite number', calls: 1 });
+  });
+
+  it("keeps the backend's reason for a kernel without a time", () => {
+    const timerError = 'WebGL query timers are not supported in this environment.';
+    const s = sample(10, NaN);
+    s.kernels.conv[0].error = kernelTimeError({ error: timerError });
+    const r = summarize([s, sample(11, NaN)], 0, 1);
+    expect(r.layers.conv.kernels[0]).toEqual({ name: 'Conv2D', medianMs: null, naReason: timerError, calls: 1 });
+    expect(r.layers.conv.naReason).toBeUndefined();
+    expect(kernelTimeError(undefined)).toBe('kernel time not recorded');
+    expect(kernelTimeError(Promise.resolve(1))).toBe('kernel time not recorded');
   });
 });
 

@@ -34,6 +34,10 @@ describe('counts', () => {
   });
   it('exact integers with thousands separators', () => {
     expect(formatInt(22_910_480)).toBe('22,910,480');
+    expect(formatInt(999)).toBe('999');
+    expect(formatInt(1000)).toBe('1,000');
+    expect(formatInt(-1234567.6)).toBe('-1,234,568');
+    expect(formatInt(8_357_403_496)).toBe((8_357_403_496).toLocaleString('en-US'));
     expect(formatInt(Infinity)).toBe('n/a');
   });
 });

@@ -64,12 +64,12 @@ describe('layerCardMarkdown', () => {
   it('shows shapes, params, MACs, FLOPs and the regular-conv comparison', () => {
     const md = layerCardMarkdown(staticReport, layer(staticReport, 'block4_sepconv2'), { convention: 'macs' });
     expect(md).toContain('**block4\\_sepconv2** · `SeparableConv2D` · entry flow · block4');
-    expect(md).toContain('**Output** 37x37x728 `(None, 37, 37, 728)`');
-    expect(md).toContain('**Params** 536,536 (536,536 trainable, 0 non-trainable)');
-    expect(md).toContain('**MACs** 734.5M (734,517,784)');
-    expect(md).toContain('**FLOPs** 1.47G (2 x MACs)');
-    // Regular 3x3 conv 37x37x728 -> 728: 37*37*728*9*728 = 6,529,932,864 MACs, 8.9x.
-    expect(md).toContain('A regular 3x3 Conv2D with the same input and output would need 6.53G MACs: 8.9x the separable conv\'s 734.5M.');
+    expect(md).toContain('**Output** 37x37x728 (None, 37, 37, 728) · *NHWC; in parentheses as Keras prints it*');
+    expect(md).toContain('**Params** 536,536 · *536,536 trainable, 0 non\\-trainable*');
+    expect(md).toContain('**MACs** 734.5M MACs (734,517,784) · *per image; multiply\\-accumulates; bias adds, BN and activations are element\\-wise ops, not MACs*');
+    expect(md).toContain('**FLOPs** 1.47G FLOPs (1,469,035,568) · *per image; 2 x MACs \\(1 MAC = 2 FLOPs\\)*');
+    // Regular 3x3 conv 37x37x728 -> 728: 37*37*728*9*728 = 6,529,932,864 MACs, 8.89x.
+    expect(md).toContain("A regular 3x3 Conv2D with the same input and output would need 6\\.53G MACs: 8\\.89x the separable conv's 734\\.5M MACs\\.");
     expect(md).toContain('*Not timed yet.*');
     expect(md).not.toContain('command:');
   });
@@ -77,7 +77,11 @@ describe('layerCardMarkdown', () => {
   it('shows the live timing, share, achieved GFLOP/s and kernels', () => {
     const md = layerCardMarkdown(timed, layer(timed, 'block4_sepconv2'), { convention: 'macs' });
     // 1,469,035,568 FLOPs in 7.34517784 ms = 200.0 GFLOP/s; 8.3 % of 88.224 ms.
-    expect(md).toContain('**Measured** (10 runs): median 7.35 ms · p90 8.08 ms · min 6.61 ms · 8.3 % of the pass · 200.0 GFLOP/s');
+    expect(md).toContain('**Measured on wasm \\(wall time, median of 10 runs, batch of 1\\)**');
+    expect(md).toContain('**Median** 7.35 ms · *wall time on wasm*');
+    expect(md).toContain('**p90** 8.08 ms  \n**Min** 6.61 ms');
+    expect(md).toContain('**Share of pass** 8.3 % · *of the sum of the layer medians, 88\\.2 ms*');
+    expect(md).toContain('**Achieved** 200.0 GFLOP/s');
     expect(md).toContain('| DepthwiseConv2dNative | 1 | 0.73 ms |');
     expect(md).toContain('| Conv2D | 1 | 6.61 ms |');
   });
@@ -89,8 +93,7 @@ describe('layerCardMarkdown', () => {
 
   it('notes the tf-profiler convention on max pooling', () => {
     const md = layerCardMarkdown(staticReport, layer(staticReport, 'block2_pool'), { convention: 'tf-profiler' });
-    expect(md).toContain('**FLOPs** 6.3M (tf.profiler convention)');
-    expect(md).toContain('*FLOPs = 2 x MACs plus max-pool comparisons (kernel area x output values)');
+    expect(md).toContain("**FLOPs** 6.3M FLOPs (6,308,352) · *per image; FLOPs = 2 x MACs plus max\\-pool comparisons \\(kernel area x output values\\), as tf\\.profiler's float\\_ops counts them*");
   });
 
   it('shows model text literally', () => {
