@@ -162,7 +162,10 @@ export interface LayerReport {
   execution?: LayerExecution;
 }
 
-/** One node of a graph model, inside its name-scope group (`LayerReport.graphNodes`). */
+/**
+ * One node of a graph model, inside its name-scope group (`LayerReport.graphNodes`).
+ * From `analyzeGraphModel` (src/importers/graphModelAnalysis.ts); test: test/importers/graphModel.test.ts.
+ */
 export interface GraphNodeReport {
   /** Node name as in the file, e.g. `StatefulPartitionedCall/model/block4_sepconv2/separable_conv2d/depthwise`. */
   name: string;
@@ -455,7 +458,10 @@ export interface SweepReport {
 /** Kinds of work the engine comparison splits a pass into (the Xception paper's question, per engine). */
 export type OpKind = 'regular conv' | 'depthwise' | 'pointwise' | 'BN' | 'element-wise' | 'dense' | 'other';
 
-/** The same model profiled on several engines, per-layer medians side by side. */
+/**
+ * The same model profiled on several engines, per-layer medians side by side.
+ * From `compareEngines` (src/profiler/engineComparison.ts); test: test/profiler/engineComparison.test.ts.
+ */
 export interface EngineComparison {
   /** The engines in column order, each with its whole-pass medians (ms) and why it ran as it did. */
   engines: { name: EngineName; label: string; predictMedianMs: number | null; profiledMedianMs: number | null; why: string }[];
