@@ -44,6 +44,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`one layer in the webview card${existsSyn
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(pathToFileURL(file).href);
     await page.waitForFunction(() => window.__xpStats?.firstPaintMs !== undefined);
+    // Blocks open closed (one summary row each): show every layer.
+    await page.locator('#toggle-layers').click();
+    await page.waitForSelector(`[data-layer="${layer}"]`);
     await page.locator(`[data-layer="${layer}"] rect`).hover();
     await page.locator('#hover-card').waitFor({ state: 'visible' });
     const rows = await domRows(page);
