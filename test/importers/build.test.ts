@@ -18,6 +18,8 @@ describe('unknown layer classes', () => {
       const warning = report.diagnostics.find((d) => d.severity === 'warning' && d.layer === 'x')!;
       expect(warning.message).toBe('layer "x" of class "FixedDropout" is not supported; it counts as 0 MACs');
       expect(report.diagnostics.find((d) => d.severity === 'info' && d.layer === 'x')!.message).toMatch(/analysed and timed as a shape-preserving stand-in/);
+      // Its timing is marked as a stand-in's, not the real layer's.
+      expect(x.execution).toEqual({ kind: 'stand-in', why: expect.stringMatching(/^TF\.js has no layer class "FixedDropout": .* its timing is not the real layer's$/) });
       // The layers after it are analysed: GAP over 8x8x4, Dense 4 -> 5.
       expect(report.layers.find((l) => l.name === 'fc')!.macs).toBe(4 * 5);
       expect(report.totals.macs).toBe(8 * 8 * 4 * 3 + 4 * 5);

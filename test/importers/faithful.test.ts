@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/importers/build';
-import { conv2dTransposeReference, upsampleBilinearReference, type HostTensor } from '../../src/importers/faithful/reference';
+import { conv2dReference, conv2dTransposeReference, upsampleBilinearReference, type HostTensor } from '../../src/importers/faithful/reference';
 import { buildCheckedModel, importModelBytes, loadModelFile, type LoadedModel } from '../../src/importers/modelFile';
 import { checkFaithful } from '../../src/profiler/correctness';
 
@@ -310,6 +310,52 @@ describe('layer names TF.js refuses', () => {
       loaded.model.dispose();
     }
     expect(readFileSync(path.join(dir, 'model.json'), 'utf8')).toBe(before);
+  });
+});
+
+describe('weights load into replacements', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'xp-faithful-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a grouped Conv2D takes its [3, 3, Cin/groups, filters] kernel from the shards; Keras 3 LeakyReLU keeps its negative_slope', async () => {
+    const json = {
+      format: 'layers-model',
+      modelTopology: {
+        class_name: 'Sequential',
+        config: {
+          name: 'g',
+          layers: [
+            { class_name: 'Conv2D', config: { name: 'grouped', batch_input_shape: [null, 4, 4, 4], filters: 4, kernel_size: 3, padding: 'same', groups: 2, use_bias: true } },
+            { class_name: 'LeakyReLU', config: { name: 'leaky', negative_slope: 0.1 } },
+          ],
+        },
+      },
+      weightsManifest: [{ paths: ['g.bin'], weights: [{ name: 'grouped/kernel', shape: [3, 3, 2, 4], dtype: 'float32' }, { name: 'grouped/bias', shape: [4], dtype: 'float32' }] }],
+    };
+    const kernel = Float32Array.from({ length: 72 }, (_, i) => ((i * 7) % 11) / 11 - 0.5);
+    const bias = Float32Array.of(0.1, -0.2, 0.3, -0.4);
+    writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+    writeFileSync(path.join(dir, 'g.bin'), Buffer.concat([Buffer.from(kernel.buffer), Buffer.from(bias.buffer)]));
+    const loaded = await loadModelFile(tf, path.join(dir, 'model.json'));
+    try {
+      expect(loaded.report.diagnostics.some((d) => /weights: loaded 2 weights/.test(d.message))).toBe(true);
+      const layer = loaded.model.getLayer('grouped');
+      expect(Array.from(layer.getWeights()[0].dataSync())).toEqual(Array.from(kernel));
+      const x = tf.randomUniform([1, 4, 4, 4], -1, 1, 'float32', 13);
+      const got = (loaded.model.predict(x) as tf.Tensor).dataSync();
+      const conv = conv2dReference(host(x), { shape: [3, 3, 2, 4], data: kernel }, { strides: [1, 1], padding: 'same', dilation: [1, 1], groups: 2 });
+      const expected = conv.data.map((v, i) => {
+        const y = v + bias[i % 4];
+        return y >= 0 ? y : 0.1 * y;
+      });
+      expect(Math.max(...expected.map((v, i) => Math.abs(v - got[i])))).toBeLessThan(1e-5);
+      x.dispose();
+    } finally {
+      loaded.model.dispose();
+    }
   });
 });
 
