@@ -66,7 +66,7 @@ export function findJsonError(text: string): { offset: number; reason: string } 
   const ws = (): void => {
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
   };
-  const got = (): string => (i >= text.length ? 'the end of the file' : `"${text[i]}"`);
+  const got = (): string => (i >= text.length ? 'end of the file' : `"${text[i]}"`);
   const fail = (expected: string): { offset: number; reason: string } => ({ offset: i, reason: `unexpected ${got()}, expected ${expected}` });
   const string = (): boolean => {
     i++;

@@ -109,13 +109,13 @@ describe('JSON syntax errors', () => {
     expect(findJsonError('{"a" 1}')).toEqual({ offset: 5, reason: 'unexpected "1", expected ":"' });
     expect(findJsonError('{"a": 1} x')).toEqual({ offset: 9, reason: 'unexpected "x", expected the end of the file' });
     expect(findJsonError('{"a": "b')).toEqual({ offset: 6, reason: 'unterminated string' });
-    expect(findJsonError('[[[[[')).toEqual({ offset: 5, reason: 'unexpected the end of the file, expected a value' });
+    expect(findJsonError('[[[[[')).toEqual({ offset: 5, reason: 'unexpected end of the file, expected a value' });
     expect(findJsonError('{"a": [true, null, -1.5e3, {"b": {}}]}')).toBeUndefined();
-    expect(() => parseJson('\n\n  {\n', 'f.json')).toThrow('f.json: not valid JSON at line 4, column 1: unexpected the end of the file, expected a property name or "}"');
+    expect(() => parseJson('\n\n  {\n', 'f.json')).toThrow('f.json: not valid JSON at line 4, column 1: unexpected end of the file, expected a property name or "}"');
   });
 
   it('a deeply nested document does not overflow the stack', () => {
     const deep = '['.repeat(200_000);
-    expect(findJsonError(deep)?.reason).toBe('unexpected the end of the file, expected a value');
+    expect(findJsonError(deep)?.reason).toBe('unexpected end of the file, expected a value');
   });
 });
