@@ -108,6 +108,8 @@ describe.skipIf(!existsSync(CHROMIUM))('diagram readability at the default view'
       await page.goto(url);
       await page.waitForFunction(() => window.__xpStats?.firstPaintMs !== undefined);
       const m = await measure(page);
+      const stats = await page.evaluate(() => window.__xpStats!);
+      console.log(`${size.name}: first view painted ${stats.firstPaintMs!.toFixed(0)} ms after navigation start (layout + render + paint ${stats.renderMs!.toFixed(1)} ms)`);
       await page.screenshot({ path: join(SHOTS, `readability-${size.viewport.width}x${size.viewport.height}.png`) });
       console.log(`${size.name} (${size.viewport.width}x${size.viewport.height}): ${m.labels} labels, smallest ${m.minPx.toFixed(1)} px on screen ("${m.smallest}"), scale ${m.scale.toFixed(3)}, ${m.flowsInView}/3 flows and ${m.blocksInView}/${m.blocksDrawn} blocks in view`);
       expect(m.flowsInView).toBe(3);
