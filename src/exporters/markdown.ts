@@ -66,7 +66,6 @@ export function markdownLayerRow(report: ArchitectureReport, layer: LayerReport,
 export function reportToMarkdown(report: ArchitectureReport, convention: FlopsConvention = 'macs'): string {
   const out: string[] = [];
   const t = report.totals;
-  const unit = countUnit(convention);
   out.push(`# ${escapeMarkdown(report.model.name)} profile`, '');
   const facts: string[] = [
     `**Model:** ${escapeMarkdown(report.model.name)} (${nameCell(report.model.source)}), input ${report.model.inputShapes.map(formatShape).join(', ')} (NHWC), ${t.layers} layers`,
@@ -86,10 +85,11 @@ export function reportToMarkdown(report: ArchitectureReport, convention: FlopsCo
   for (const cells of flows.rows) out.push(row([nameCell(cells[0]), ...cells.slice(1)]));
   out.push('', '## Layers', '');
   out.push(markdownLayerTable(report, report.layers, convention).trimEnd());
-  const counted = convention === 'macs' ? `MACs: ${MACS_NOTE}` : `${unit}: ${describeFlopsConvention(convention)}`;
+  // describeFlopsConvention('flops') already reads "FLOPs = ...": no second "FLOPs:" before it.
+  const counted = convention === 'macs' ? `MACs: ${MACS_NOTE}` : describeFlopsConvention(convention);
   out.push(
     '',
-    `${escapeMarkdown(counted)}; per image. Times are medians over the timed runs in ms (${timeNote(report)}, for the whole batch); "Share" is the share of the sum of the layer medians.`,
+    `Counts are per image. ${escapeMarkdown(counted)}. Times are medians over the timed runs in ms (${timeNote(report)}, for the whole batch); "Share" is the share of the sum of the layer medians.`,
   );
   if (report.diagnostics.length) {
     out.push('', '## Diagnostics', '');

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { formatMs } from '../report/format';
 import { escapeMarkdown } from '../report/layerCard';
 import type { ArchitectureReport, EngineInfo } from '../report/schema';
+import { passLine, runtimeText } from '../report/viewModel';
 import { IDLE, statusBarIcon, statusLine, viewDescription, type ProfilingState } from './profilingState';
 import type { ReportSource } from './tree';
 
@@ -71,13 +72,10 @@ export function statusBarTooltip(report: ArchitectureReport | undefined, state: 
     lines.push('', 'Faster engines skipped:');
     for (const s of e.skipped) lines.push(`- ${escapeMarkdown(s.name)}: ${escapeMarkdown(s.reason)}`);
   }
+  if (e.runtime) lines.push('', `Runtime: ${escapeMarkdown(runtimeText(e.runtime))}`);
   const t = report.timing;
   if (t) {
-    lines.push(
-      '',
-      `**Pass** (batch ${t.batchSize}, median of ${t.timedRuns} timed runs after ${t.warmupRuns} warm-up): ` +
-        `plain predict ${formatMs(t.predictMedianMs)} · profiled ${formatMs(t.profiledMedianMs)} · sum of layers ${formatMs(t.layerSumMs)}`,
-    );
+    lines.push('', `**Pass:** ${escapeMarkdown(passLine(report, t))}`);
   }
   lines.push('', 'Click to open the diagram.');
   return lines.join('\n');

@@ -23,7 +23,7 @@ describe('reportToMarkdown', () => {
     expect(md).toContain('**Engine:** wasm \\(2 threads, SIMD\\) via @tensorflow/tfjs\\-backend\\-wasm 4\\.22\\.0');
     expect(md).toContain('**Pass:** wall time on wasm, batch of 1, median of 10 timed runs after 2 warm\\-up: profiled median 90\\.0 ms · plain predict median 85\\.6 ms');
     // The footnote says what MACs count once ("MACs: MACs: ..." before).
-    expect(md).toContain('\nMACs: multiply\\-accumulates; bias adds, BN and activations are element\\-wise ops, not MACs; per image. Times are medians');
+    expect(md).toContain('\nCounts are per image. MACs: multiply\\-accumulates; bias adds, BN and activations are element\\-wise ops, not MACs. Times are medians');
     expect(md).not.toContain('MACs: MACs');
   });
 
@@ -51,6 +51,8 @@ describe('reportToMarkdown', () => {
 
   it('shows FLOPs under the flops convention', () => {
     const md = reportToMarkdown(report, 'flops');
+    expect(md).toContain('\nCounts are per image. FLOPs = 2 x MACs per image. Times are');
+    expect(md).not.toContain('FLOPs: FLOPs');
     expect(md).toContain('| Layer | Class | Block | Output | Params | FLOPs | Median | p90 | Share |');
     expect(md).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 1.47G |');
   });

@@ -59,7 +59,7 @@ describe('status bar text', () => {
     expect(md).toContain('**Xception Profiler engine:** wasm (2 threads, SIMD), backend `wasm`, @tensorflow/tfjs\\-backend\\-wasm 4\\.22\\.0');
     expect(md).toContain('the native engines are not installed; WASM with SIMD and 2 threads is the fastest engine that loaded');
     expect(md).toContain('- tensorflow\\-gpu: Cannot find module @tensorflow/tfjs\\-node\\-gpu');
-    expect(md).toContain('median of 10 timed runs after 2 warm-up');
+    expect(md).toContain('**Pass:** wall time on wasm, batch of 1, median of 10 timed runs after 2 warm\\-up');
     expect(md).toContain('Click to open the diagram.');
   });
 });
