@@ -66,7 +66,7 @@ async function child(file: string, loadWeights: boolean): Promise<void> {
   const start = performance.now();
   const read = await readModelFile(file);
   const firstMs = performance.now() - start;
-  if (read.format === 'tfjs-graph-model') throw new Error('expected a Keras file');
+  if (read.format === 'tfjs-graph-model' || read.format === 'onnx') throw new Error('expected a Keras file');
   const loaded = await buildCheckedModel(tf, read, { loadWeights });
   const totalMs = performance.now() - start;
   const params = loaded.report.totals.params.trainable + loaded.report.totals.params.nonTrainable;

@@ -24,14 +24,14 @@ async function profileXception(session: Session): Promise<void> {
 const isUri = (x: unknown): x is vscode.Uri => typeof x === 'object' && x !== null && 'fsPath' in x && 'scheme' in x;
 
 /**
- * "Analyze Model File...": a TF.js model.json, Keras config JSON, .keras or Keras HDF5 file, from the
+ * "Analyze Model File...": a TF.js model.json (layers or graph), Keras config JSON, .keras, Keras HDF5 or ONNX file, from the
  * explorer's context menu (`uri`) or a file picker, analysed and profiled in the worker like
  * Xception. The file is only read; a bad one fails fast with the importer's named error.
  */
 async function analyzeModelFile(session: Session, uri?: unknown): Promise<void> {
   let file = isUri(uri) ? uri : undefined;
   if (!file) {
-    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Analyze', filters: { 'Keras / TF.js models': [...MODEL_FILE_EXTENSIONS] } });
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Analyze', filters: { 'Keras / TF.js / ONNX models': [...MODEL_FILE_EXTENSIONS] } });
     file = picked?.[0];
   }
   if (!file) return;

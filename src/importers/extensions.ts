@@ -4,4 +4,4 @@
  * same; test/extension/modelFileMenu.test.ts checks that they agree). Dependency-free, so that the
  * extension host can import it without loading any importer.
  */
-export const MODEL_FILE_EXTENSIONS = ['json', 'keras', 'h5', 'hdf5'] as const;
+export const MODEL_FILE_EXTENSIONS = ['json', 'keras', 'h5', 'hdf5', 'onnx'] as const;

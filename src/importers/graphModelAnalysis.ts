@@ -20,6 +20,12 @@ import type { GraphModelFile, GraphNodeSpec } from './graphModel';
 import { countNode, MAC_OPS, NON_COMPUTE_OPS } from './graphModelOps';
 import { modelDisplayName } from './modelFile';
 
+/** What the analysis reads of a graph: TF.js graph models and ONNX files alike. */
+export type AnalysableGraph = Pick<GraphModelFile, 'file' | 'nodes' | 'weightsManifest' | 'inputs' | 'outputs'>;
+
+/** Counts one node (graphModelOps.ts for TensorFlow ops, onnxOps.ts for ONNX). */
+export type NodeCounter = typeof countNode;
+
 /** Output shapes of the nodes from one batch-1 run (batch dim 1), by node name. */
 export type NodeShapes = Map<string, Shape>;
 
@@ -58,7 +64,7 @@ export function scopeOf(name: string, prefix: string[]): string {
  * The group of every node: the name scope below the prefix that the compute nodes share; inputs
  * (Placeholders) are groups of their own. Also returns that prefix.
  */
-export function nodeGroups(graph: GraphModelFile): { groupOf: (nodeName: string) => string; prefix: string[] } {
+export function nodeGroups(graph: AnalysableGraph): { groupOf: (nodeName: string) => string; prefix: string[] } {
   const prefix = commonScope(graph.nodes.filter((n) => n.op !== 'Const' && !NON_COMPUTE_OPS.has(n.op)).map((n) => n.name));
   const placeholders = new Set(graph.nodes.filter((n) => n.op === 'Placeholder').map((n) => n.name));
   return { prefix, groupOf: (name) => (placeholders.has(name) ? name : scopeOf(name, prefix)) };
@@ -72,7 +78,7 @@ const size = (shape: readonly (number | null)[]): number => shape.reduce<number>
  * Params: every stored weight (weightsManifest) counts once, for the first node that reads it;
  * graph models are frozen, so they count as trainable and BN is already folded into the weights.
  */
-export function analyzeGraphModel(graph: GraphModelFile, shapes: NodeShapes | undefined): ArchitectureReport {
+export function analyzeGraphModel(graph: AnalysableGraph, shapes: NodeShapes | undefined, count: NodeCounter = countNode): ArchitectureReport {
   const diagnostics: Diagnostic[] = [];
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
   const stored = new Map(graph.weightsManifest.flatMap((g) => g.weights).map((w) => [w.name, w.shape]));
@@ -92,7 +98,7 @@ export function analyzeGraphModel(graph: GraphModelFile, shapes: NodeShapes | un
     const scope = groupOf(node.name);
     const inputShapes = node.inputs.map(shapeOf);
     const output = shapeOf(node.name);
-    const cost = countNode(node, inputShapes, output);
+    const cost = count(node, inputShapes, output);
     if (cost.unknown) diagnostics.push({ severity: 'warning', layer: scope, message: cost.unknown });
     let params = 0;
     for (const input of node.inputs) {
@@ -170,7 +176,7 @@ export function analyzeGraphModel(graph: GraphModelFile, shapes: NodeShapes | un
   }
   diagnostics.unshift({
     severity: 'info',
-    message: `graph model: the ${layers.length} "layers" are groups of the graph's ${compute.length} non-constant nodes by name scope${prefix.length ? ` (below "${prefix.join('/')}")` : ''}; params are the stored weights (BN folded in, all counted as trainable)`,
+    message: `graph model: the ${layers.length} "layers" are groups of the graph's ${compute.length} non-constant nodes by name scope${prefix.length ? ` (below "${prefix.join('/')}")` : ''}; params are the stored weights, all counted as trainable`,
   });
   return {
     schemaVersion: SCHEMA_VERSION,

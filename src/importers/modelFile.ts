@@ -21,6 +21,7 @@ import { buildXception } from '../model/xception';
 import { isObject, ModelFileError, parseJson } from './errors';
 import { importGraphModel, isGraphModelJson, type GraphModelFile } from './graphModel';
 import { isHdf5 } from './h5';
+import { importOnnx, isOnnxFile, type OnnxModelFile } from './onnxModel';
 import { applyStoredWeights } from './h5Weights';
 import { importKerasH5, type XceptionWeightsFile } from './kerasH5';
 import { importKerasJson, isKerasModelJson } from './kerasJson';
@@ -46,7 +47,7 @@ export interface CheckedModel extends ImportedModel {
 }
 
 /** A model file read and checked: a Keras / TF.js layers model, Keras Applications' Xception weights, or a TF.js graph model. */
-export type ModelFile = CheckedModel | XceptionWeightsFile | GraphModelFile;
+export type ModelFile = CheckedModel | XceptionWeightsFile | GraphModelFile | OnnxModelFile;
 
 /**
  * Recognises and imports a model file's bytes, then checks its graph and shapes.
@@ -112,15 +113,16 @@ export async function readModelFile(file: string): Promise<ModelFile> {
     throw new ModelFileError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file });
   }
   const head = readHead(file, 8);
-  const holdsWeights = isHdf5(head) || /\.(keras|h5|hdf5)$/i.test(file);
+  const holdsWeights = isHdf5(head) || /\.(keras|h5|hdf5|onnx)$/i.test(file);
   const limit = holdsWeights ? MAX_WEIGHTS_FILE_BYTES : MAX_MODEL_FILE_BYTES;
   if (size > limit) {
-    throw new ModelFileError(`is ${formatBytes(size)}; ${holdsWeights ? 'HDF5 and .keras' : 'JSON model'} files over ${formatBytes(limit)} are not read${holdsWeights ? '' : ' (weights belong in shard files)'}`, { file });
+    throw new ModelFileError(`is ${formatBytes(size)}; ${holdsWeights ? 'HDF5, .keras and .onnx' : 'JSON model'} files over ${formatBytes(limit)} are not read${holdsWeights ? '' : ' (weights belong in shard files)'}`, { file });
   }
   if (isHdf5(head)) {
     const imported = await importKerasH5(file);
     return imported.format === 'keras-h5-xception-weights' ? imported : { ...imported, shapes: checkShapes(imported.topology, file) };
   }
+  if (isOnnxFile(file)) return importOnnx(readFileSync(file), file);
   return importAnyModelBytes(readFileSync(file), file);
 }
 
@@ -128,7 +130,7 @@ export async function readModelFile(file: string): Promise<ModelFile> {
 export function modelDisplayName(file: string): string {
   const base = path.basename(file);
   if (/^(model|config)\.json$/i.test(base)) return path.basename(path.dirname(path.resolve(file))) || base;
-  return base.replace(/(\.model)?\.(json|keras|h5|hdf5)$/i, '') || base;
+  return base.replace(/(\.model)?\.(json|keras|h5|hdf5|onnx)$/i, '') || base;
 }
 
 /**
@@ -181,7 +183,7 @@ export interface LoadedModel {
  */
 export async function loadModelFile(tf: Tf, file: string, options: BuildOptions = {}): Promise<LoadedModel> {
   const read = await readModelFile(file);
-  if (read.format === 'tfjs-graph-model') throw new ModelFileError('is a TF.js graph model: load it with loadGraphModelFile (graphModelLoad.ts)', { file });
+  if (read.format === 'tfjs-graph-model' || read.format === 'onnx') throw new ModelFileError(`is a graph of nodes (${read.formatDescription}), not a Keras model: load it with graphModelLoad.ts / onnxLoad.ts`, { file });
   return buildCheckedModel(tf, read, options);
 }
 

@@ -14,6 +14,10 @@ import { analyzeModel } from '../analysis/analyze';
 import { resolveEngine, type Tf } from '../engine/resolve';
 import type { GraphModelFile } from '../importers/graphModel';
 import { buildGraphModel } from '../importers/graphModelLoad';
+import type { OnnxModelFile } from '../importers/onnxModel';
+import { buildOnnxModel } from '../importers/onnxLoad';
+import { profileOnnxFile } from '../importers/onnxRun';
+import type { OrtRuntime } from '../engine/onnxruntime';
 import { profileGraphModel } from '../importers/graphModelRun';
 import { buildCheckedModel, modelDisplayName, readModelFile, type ModelFile } from '../importers/modelFile';
 import { buildXception, type XceptionOptions } from '../model/xception';
@@ -71,7 +75,7 @@ interface JobContext {
 }
 
 /** Builds the job's model (a checked model file, or Xception) and its static report. */
-async function buildJobModel(ctx: JobContext, checked: Exclude<ModelFile, GraphModelFile> | undefined): Promise<{ model: LayersModel; report: ArchitectureReport }> {
+async function buildJobModel(ctx: JobContext, checked: Exclude<ModelFile, GraphModelFile | OnnxModelFile> | undefined): Promise<{ model: LayersModel; report: ArchitectureReport }> {
   const { tf, send } = ctx;
   if (checked) {
     send({ type: 'progress', stage: 'building', message: `building ${modelDisplayName(checked.file)} (${checked.formatDescription})`, fraction: 0.05 });
@@ -212,6 +216,38 @@ async function runGraphModelJob(ctx: JobContext, graph: GraphModelFile): Promise
 }
 
 /**
+ * An ONNX file on ONNX Runtime: analysed with shapes from one run (sent at once), then timed per
+ * node group with ORT's profiler. Without ORT (it did not load) it is analysed, not timed.
+ */
+async function runOnnxFileJob(ctx: JobContext, file: OnnxModelFile, ort: OrtRuntime | undefined): Promise<ArchitectureReport> {
+  const { job, info, send, signal } = ctx;
+  send({ type: 'progress', message: `loading ${modelDisplayName(file.file)} (${file.formatDescription})`, fraction: 0.05 });
+  const loaded = await buildOnnxModel(ort, file);
+  let report: ArchitectureReport = { ...loaded.report, engine: info };
+  send({ type: 'analysis', report });
+  const notes: Diagnostic[] = [];
+  if (job.timing && ort && loaded.runnable) {
+    const total = job.warmupRuns + job.runs;
+    const result = await profileOnnxFile(ort, file, loaded.groupOf, {
+      warmupRuns: job.warmupRuns,
+      runs: job.runs,
+      batchSize: job.batchSize,
+      signal,
+      onPass: (_sample, index, warmup) => {
+        const done = (warmup ? index + 1 : job.warmupRuns + index + 1) / total;
+        send({ type: 'progress', message: warmup ? `warm-up ${index + 1}/${job.warmupRuns}` : `timed run ${index + 1}/${job.runs}`, fraction: 0.1 + 0.9 * done });
+      },
+    });
+    report = attachTimings(report, result);
+    notes.push({ severity: 'info', message: "timing: ONNX Runtime's graph optimisations are off, so that each node of the file runs as its own kernel and is timed exactly; an optimised session fuses nodes and can be faster" });
+  } else if (job.timing) notes.push({ severity: 'warning', message: 'timing: not timed (ONNX Runtime did not load or could not run the model; see above)' });
+  if (job.timing && job.live) notes.push({ severity: 'info', message: 'live profiling: layers models only; this ONNX model was timed once' });
+  report = { ...report, diagnostics: [...report.diagnostics, ...notes] };
+  send({ type: 'result', report });
+  return report;
+}
+
+/**
  * Runs `job`, reporting through `emit`; resolves with the final report. With `job.live`, keeps
  * profiling after the result (each pass emitted) until `live` is stopped, then resolves.
  * @throws errors of engine loading (when no engine loads), of the model file (ModelFileError),
@@ -229,11 +265,14 @@ export async function runJob(
   const checked = job.model.kind === 'file' ? await readModelFile(job.model.path) : undefined;
   send({ type: 'progress', stage: 'building', message: `loading engine (${job.engine})`, fraction: 0 });
   if (job.compareEngines?.length) return runEngineComparison(job, emit, options.signal);
-  const { tf, info, ort } = await resolveEngine({ engine: job.engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir, fallback: job.engineFallback });
+  // An ONNX file runs on ONNX Runtime whatever engine was asked for (TF.js cannot run ONNX).
+  const engine = checked?.format === 'onnx' ? 'onnxruntime' : job.engine;
+  const { tf, info, ort } = await resolveEngine({ engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir, fallback: job.engineFallback });
   send({ type: 'engine', engine: info });
   const ctx: JobContext = { job, tf, info, send, signal: options.signal, syncEachLayer: info.name === 'tensorflow-gpu' };
 
   if (checked?.format === 'tfjs-graph-model') return runGraphModelJob(ctx, checked);
+  if (checked?.format === 'onnx') return runOnnxFileJob(ctx, checked, ort);
   const { model, report: staticReport } = await buildJobModel(ctx, checked);
   let runner: OnnxRunner | undefined;
   try {

@@ -170,7 +170,7 @@ describe('ModelFileError: rules about the file itself', () => {
     });
     await expect(readModelFile(sparse('huge.keras', 4 * 2 ** 30 + 1))).rejects.toMatchObject({
       name: 'ModelFileError',
-      message: 'huge.keras: is 4.00 GiB; HDF5 and .keras files over 4.00 GiB are not read',
+      message: 'huge.keras: is 4.00 GiB; HDF5, .keras and .onnx files over 4.00 GiB are not read',
     });
   });
 
