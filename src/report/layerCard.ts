@@ -36,6 +36,7 @@ export function layerDescription(layer: LayerReport, convention: FlopsConvention
   if (count > 0) parts.push(formatLayerCount(count, convention));
   const ms = layerMedianMs(layer);
   if (ms != null) parts.push(formatMs(ms));
+  else if (layer.timing?.foldedInto) parts.push(`folded into ${layer.timing.foldedInto}`);
   return parts.join(' · ');
 }
 

@@ -258,7 +258,10 @@ export function layerCardView(report: ArchitectureReport, layer: LayerReport, co
     place: `${layer.flow} flow · ${layer.block}`,
     rows,
     notes,
-    measured: layer.timing ? measuredView(report, layer, layer.timing) : { pending: 'Not timed yet.' },
+    // A layer ONNX Runtime computed inside another layer's fused node has no time of its own.
+    measured: layer.timing?.foldedInto
+      ? { pending: `Folded into ${layer.timing.foldedInto} by the engine: computed inside that layer's node, its time is in that row.` }
+      : layer.timing ? measuredView(report, layer, layer.timing) : { pending: 'Not timed yet.' },
     diagnostics: report.diagnostics.filter((d) => d.layer === layer.name),
     roofline: layer.timing ? rooflineLines(report, layer) : [],
   };

@@ -108,3 +108,10 @@ describe('layerCardMarkdown', () => {
     expect(md).toContain('(command:xceptionProfiler.revealInDiagram?%5B%22%3Cimg%20src%3Dx%20onerror%3Dalert%281%29%3E%5Blink%5D%28http%3A%2F%2Fe.x%29%22%5D "Select this layer in the diagram")');
   });
 });
+
+describe('a layer ONNX Runtime folded into another', () => {
+  it('reads "folded into <layer>" instead of a time', () => {
+    const bn = { name: 'block4_sepconv2_bn', className: 'BatchNormalization', outputShape: [null, 19, 19, 728], macs: 0, flops: 0, elementwiseOps: 2 * 19 * 19 * 728, timing: { medianMs: null, minMs: null, p90Ms: null, runs: 0, kernels: [], foldedInto: 'block4_sepconv2' } } as unknown as LayerReport;
+    expect(layerDescription(bn, 'macs')).toBe('19x19x728 · folded into block4_sepconv2');
+  });
+});
