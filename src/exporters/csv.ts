@@ -7,7 +7,7 @@
 import { formatKerasShape } from '../report/format';
 import { layerFlops, type FlopsConvention } from '../report/flopsConvention';
 import type { ArchitectureReport, LayerReport, LayerTiming } from '../report/schema';
-import { batchOf, untimedKernelsText } from '../report/viewModel';
+import { batchOf, timingNaReason, untimedKernelsText } from '../report/viewModel';
 
 /**
  * Column names, in order. The FLOPs column is `flops` (2 x MACs) or `flops_tf_profiler`. Counts
@@ -52,7 +52,7 @@ function msField(ms: number | null | undefined): string {
 
 /** Why a timed layer's numbers are incomplete: its n/a reason and its untimed kernels; empty when complete. */
 function timingNote(t: LayerTiming): string {
-  return [t.medianMs == null ? `n/a: ${t.naReason ?? 'no sample'}` : '', untimedKernelsText(t) ?? ''].filter(Boolean).join('; ');
+  return [t.medianMs == null ? `n/a: ${timingNaReason(t) ?? 'no valid sample'}` : '', untimedKernelsText(t) ?? ''].filter(Boolean).join('; ');
 }
 
 function layerFields(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string[] {

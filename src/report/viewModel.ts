@@ -201,6 +201,15 @@ export function measuredTwinText(row: SeparableVsRegular, cmp: RegularConvCompar
   return `measured${on}: regular conv ${formatMs(row.regularMs)} vs separable ${formatMs(row.separableMs)} (${verdict})${size}, median wall time of ${plural(cmp.runs, 'run')}`;
 }
 
+/**
+ * Why a layer's statistics are n/a: its `naReason`, or (ONNX Runtime) the layer whose fused node
+ * computed it; undefined when it has a time or no reason is known.
+ */
+export function timingNaReason(t: LayerTiming): string | undefined {
+  if (isNum(t.medianMs)) return undefined;
+  return t.naReason ?? (t.foldedInto ? `computed in the node of ${t.foldedInto}` : undefined);
+}
+
 /** The measured rows of a timed layer. */
 function measuredView(report: ArchitectureReport, layer: LayerReport, t: LayerTiming): MeasuredView {
   const batch = batchOf(report);
@@ -209,9 +218,9 @@ function measuredView(report: ArchitectureReport, layer: LayerReport, t: LayerTi
   const pass = passMs(report);
   const flops = layerFlops(layer, 'flops');
   const rows: ViewRow[] = [
-    { label: 'Median', value: msText(t.medianMs, t.naReason), unit: 'ms', note: timeNote(report) },
-    { label: 'p90', value: msText(t.p90Ms, t.naReason), unit: 'ms' },
-    { label: 'Min', value: msText(t.minMs, t.naReason), unit: 'ms' },
+    { label: 'Median', value: msText(t.medianMs, timingNaReason(t)), unit: 'ms', note: timeNote(report) },
+    { label: 'p90', value: msText(t.p90Ms, timingNaReason(t)), unit: 'ms' },
+    { label: 'Min', value: msText(t.minMs, timingNaReason(t)), unit: 'ms' },
     { label: 'Share of pass', value: formatShare(median, pass), unit: '%', note: pass ? `of the sum of the layer medians, ${formatMs(pass)}` : undefined },
     {
       label: 'Achieved',

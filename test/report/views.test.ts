@@ -68,6 +68,18 @@ describe('the view-model of one layer', () => {
   });
 });
 
+describe('n/a keeps its reason', () => {
+  it('a layer ONNX Runtime folded into another says where its time is, in the card and the CSV', () => {
+    const r = structuredClone(report);
+    const bn = r.layers.find((l) => l.name === 'block4_sepconv2_bn')!;
+    bn.timing = { medianMs: null, minMs: null, p90Ms: null, runs: 0, kernels: [], foldedInto: NAME };
+    const rows = layerCardView(r, bn, 'macs').measured;
+    expect('rows' in rows && rows.rows[0]).toMatchObject({ label: 'Median', value: `n/a (computed in the node of ${NAME})` });
+    const [header, ...lines] = parseCsv(reportToCsv(r));
+    expect(lines.find((l) => l[0] === 'block4_sepconv2_bn')![header.indexOf('timing_note')]).toBe(`n/a: computed in the node of ${NAME}`);
+  });
+});
+
 describe('every view prints the view-model', () => {
   it('the Markdown card (editor hover, tree tooltip) has exactly its rows, in order', () => {
     const md = layerCardMarkdown(report, layer, { convention: 'macs' });
