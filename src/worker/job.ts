@@ -267,7 +267,15 @@ export async function runJob(
   if (job.compareEngines?.length) return runEngineComparison(job, emit, options.signal);
   // An ONNX file runs on ONNX Runtime whatever engine was asked for (TF.js cannot run ONNX).
   const engine = checked?.format === 'onnx' ? 'onnxruntime' : job.engine;
-  const { tf, info, ort } = await resolveEngine({ engine, searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir, fallback: job.engineFallback });
+  const resolveOptions = { searchPaths: job.searchPaths, threads: job.threads, wasmDir: job.wasmDir, fallback: job.engineFallback };
+  let resolved = await resolveEngine({ engine, ...resolveOptions });
+  if (checked?.format === 'tfjs-graph-model' && resolved.info.name === 'onnxruntime') {
+    // ONNX Runtime cannot run a TF.js graph model: the next engine (WASM, then plain JS) does.
+    resolved = await resolveEngine({ engine: 'wasm', ...resolveOptions });
+    resolved.info.skipped = [...resolved.info.skipped, { name: 'onnxruntime', reason: 'ONNX Runtime does not run TF.js graph models' }];
+    resolved.info.why = resolved.info.why.replace('requested by the user', 'the fastest engine that runs TF.js graph models');
+  }
+  const { tf, info, ort } = resolved;
   send({ type: 'engine', engine: info });
   const ctx: JobContext = { job, tf, info, send, signal: options.signal, syncEachLayer: info.name === 'tensorflow-gpu' };
 
