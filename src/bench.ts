@@ -79,12 +79,12 @@ export function perTypeThroughput(report: ArchitectureReport): Record<LayerType,
   };
   for (const l of report.layers) {
     const ms = l.timing?.medianMs;
-    switch (l.className) {
-      case 'Conv2D':
+    switch (l.kind) {
+      case 'conv':
         add('Conv2D', l.flops, ms, 'FLOP');
         break;
-      case 'SeparableConv2D':
-      case 'DepthwiseConv2D': {
+      case 'separable':
+      case 'depthwise': {
         // The analysis splits a separable conv's MACs; a DepthwiseConv2D is all depthwise.
         const pointwiseMacs = l.pointwiseMacs ?? 0;
         const split = { depthwiseMacs: l.macs - pointwiseMacs, pointwiseMacs };
@@ -93,23 +93,19 @@ export function perTypeThroughput(report: ArchitectureReport): Record<LayerType,
         if (split.pointwiseMacs) add('pointwise', 2 * split.pointwiseMacs, partMedianMs(l, 'pointwise'), 'FLOP');
         break;
       }
-      case 'Dense':
+      case 'dense':
         add('Dense', l.flops, ms, 'FLOP');
         break;
-      case 'BatchNormalization':
+      case 'normalization':
         add('BN', l.elementwiseOps, ms, 'op');
         break;
-      case 'Activation':
-      case 'ReLU':
+      case 'activation':
         add('activation', l.elementwiseOps, ms, 'op');
         break;
-      case 'MaxPooling2D':
-      case 'AveragePooling2D':
-      case 'GlobalAveragePooling2D':
-      case 'GlobalMaxPooling2D':
+      case 'pooling':
         add('pooling', l.elementwiseOps, ms, 'op');
         break;
-      case 'Add':
+      case 'merge':
         add('Add', l.elementwiseOps, ms, 'op');
         break;
     }

@@ -123,7 +123,7 @@ async function main(argv: string[]): Promise<void> {
     .description('Profile Xception (Keras applications architecture) with TensorFlow.js, layer by layer.')
     .addOption(new Option('--engine <name>', 'engine to try first').choices(['auto', ...ENGINE_ORDER]).default(DEFAULTS.engine))
     .option('--model <file>', 'analyse and profile a Keras / TF.js model file (model.json, Keras config JSON, .keras) instead of Xception')
-    .option('--input-size <n>', `input height and width, pixels (>= ${XCEPTION_MIN_INPUT_SIZE})`, integer(XCEPTION_MIN_INPUT_SIZE), DEFAULTS.inputSize)
+    .option('--input-size <n>', `input height and width, pixels: Xception's (>= ${XCEPTION_MIN_INPUT_SIZE}, default ${DEFAULTS.inputSize}), or a --model file's open (null) height and width (default 224)`, integer(1), DEFAULTS.inputSize)
     .option('--batch <n>', 'images per pass', integer(1), DEFAULTS.batchSize)
     .option('--runs <n>', 'timed runs', integer(1), DEFAULTS.timedRuns)
     .option('--warmup <n>', 'warm-up runs (never counted)', integer(0), DEFAULTS.warmupRuns)
@@ -173,8 +173,10 @@ async function main(argv: string[]): Promise<void> {
   if (opts.enginesCsv && !engines) program.error('error: --engines-csv needs --engines');
   if (opts.trace && !opts.timing) program.error('error: --trace needs timings: leave out --no-timing');
   if (opts.model && opts.compareRegular) program.error('error: --compare-regular works with the built-in Xception only, not with --model');
-  if (opts.model && (program.getOptionValueSource('inputSize') === 'cli' || !opts.top)) {
-    program.error('error: --input-size and --no-top shape the built-in Xception; a --model file has its own input size and head');
+  if (opts.model && !opts.top) program.error('error: --no-top shapes the built-in Xception; a --model file has its own head');
+  const inputSizeGiven = program.getOptionValueSource('inputSize') === 'cli';
+  if (!opts.model && opts.inputSize < XCEPTION_MIN_INPUT_SIZE) {
+    program.error(`error: option '--input-size <n>' argument '${opts.inputSize}' is invalid. Xception needs at least ${XCEPTION_MIN_INPUT_SIZE} (Keras's minimum)`);
   }
   if (opts.compareRegular && !opts.timing) program.error('error: --compare-regular needs timings: leave out --no-timing');
   if (opts.threads && opts.threads > os.cpus().length) {
@@ -204,7 +206,7 @@ async function main(argv: string[]): Promise<void> {
     {
       // `npm run` starts in the package folder: a relative --model path is relative to where npm was run.
       model: opts.model
-        ? { kind: 'file', path: userPath(opts.model) }
+        ? { kind: 'file', path: userPath(opts.model), ...(inputSizeGiven ? { inputSize: opts.inputSize } : {}) }
         : { kind: 'xception', inputSize: opts.inputSize, includeTop: opts.top, classes: 1000 },
       engine: opts.engine,
       searchPaths: [process.cwd()],

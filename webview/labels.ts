@@ -5,38 +5,9 @@
  */
 import type { LayerReport } from '../src/report/schema';
 
-/** Short operation label drawn in a layer box, from the class and its config. */
+/** Short operation label drawn in a layer box: the report's `label` (from the layer registry). */
 export function opLabel(l: LayerReport): string {
-  const c = l.config;
-  const stride = typeof c.strides === 'string' && c.strides !== '1x1' ? `/${c.strides.split('x')[0]}` : '';
-  switch (l.className) {
-    case 'Conv2D':
-      return `Conv ${c.kernelSize ?? ''}${stride}, ${c.filters ?? ''}`;
-    case 'SeparableConv2D':
-      return `SepConv ${c.kernelSize ?? ''}${stride}, ${c.filters ?? ''}`;
-    case 'DepthwiseConv2D':
-      return `DWConv ${c.kernelSize ?? ''}${stride}`;
-    case 'BatchNormalization':
-      return 'BN';
-    case 'Activation':
-      return typeof c.activation === 'string' ? (c.activation === 'relu' ? 'ReLU' : c.activation) : 'Act';
-    case 'ReLU':
-      return 'ReLU';
-    case 'MaxPooling2D':
-      return `MaxPool ${c.poolSize ?? ''}${stride}`;
-    case 'AveragePooling2D':
-      return `AvgPool ${c.poolSize ?? ''}${stride}`;
-    case 'Add':
-      return '+';
-    case 'GlobalAveragePooling2D':
-      return 'GlobalAvgPool';
-    case 'Dense':
-      return `Dense ${c.units ?? ''}`;
-    case 'InputLayer':
-      return 'Input';
-    default:
-      return l.className;
-  }
+  return l.label;
 }
 
 /** Title of a block box: `block5`, or `block5 - block12  x 8` for a collapsed repeat. */

@@ -1,6 +1,6 @@
 /**
  * A plain-data description of a Keras / TF.js layers model: what the analysis needs and nothing
- * else. `describeLayers` (describe.ts) reads it off a built `tf.LayersModel`.
+ * else: the grouping reads it (grouping.ts).
  */
 import type { ParamCounts, Shape } from '../report/schema';
 

@@ -10,7 +10,6 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Diagnostic, LayerExecution } from '../report/schema';
 import { ModelFileError } from './errors';
-import type { ShapeCheck } from './shapes';
 import { applyStoredWeights, withZeroInitializers } from './h5Weights';
 import { allLayers, toKerasJson, type TopologyLayer } from './topology';
 import { planBuild } from './faithful/plan';
@@ -116,7 +115,7 @@ function renameWeights(groups: WeightsGroup[], names: Map<string, string>): Weig
  * @throws ModelFileError when TF.js cannot build the graph (the message names the stand-ins), or
  *   when a layer's activation cannot run as Keras's (layer and field named).
  */
-export async function buildModel(tf: Tf, imported: ImportedModel & { shapes?: ShapeCheck }, options: BuildOptions = {}): Promise<BuiltModel> {
+export async function buildModel(tf: Tf, imported: ImportedModel, options: BuildOptions = {}): Promise<BuiltModel> {
   const plan = planBuild(tf, imported);
   const diagnostics: Diagnostic[] = [...plan.diagnostics];
   const executions = new Map(plan.executions);

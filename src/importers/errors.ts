@@ -25,11 +25,14 @@ export interface ModelFileLocation {
 export class ModelFileError extends Error {
   override name = 'ModelFileError';
   readonly location: ModelFileLocation;
+  /** What is wrong, without the location. */
+  readonly problem: string;
 
   /** @param problem what is wrong, without the location (it is prefixed here). */
   constructor(problem: string, location: ModelFileLocation = {}) {
     super(`${describeLocation(location)}${problem}`);
     this.location = location;
+    this.problem = problem;
   }
 }
 

@@ -13,7 +13,7 @@
 import { sumTotals } from '../analysis/analyze';
 import type { LayerNode } from '../analysis/graph';
 import { groupLayers } from '../analysis/grouping';
-import type { ArchitectureReport, Diagnostic, GraphNodeReport, GroupReport, LayerReport, Shape } from '../report/schema';
+import type { ArchitectureReport, Diagnostic, GraphNodeReport, GroupReport, LayerKind, LayerReport, Shape } from '../report/schema';
 import { SCHEMA_VERSION } from '../report/schema';
 import { isObject } from './errors';
 import type { GraphModelFile, GraphNodeSpec } from './graphModel';
@@ -25,6 +25,20 @@ export type AnalysableGraph = Pick<GraphModelFile, 'file' | 'nodes' | 'weightsMa
 
 /** Counts one node (graphModelOps.ts for TensorFlow ops, onnxOps.ts for ONNX). */
 export type NodeCounter = typeof countNode;
+
+/** Kind of computation of a node group, from its main TensorFlow or ONNX op. */
+function graphOpKind(op: string): LayerKind {
+  if (op === 'InputLayer') return 'input';
+  if (/^(_Fused)?Conv2D$|^Conv$/.test(op)) return 'conv';
+  if (/DepthwiseConv2dNative$/.test(op)) return 'depthwise';
+  if (op === 'Conv2DBackpropInput' || op === 'ConvTranspose') return 'transposed-conv';
+  if (/MatMul$|^Einsum$|^Gemm$/.test(op)) return 'dense';
+  if (/^FusedBatchNorm|^BatchNormalization$/.test(op)) return 'normalization';
+  if (/^(Relu6?|Elu|Selu|Sigmoid|Tanh|Softmax|LeakyRelu|Prelu|PRelu|Clip|HardSigmoid|HardSwish)$/.test(op)) return 'activation';
+  if (/^(MaxPool|AvgPool|AveragePool|GlobalAveragePool|GlobalMaxPool|Mean|Max|ReduceMean)$/.test(op)) return 'pooling';
+  if (/^(Add|AddV2|AddN|Mul|Sub|Maximum|Minimum)$/.test(op)) return 'merge';
+  return 'unknown';
+}
 
 /** Output shapes of the nodes from one batch-1 run (batch dim 1), by node name. */
 export type NodeShapes = Map<string, Shape>;
@@ -150,6 +164,8 @@ export function analyzeGraphModel(graph: AnalysableGraph, shapes: NodeShapes | u
     return {
       name: scope,
       className,
+      kind: graphOpKind(className),
+      label: className,
       flow: 'other',
       block: 'other',
       inbound,
@@ -158,6 +174,7 @@ export function analyzeGraphModel(graph: AnalysableGraph, shapes: NodeShapes | u
       params: node.params,
       macs: g.macs,
       flops: 2 * g.macs,
+      tfProfilerFlops: 2 * g.macs,
       elementwiseOps: g.ops,
       activationBytes: size(last.outputShape) * 4,
       weightBytes: g.params * 4,

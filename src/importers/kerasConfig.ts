@@ -27,6 +27,8 @@ export const DEFAULT_IMAGE_SIZE = 224;
 export interface ParseContext {
   file?: string;
   diagnostics: Diagnostic[];
+  /** Size for image inputs whose height and width are open (see `ImportOptions.inputSize`). */
+  inputSize?: number;
 }
 
 /** A reference as written in the file, before nested-model node indices are resolved. */
@@ -273,8 +275,10 @@ function inputShapeOf(config: Record<string, unknown>): { value: unknown; field:
 
 /**
  * Validates an input shape with its batch dimension: a list of at least 2 entries, each null or a
- * positive integer. The batch becomes null; an image input (rank 4) with an unknown height or width
- * gets DEFAULT_IMAGE_SIZE; any other unknown dimension is an error.
+ * positive integer. The batch becomes null; an image input (rank 4) with an open height or width
+ * gets `ctx.inputSize` (default DEFAULT_IMAGE_SIZE, with a warning when none was asked for); a
+ * fixed top-level image input whose size differs from an asked `ctx.inputSize` is an error; any
+ * other unknown dimension is an error.
  */
 function checkInputShape(value: unknown, field: string, ctx: ParseContext, at: (field: string) => ModelFileLocation): (number | null)[] {
   if (!Array.isArray(value) || value.length < 2) throw new ModelFileError(`expected [batch, ...dimensions], got ${preview(value)}`, at(field));
@@ -285,15 +289,24 @@ function checkInputShape(value: unknown, field: string, ctx: ParseContext, at: (
     return d;
   });
   dims[0] = null;
-  if (dims.length === 4 && (dims[1] === null || dims[2] === null) && dims[3] !== null) {
-    const location = at(field);
-    ctx.diagnostics.push({
-      severity: 'warning',
-      layer: location.layer,
-      message: `input "${location.layer}" leaves its height or width unknown (${preview(value)}); analysed at ${DEFAULT_IMAGE_SIZE}x${DEFAULT_IMAGE_SIZE}`,
-    });
-    dims[1] ??= DEFAULT_IMAGE_SIZE;
-    dims[2] ??= DEFAULT_IMAGE_SIZE;
+  const location = at(field);
+  const isImage = dims.length === 4 && dims[3] !== null;
+  if (isImage && (dims[1] === null || dims[2] === null)) {
+    const size = ctx.inputSize ?? DEFAULT_IMAGE_SIZE;
+    if (ctx.inputSize === undefined) {
+      ctx.diagnostics.push({
+        severity: 'warning',
+        layer: location.layer,
+        message: `input "${location.layer}" leaves its height or width open (${preview(value)}); analysed at ${size}x${size} (choose another size with --input-size or the inputSize setting)`,
+      });
+    }
+    dims[1] ??= size;
+    dims[2] ??= size;
+  } else if (isImage && ctx.inputSize !== undefined && !location.layer?.includes('/') && (dims[1] !== ctx.inputSize || dims[2] !== ctx.inputSize)) {
+    throw new ModelFileError(
+      `the input has a fixed size of ${String(dims[1])}x${String(dims[2])}, so an input size of ${ctx.inputSize} cannot be applied; an input size applies only to inputs whose height and width are open (null)`,
+      location,
+    );
   }
   const unknown = dims.findIndex((d, i) => i > 0 && d === null);
   if (unknown > 0) {

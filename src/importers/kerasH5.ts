@@ -19,7 +19,7 @@ import { H5Reader } from './h5';
 import { listH5Weights } from './h5Weights';
 import { parseKerasModel } from './kerasConfig';
 import { kerasVersionLabel, unwrapModelConfig } from './kerasJson';
-import type { ImportedModel, StoredWeights } from './types';
+import type { ImportedModel, StoredWeights, ImportOptions } from './types';
 
 /** A weights-only HDF5 file of Keras Applications' Xception: profiled as the built-in Xception with these weights. */
 export interface XceptionWeightsFile {
@@ -62,7 +62,7 @@ export function h5FileWeights(file: string, root: string, match: StoredWeights['
  *   model (no `model_config` and no Keras weights), for a malformed config, and for a weights-only
  *   file that is not Xception's.
  */
-export async function importKerasH5(file: string): Promise<ImportedModel | XceptionWeightsFile> {
+export async function importKerasH5(file: string, options: ImportOptions = {}): Promise<ImportedModel | XceptionWeightsFile> {
   const h5 = await H5Reader.open(file);
   try {
     const configText = h5.stringAttribute('/', 'model_config');
@@ -70,7 +70,7 @@ export async function importKerasH5(file: string): Promise<ImportedModel | Xcept
     if (configText !== undefined) {
       const config = unwrapModelConfig({ model_config: configText }, file);
       const diagnostics: Diagnostic[] = [];
-      const topology = parseKerasModel(config, { file, diagnostics });
+      const topology = parseKerasModel(config, { file, diagnostics, inputSize: options.inputSize });
       // Only whether the weights are there: their names and shapes are read when the model is built.
       const hasWeights = h5.group('model_weights') !== undefined;
       const label = kerasVersionLabel(version ? { keras_version: version } : {}, 'module' in config);

@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../report/schema';
 import { isObject, ModelFileError, parseJson } from './errors';
 import { parseKerasModel } from './kerasConfig';
-import type { ImportedModel } from './types';
+import type { ImportedModel, ImportOptions } from './types';
 
 /** True when a parsed JSON document looks like a Keras model config (not a TF.js model.json). */
 export function isKerasModelJson(json: unknown): boolean {
@@ -32,14 +32,14 @@ export function unwrapModelConfig(json: Record<string, unknown>, file: string): 
  * Reads a Keras model config document (already parsed from JSON).
  * @throws ModelFileError when the document is not a Keras model config or is malformed.
  */
-export function importKerasJson(json: unknown, file: string): ImportedModel {
+export function importKerasJson(json: unknown, file: string, options: ImportOptions = {}): ImportedModel {
   if (!isKerasModelJson(json)) {
     throw new ModelFileError('not a Keras model config: expected "class_name" and "config" at the top level (as model.to_json() writes)', { file });
   }
   const doc = json as Record<string, unknown>;
   const config = unwrapModelConfig(doc, file);
   const diagnostics: Diagnostic[] = [];
-  const topology = parseKerasModel(config, { file, diagnostics });
+  const topology = parseKerasModel(config, { file, diagnostics, inputSize: options.inputSize });
   const keras3 = 'module' in config || 'registered_name' in config;
   diagnostics.push({ severity: 'info', message: 'weights: a Keras model config holds no weights; profiling with initialised weights (timings do not depend on weight values)' });
   return { file, format: 'keras-json', formatDescription: `${kerasVersionLabel({ ...config, ...doc }, keras3)} model config (JSON)`, topology, diagnostics };

@@ -15,7 +15,7 @@ import { isObject, ModelFileError, parseJson } from './errors';
 import { parseKerasModel } from './kerasConfig';
 import { H5Reader } from './h5';
 import { listH5Weights } from './h5Weights';
-import type { ImportedModel, StoredWeights } from './types';
+import type { ImportedModel, ImportOptions, StoredWeights } from './types';
 
 /** Largest `config.json` accepted inside a .keras file, bytes (decompressed). */
 export const MAX_KERAS_CONFIG_BYTES = 64 * 2 ** 20;
@@ -115,7 +115,7 @@ export function isZip(bytes: Uint8Array): boolean {
  * Reads a `.keras` archive.
  * @throws ModelFileError for a corrupt zip, a missing or oversized `config.json`, or a malformed config.
  */
-export function importKerasZip(bytes: Uint8Array, file: string): ImportedModel {
+export function importKerasZip(bytes: Uint8Array, file: string, options: ImportOptions = {}): ImportedModel {
   const names: string[] = [];
   let oversized: number | undefined;
   let files: Record<string, Uint8Array>;
@@ -142,7 +142,7 @@ export function importKerasZip(bytes: Uint8Array, file: string): ImportedModel {
   const label = `${file} › config.json`;
   const config = parseJson(strFromU8(configBytes), label);
   const diagnostics: Diagnostic[] = [];
-  const topology = parseKerasModel(config, { file, diagnostics });
+  const topology = parseKerasModel(config, { file, diagnostics, inputSize: options.inputSize });
   let version = 'Keras 3';
   if (files['metadata.json']) {
     const metadata = parseJson(strFromU8(files['metadata.json']), `${file} › metadata.json`);

@@ -10,13 +10,12 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { analyzeGraph } from '../analysis/analyze';
+import { analyzeModel, analyzeTopology } from '../analysis/analyze';
+import { checkBuiltModel } from '../analysis/engineCheck';
 import { formatBytes } from '../report/format';
 import type { ArchitectureReport, Diagnostic, LayerExecution } from '../report/schema';
 import { checkFaithful } from '../profiler/correctness';
 import { buildModel, type BuildOptions } from './build';
-import { analyzeModel } from '../analysis/analyze';
-import { describeLayers } from '../analysis/describe';
 import { buildXception } from '../model/xception';
 import { isObject, ModelFileError, parseJson } from './errors';
 import { importGraphModel, isGraphModelJson, type GraphModelFile } from './graphModel';
@@ -26,9 +25,8 @@ import { applyStoredWeights } from './h5Weights';
 import { importKerasH5, type XceptionWeightsFile } from './kerasH5';
 import { importKerasJson, isKerasModelJson } from './kerasJson';
 import { importKerasZip, isZip } from './kerasZip';
-import { checkShapes, type ShapeCheck } from './shapes';
 import { importTfjsModelJson, isTfjsModelJson } from './tfjsModelJson';
-import type { ImportedModel } from './types';
+import type { ImportedModel, ImportOptions } from './types';
 
 type Tf = typeof tfTypes;
 
@@ -41,30 +39,34 @@ export const MAX_MODEL_FILE_BYTES = 256 * 2 ** 20;
 /** Largest HDF5 / .keras file accepted, bytes: 2^30 weights (the analysis's own limit) as float32. */
 export const MAX_WEIGHTS_FILE_BYTES = 4 * 2 ** 30;
 
-/** An imported model whose graph and shapes passed every static check. */
+/** An imported model whose graph passed every static check, with its static report. */
 export interface CheckedModel extends ImportedModel {
-  shapes: ShapeCheck;
+  /**
+   * The static analysis (shapes, params, MACs from the layer registry; no TF.js involved), with
+   * the importer's diagnostics. What the report says, whatever an engine later builds.
+   */
+  report: ArchitectureReport;
 }
 
 /** A model file read and checked: a Keras / TF.js layers model, Keras Applications' Xception weights, or a TF.js graph model. */
 export type ModelFile = CheckedModel | XceptionWeightsFile | GraphModelFile | OnnxModelFile;
 
 /**
- * Recognises and imports a model file's bytes, then checks its graph and shapes.
+ * Recognises and imports a model file's bytes, then checks and analyses its graph.
  * @param file the path, for messages and for finding weight shards.
  * @throws ModelFileError for anything that is not a valid supported model.
  */
-export function importModelBytes(bytes: Uint8Array, file: string): CheckedModel {
-  const read = importAnyModelBytes(bytes, file);
+export function importModelBytes(bytes: Uint8Array, file: string, options: ImportOptions = {}): CheckedModel {
+  const read = importAnyModelBytes(bytes, file, options);
   if (read.format === 'tfjs-graph-model') throw new ModelFileError('a TF.js graph model has nodes, not a Keras topology; read it with readModelFile', { file });
   return read;
 }
 
 /** `importModelBytes`, TF.js graph models included (they are analysed per node, not built as layers). */
-function importAnyModelBytes(bytes: Uint8Array, file: string): CheckedModel | GraphModelFile {
+function importAnyModelBytes(bytes: Uint8Array, file: string, options: ImportOptions = {}): CheckedModel | GraphModelFile {
   let imported: ImportedModel;
   if (isZip(bytes)) {
-    imported = importKerasZip(bytes, file);
+    imported = importKerasZip(bytes, file, options);
   } else if (file.toLowerCase().endsWith('.keras')) {
     throw new ModelFileError('a .keras file must be a zip archive (holding config.json), but this one is not', { file });
   } else if (isHdf5(bytes)) {
@@ -72,8 +74,8 @@ function importAnyModelBytes(bytes: Uint8Array, file: string): CheckedModel | Gr
   } else {
     const json = parseJson(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), file);
     if (isGraphModelJson(json)) return importGraphModel(json, file);
-    if (isTfjsModelJson(json)) imported = importTfjsModelJson(json, file);
-    else if (isKerasModelJson(json)) imported = importKerasJson(json, file);
+    if (isTfjsModelJson(json)) imported = importTfjsModelJson(json, file, options);
+    else if (isKerasModelJson(json)) imported = importKerasJson(json, file, options);
     else {
       const keys = isObject(json) ? Object.keys(json).slice(0, 6).join(', ') || 'none' : Array.isArray(json) ? 'a list' : typeof json;
       throw new ModelFileError(
@@ -82,8 +84,24 @@ function importAnyModelBytes(bytes: Uint8Array, file: string): CheckedModel | Gr
       );
     }
   }
-  const shapes = checkShapes(imported.topology, file);
-  return { ...imported, shapes };
+  return withReport(imported);
+}
+
+/** An import with its static report: the registry's analysis with the importer's diagnostics first. */
+function withReport(imported: ImportedModel): CheckedModel {
+  const listed = new Map<string, number[][]>();
+  for (const spec of (imported.weightsManifest ?? []).flatMap((g) => g.weights)) {
+    const owner = spec.name.slice(0, spec.name.lastIndexOf('/'));
+    listed.set(owner, [...(listed.get(owner) ?? []), spec.shape]);
+  }
+  const report = analyzeTopology(imported.topology, {
+    name: modelDisplayName(imported.file),
+    source: imported.file,
+    file: imported.file,
+    listedWeights: (path) => listed.get(path),
+  });
+  const about: Diagnostic = { severity: 'info', message: `model file: ${imported.formatDescription}, model "${imported.topology.name}"` };
+  return { ...imported, report: { ...report, diagnostics: [about, ...imported.diagnostics, ...report.diagnostics] } };
 }
 
 /** The first `n` bytes of a file (fewer when it is shorter). */
@@ -102,7 +120,7 @@ function readHead(file: string, n: number): Uint8Array {
  * reads the config and weight shapes, not the values). Only reads: the file is never modified.
  * @throws ModelFileError when the file is missing, not a file, too large or not a valid model.
  */
-export async function readModelFile(file: string): Promise<ModelFile> {
+export async function readModelFile(file: string, options: ImportOptions = {}): Promise<ModelFile> {
   let size: number;
   try {
     const stat = statSync(file);
@@ -119,11 +137,11 @@ export async function readModelFile(file: string): Promise<ModelFile> {
     throw new ModelFileError(`is ${formatBytes(size)}; ${holdsWeights ? 'HDF5, .keras and .onnx' : 'JSON model'} files over ${formatBytes(limit)} are not read${holdsWeights ? '' : ' (weights belong in shard files)'}`, { file });
   }
   if (isHdf5(head)) {
-    const imported = await importKerasH5(file);
-    return imported.format === 'keras-h5-xception-weights' ? imported : { ...imported, shapes: checkShapes(imported.topology, file) };
+    const imported = await importKerasH5(file, options);
+    return imported.format === 'keras-h5-xception-weights' ? imported : withReport(imported);
   }
   if (isOnnxFile(file)) return importOnnx(readFileSync(file), file);
-  return importAnyModelBytes(readFileSync(file), file);
+  return importAnyModelBytes(readFileSync(file), file, options);
 }
 
 /** Display name of a model file: `mobilenet-v1` for `mobilenet-v1.model.json`, the folder for `model.json`. */
@@ -134,20 +152,21 @@ export function modelDisplayName(file: string): string {
 }
 
 /**
- * Static analysis of a model built from a checked import: per-layer shapes, params, MACs, groups
- * (see analysis/grouping.ts), with the importer's and the build's diagnostics.
+ * The static report of a checked import once TF.js has built it: the registry's numbers stand;
+ * the build's diagnostics are added, and every layer TF.js builds differently is flagged
+ * (analysis/engineCheck.ts).
  */
-export function analyzeImportedModel(model: tfTypes.LayersModel, checked: CheckedModel, buildDiagnostics: Diagnostic[] = [], executions: Map<string, LayerExecution> = new Map()): ArchitectureReport {
-  const analysed = analyzeGraph(describeLayers(model), {
-    name: modelDisplayName(checked.file),
-    source: checked.file,
-    inputShapes: model.inputs.map((t) => t.shape),
-    outputShapes: model.outputs.map((t) => t.shape),
-  });
-  const about: Diagnostic = { severity: 'info', message: `model file: ${checked.formatDescription}, model "${checked.topology.name}"` };
+export function analyzeImportedModel(
+  model: tfTypes.LayersModel,
+  checked: CheckedModel,
+  buildDiagnostics: Diagnostic[] = [],
+  executions: Map<string, LayerExecution> = new Map(),
+  names: Map<string, string> = new Map(),
+): ArchitectureReport {
+  const engine = checkBuiltModel(checked.report, checked.topology, model, (n) => names.get(n) ?? n);
   // How each layer runs, when not as TF.js's own class (faithful replacement or stand-in).
-  const report = { ...analysed, layers: analysed.layers.map((l) => (executions.has(l.name) ? { ...l, execution: executions.get(l.name) } : l)) };
-  return { ...report, diagnostics: [about, ...checked.diagnostics, ...buildDiagnostics, ...report.diagnostics] };
+  const layers = checked.report.layers.map((l) => (executions.has(l.name) ? { ...l, execution: executions.get(l.name) } : l));
+  return { ...checked.report, layers, diagnostics: [...checked.report.diagnostics, ...buildDiagnostics, ...engine] };
 }
 
 /**
@@ -181,8 +200,8 @@ export interface LoadedModel {
  * Reads, checks, builds (with weights when the shards are present) and analyses a model file.
  * @throws ModelFileError for a bad file (before TF.js is involved) or a graph TF.js cannot build.
  */
-export async function loadModelFile(tf: Tf, file: string, options: BuildOptions = {}): Promise<LoadedModel> {
-  const read = await readModelFile(file);
+export async function loadModelFile(tf: Tf, file: string, options: BuildOptions & ImportOptions = {}): Promise<LoadedModel> {
+  const read = await readModelFile(file, options);
   if (read.format === 'tfjs-graph-model' || read.format === 'onnx') throw new ModelFileError(`is a graph of nodes (${read.formatDescription}), not a Keras model: load it with graphModelLoad.ts / onnxLoad.ts`, { file });
   return buildCheckedModel(tf, read, options);
 }
@@ -197,7 +216,7 @@ export async function buildCheckedModel(tf: Tf, checked: CheckedModel | Xception
   const built = await buildModel(tf, checked, options);
   try {
     const checks = await faithfulDiagnostics(tf, built.model, built.executions);
-    return { model: built.model, report: analyzeImportedModel(built.model, checked, [...built.diagnostics, ...checks], built.executions), checked };
+    return { model: built.model, report: analyzeImportedModel(built.model, checked, [...built.diagnostics, ...checks], built.executions, built.names), checked };
   } catch (error) {
     built.model.dispose();
     throw error;

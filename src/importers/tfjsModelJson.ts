@@ -10,7 +10,7 @@ import type { Diagnostic } from '../report/schema';
 import { isObject, ModelFileError, preview } from './errors';
 import { parseKerasModel } from './kerasConfig';
 import { kerasVersionLabel, unwrapModelConfig } from './kerasJson';
-import type { ImportedModel, WeightSpec, WeightsGroup } from './types';
+import type { ImportedModel, WeightSpec, WeightsGroup, ImportOptions } from './types';
 
 /** True when a parsed JSON document is a TF.js model.json (it has `modelTopology`). */
 export function isTfjsModelJson(json: unknown): boolean {
@@ -54,7 +54,7 @@ export function parseManifest(value: unknown, file: string, diagnostics: Diagnos
  * Reads a TF.js layers-model `model.json` (already parsed from JSON).
  * @throws ModelFileError for a graph model, a missing `modelTopology` or a malformed topology or manifest.
  */
-export function importTfjsModelJson(json: unknown, file: string): ImportedModel {
+export function importTfjsModelJson(json: unknown, file: string, options: ImportOptions = {}): ImportedModel {
   if (!isObject(json)) throw new ModelFileError(`expected a JSON object, got ${preview(json)}`, { file });
   if (json.format !== undefined && json.format !== 'layers-model') {
     const graph = json.format === 'graph-model' ? ' (converted from a SavedModel or frozen graph: it has ops, not Keras layers)' : '';
@@ -64,7 +64,7 @@ export function importTfjsModelJson(json: unknown, file: string): ImportedModel 
   if (!isObject(topologyJson)) throw new ModelFileError(`expected a Keras model topology object, got ${preview(topologyJson)}`, { file, field: 'modelTopology' });
   const diagnostics: Diagnostic[] = [];
   const config = unwrapModelConfig(topologyJson, file);
-  const topology = parseKerasModel(config, { file, diagnostics });
+  const topology = parseKerasModel(config, { file, diagnostics, inputSize: options.inputSize });
   const weightsManifest = parseManifest(json.weightsManifest, file, diagnostics);
   const keras3 = 'module' in config;
   const version = kerasVersionLabel({ ...config, ...topologyJson }, keras3);

@@ -55,3 +55,13 @@ export interface StoredWeights {
    */
   open(): Promise<{ h5: H5Reader; layout: H5WeightsLayout; close(): void }>;
 }
+
+/** Options of every importer. */
+export interface ImportOptions {
+  /**
+   * Height and width, pixels, for image inputs whose height and width the file leaves open
+   * (`null`); default `DEFAULT_IMAGE_SIZE` (224). An input with a fixed size that differs is an
+   * error (the file's size is the model's).
+   */
+  inputSize?: number;
+}

@@ -5,15 +5,12 @@
  *
  * - `macs`: multiply-accumulates (the report's `macs`).
  * - `flops`: 2 x MACs (one multiply and one add per MAC; the report's `flops`).
- * - `tf-profiler`: 2 x MACs plus the comparisons of max pooling, to match the `float_ops` of
- *   `tf.compat.v1.profiler` (TensorFlow's `python/profiler/internal/flops_registry.py`: Conv2D,
- *   DepthwiseConv2dNative and MatMul count 2 x MACs, and `_pool_flops` counts MaxPool as
- *   kernel_area x output elements). The report's `elementwiseOps` of a MaxPooling2D layer holds
- *   (kernel_area - 1) x output elements, so the layer adds `elementwiseOps + output elements`.
- *   tf.profiler also counts a few element-wise ops (Add, BiasAdd, Mean, Softmax) that this
- *   convention leaves out, as the setting's definition says.
+ * - `tf-profiler`: the report's `tfProfilerFlops`: 2 x MACs plus the comparisons of max pooling,
+ *   to match the `float_ops` of `tf.compat.v1.profiler` (the layer registry computes it, see
+ *   `src/analysis/layers/registry.ts`). tf.profiler also counts a few element-wise ops (Add,
+ *   BiasAdd, Mean, Softmax) that this convention leaves out, as the setting's definition says.
  */
-import type { LayerReport, Shape } from './schema';
+import type { LayerReport } from './schema';
 import { formatCount } from './format';
 
 /** How compute is counted where a view shows one number per layer. */
@@ -27,22 +24,13 @@ export function isFlopsConvention(x: unknown): x is FlopsConvention {
   return typeof x === 'string' && (FLOPS_CONVENTIONS as readonly string[]).includes(x);
 }
 
-/** Number of values in an output shape, batch (`null`) as 1. */
-function outputValues(shape: Shape): number {
-  return shape.reduce<number>((n, d) => n * (d ?? 1), 1);
-}
-
 /**
- * FLOPs of one layer per image under `convention`: 2 x MACs, plus kernel_area x output values for
- * MaxPooling2D under `tf-profiler`. (`macs` counts FLOPs as 2 x MACs: it only changes which number
- * a view leads with, see `layerCount`.)
+ * FLOPs of one layer per image under `convention`: the report's `flops` (2 x MACs), or its
+ * `tfProfilerFlops` under `tf-profiler`. (`macs` counts FLOPs as 2 x MACs: it only changes which
+ * number a view leads with, see `layerCount`.)
  */
 export function layerFlops(layer: LayerReport, convention: FlopsConvention): number {
-  const flops = 2 * layer.macs;
-  if (convention === 'tf-profiler' && layer.className === 'MaxPooling2D') {
-    return flops + layer.elementwiseOps + outputValues(layer.outputShape);
-  }
-  return flops;
+  return convention === 'tf-profiler' ? layer.tfProfilerFlops : layer.flops;
 }
 
 /** The one number a view shows for a layer's compute: MACs, or FLOPs under `convention`. */

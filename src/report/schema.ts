@@ -29,13 +29,13 @@ export type Shape = (number | null)[];
 export interface ParamCounts {
   /**
    * Weights updated by training (kernels, biases, BN gamma/beta).
-   * From `describeLayers` (analysis/describe.ts: sizes of `layer.trainableWeights`); test:
+   * From the registry's weights (`analyzeTopology`, analysis/analyze.ts); test:
    * test/analysis/describe.test.ts, test/model/xception.test.ts (Keras's 22,855,952).
    */
   trainable: number;
   /**
    * Weights not updated by gradient descent (BN moving mean/variance).
-   * From `describeLayers` (`layer.nonTrainableWeights`); test: test/analysis/describe.test.ts.
+   * From the registry's weights marked non-trainable (`analyzeTopology`); test: test/analysis/cases.test.ts.
    */
   nonTrainable: number;
 }
@@ -107,31 +107,77 @@ export interface LayerTiming {
   foldedInto?: string;
 }
 
+/**
+ * What kind of computation a layer is (from the layer registry, `src/analysis/layers/registry.ts`):
+ * for icons, colours and per-kind time splits. `unknown`: a class the registry does not know.
+ */
+export type LayerKind =
+  | 'input'
+  | 'conv'
+  | 'depthwise'
+  | 'separable'
+  | 'transposed-conv'
+  | 'dense'
+  | 'normalization'
+  | 'activation'
+  | 'pooling'
+  | 'merge'
+  | 'data-movement'
+  | 'wrapper'
+  | 'model'
+  | 'unknown';
+
+/** How an engine runs a layer when its own layer class would not compute what Keras computes. */
+export interface LayerExecution {
+  /**
+   * `faithful-replacement`: a replacement that computes what Keras computes (checked against an
+   * independent reference); `stand-in`: a shape-preserving stand-in that does NOT compute the
+   * layer, so its time is not the layer's.
+   */
+  kind: 'faithful-replacement' | 'stand-in';
+  /** Why, for people. */
+  why: string;
+}
+
 /** One Keras layer as analysed (and, when profiled, measured). */
 export interface LayerReport {
-  /** Keras layer name, e.g. `block4_sepconv2`. Text from the model: always render as text. */
+  /** Keras layer name as in the model file, e.g. `block4_sepconv2`. Text from the model: always render as text. */
   name: string;
-  /** Keras class name, e.g. `SeparableConv2D`. */
+  /** Keras class name, e.g. `SeparableConv2D`; `Functional` for a nested model. */
   className: string;
+  /** Kind of computation (`analyzeTopology`, from the layer registry). */
+  kind: LayerKind;
+  /** Short label for the diagram, e.g. `SepConv 3x3, 728` (the registry's `label`). */
+  label: string;
+  /** Number of calls when the layer is shared (called more than once); its costs sum over calls. */
+  calls?: number;
   /** Flow (`entry` | `middle` | `exit` for Xception) or group name for other models. */
   flow: string;
   /** Block (`block4`, ...) or sub-group name; `input` and `top` for the stem input and the head. */
   block: string;
   /** Names of the layers whose outputs this layer consumes, in order. */
   inbound: string[];
-  /** Input shapes, one per inbound tensor. From `describeLayers`; test: test/analysis/describe.test.ts. */
+  /** Input shapes, one per inbound tensor. From `analyzeTopology` (the producing layers' outputs); test: test/analysis/shapes.test.ts. */
   inputShapes: Shape[];
-  /** Output shape (the first output for layers with several). From `describeLayers`; test: test/model/xception.test.ts. */
+  /** Output shape (the first output for layers with several; the first call's for shared layers). From the registry's `call` via `analyzeTopology`; test: test/analysis/layers/registry.test.ts. */
   outputShape: Shape;
+  /** All output shapes, for layers with several outputs (nested models). */
+  outputShapes?: Shape[];
   params: ParamCounts;
   /**
    * Multiply-accumulates per image (bias adds, BN and activations are not MACs).
-   * From `countLayer` (analysis/counting.ts); test: test/analysis/counting.test.ts (hand-computed).
+   * From the registry (src/analysis/layers/registry.ts) via `analyzeTopology`; test: test/analysis/layers/registry.test.ts (hand-computed).
    */
   macs: number;
   /** 2 x macs. From `analyzeGraph` (analysis/analyze.ts); test: test/model/xception.test.ts. */
   flops: number;
-  /** Element-wise operations per image; see the README's counting rules. From `countLayer`; test: test/analysis/counting.test.ts. */
+  /**
+   * FLOPs as `tf.profiler`'s `float_ops` counts them: 2 x MACs, plus K x output values for
+   * MaxPooling2D (`analyzeTopology`, from the registry's `tfProfilerFlops`); test:
+   * test/analysis/layers/registry.test.ts.
+   */
+  tfProfilerFlops: number;
+  /** Element-wise operations per image; see the README's counting rules. From the registry (src/analysis/layers/registry.ts); test: test/analysis/layers/registry.test.ts. */
   elementwiseOps: number;
   /** Output size in bytes for batch 1 (values x bytes per value). From `analyzeGraph`; test: test/model/xception.test.ts. */
   activationBytes: number;
@@ -139,11 +185,11 @@ export interface LayerReport {
   weightBytes: number;
   /** Selected config fields worth showing (kernel size, strides, padding, filters, activation). */
   config: Record<string, string | number | boolean | null>;
-  /** SeparableConv2D only: MACs of a regular Conv2D with the same input, kernel and output. From `countLayer`; test: test/model/xception.test.ts. */
+  /** SeparableConv2D only: MACs of a regular Conv2D with the same input, kernel and output. From the registry; test: test/model/xception.test.ts. */
   regularConvMacs?: number;
   /** SeparableConv2D only: regularConvMacs / macs (how many times cheaper the separable conv is). From `analyzeGraph`; test: test/model/xception.test.ts. */
   regularConvRatio?: number;
-  /** SeparableConv2D only: the pointwise (1x1) part of `macs`; `macs - pointwiseMacs` is the depthwise part. From `countLayer`; test: test/analysis/counting.test.ts. */
+  /** SeparableConv2D only: the pointwise (1x1) part of `macs`; `macs - pointwiseMacs` is the depthwise part. From the registry; test: test/analysis/layers/registry.test.ts. */
   pointwiseMacs?: number;
   /** Present once the layer has been profiled. */
   timing?: LayerTiming;
@@ -158,6 +204,8 @@ export interface LayerReport {
    * Computed by `layerIntensity` (src/profiler/roofline.ts), pinned by test/profiler/roofline.test.ts.
    */
   roofline?: RooflinePart[];
+  /** A nested model's layers (their costs summed over the model's calls). */
+  children?: LayerReport[];
   /** Set when TF.js does not run its own class for this layer (see `LayerExecution`). */
   execution?: LayerExecution;
 }
@@ -255,7 +303,8 @@ export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 /**
  * What a diagnostic is about, for views that treat kinds differently (text is for people):
  * `unsupported-layer` (no counting rule: counted as 0), `engine-mismatch` (the engine computes the
- * layer wrong), `timing-missing-kernels`, `timing-pass-gap` (pass vs layer sum beyond 5 %),
+ * layer wrong), `engine-shape-mismatch` (the engine builds another output shape or param count
+ * than Keras's rules give; the report keeps Keras's), `timing-missing-kernels`, `timing-pass-gap` (pass vs layer sum beyond 5 %),
  * `faithful-replacement` / `stand-in` (the layer does not run TF.js's own class, see
  * `LayerExecution`), `faithful-mismatch` (a replacement differs from its reference),
  * `training-config-dropped` (initializers, regularizers, constraints not given to TF.js),
@@ -264,6 +313,7 @@ export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 export type DiagnosticCode =
   | 'unsupported-layer'
   | 'engine-mismatch'
+  | 'engine-shape-mismatch'
   | 'timing-missing-kernels'
   | 'timing-pass-gap'
   | 'faithful-replacement'

@@ -262,7 +262,16 @@ export async function runJob(
   const send = (event: JobEvent): void => emit({ protocol: PROTOCOL_VERSION, ...event } as FromWorker);
   // A model file is read and checked before the engine loads: a bad file fails at once, and
   // nothing unchecked reaches TF.js.
-  const checked = job.model.kind === 'file' ? await readModelFile(job.model.path) : undefined;
+  const checked = job.model.kind === 'file' ? await readModelFile(job.model.path, { inputSize: job.model.inputSize }) : undefined;
+  if (checked && 'report' in checked) {
+    // The registry's analysis needs no engine: on screen before TF.js loads, and all there is
+    // without timing (no model built, no weights allocated).
+    send({ type: 'analysis', report: checked.report });
+    if (!job.timing) {
+      send({ type: 'result', report: checked.report });
+      return checked.report;
+    }
+  }
   send({ type: 'progress', stage: 'building', message: `loading engine (${job.engine})`, fraction: 0 });
   if (job.compareEngines?.length) return runEngineComparison(job, emit, options.signal);
   // An ONNX file runs on ONNX Runtime whatever engine was asked for (TF.js cannot run ONNX).

@@ -24,6 +24,8 @@ export interface ModelFileSource {
   kind: 'file';
   /** Absolute path of the file; weight shards are looked for next to it. */
   path: string;
+  /** Height and width for inputs the file leaves open (`null`); a fixed input of another size is an error. */
+  inputSize?: number;
 }
 
 /** What to profile and how. */
@@ -131,7 +133,7 @@ export function parseToWorker(x: unknown): ToWorker | undefined {
   const model = job.model;
   const positiveInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) > 0;
   const builtin = isObject(model) && model.kind === 'xception' && positiveInt(model.inputSize);
-  const file = isObject(model) && model.kind === 'file' && typeof model.path === 'string' && model.path !== '';
+  const file = isObject(model) && model.kind === 'file' && typeof model.path === 'string' && model.path !== '' && (model.inputSize === undefined || positiveInt(model.inputSize));
   if (!builtin && !file) return undefined;
   if (!positiveInt(job.runs) || !Number.isInteger(job.warmupRuns) || !positiveInt(job.batchSize)) return undefined;
   if (typeof job.engine !== 'string' || !Array.isArray(job.searchPaths)) return undefined;

@@ -1,44 +1,58 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeLayers } from '../../src/analysis/describe';
+import { describeBuiltLayers } from '../../src/analysis/describe';
+import { checkBuiltModel } from '../../src/analysis/engineCheck';
+import { importModelBytes } from '../../src/importers/modelFile';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-describe('describeLayers', () => {
-  it('reads shapes, inbound names, params (trainable / non-trainable) and bytes per value', () => {
+describe('describeBuiltLayers', () => {
+  it('reads the output shape of the first call and params (trainable / non-trainable)', () => {
     const x = tf.input({ shape: [8, 8, 3], name: 'x' });
     const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv' }).apply(x) as tf.SymbolicTensor;
     const bn = tf.layers.batchNormalization({ name: 'bn' }).apply(conv) as tf.SymbolicTensor;
     const model = tf.model({ inputs: x, outputs: bn });
-    const [input, c, b] = describeLayers(model);
-    expect(input).toMatchObject({ name: 'x', className: 'InputLayer', inbound: [], inputShapes: [], outputShapes: [[null, 8, 8, 3]] });
+    const [input, c, b] = describeBuiltLayers(model);
+    expect(input).toMatchObject({ name: 'x', className: 'InputLayer', outputShapes: [[null, 8, 8, 3]] });
     // Conv2D 3x3, 3 -> 4 channels: 3*3*3*4 kernel + 4 bias = 112 trainable.
-    expect(c).toMatchObject({ className: 'Conv2D', inbound: ['x'], inputShapes: [[null, 8, 8, 3]], outputShapes: [[null, 8, 8, 4]], params: { trainable: 112, nonTrainable: 0 }, bytesPerValue: 4 });
+    expect(c).toEqual({ name: 'conv', className: 'Conv2D', outputShapes: [[null, 8, 8, 4]], params: { trainable: 112, nonTrainable: 0 } });
     // BatchNormalization over 4 channels: gamma, beta trainable; moving mean, variance not.
     expect(b.params).toEqual({ trainable: 8, nonTrainable: 8 });
-    expect(c.laterCalls).toBeUndefined();
+    model.dispose();
+  });
+});
+
+describe('checkBuiltModel (Keras is the reference)', () => {
+  it("flags a layer TF.js builds with another shape, names the config field, and keeps Keras's numbers", () => {
+    // TF.js 4.22's DepthwiseConv2D ignores dilation_rate: 11x11, k3, rate 2, valid is 7x7 in Keras, 9x9 in TF.js.
+    const json = {
+      class_name: 'Sequential',
+      config: { name: 's', layers: [{ class_name: 'DepthwiseConv2D', config: { name: 'dw', batch_input_shape: [null, 11, 11, 4], kernel_size: 3, dilation_rate: 2, use_bias: false } }] },
+    };
+    const checked = importModelBytes(Buffer.from(JSON.stringify(json)), 'dw.json');
+    const x = tf.input({ shape: [11, 11, 4], name: 'dw_input' });
+    const model = tf.model({ inputs: x, outputs: tf.layers.depthwiseConv2d({ kernelSize: 3, dilationRate: 2, useBias: false, name: 'dw' }).apply(x) as tf.SymbolicTensor });
+    const diagnostics = checkBuiltModel(checked.report, checked.topology, model);
+    expect(diagnostics).toEqual([
+      {
+        severity: 'warning',
+        code: 'engine-shape-mismatch',
+        layer: 'dw',
+        message: 'TF.js builds layer "dw" (DepthwiseConv2D) with output shape [null, 9, 9, 4] where Keras gives [null, 7, 7, 4] (config: kernel_size=3, dilation_rate=2, use_bias=false); the report keeps Keras\'s values',
+      },
+    ]);
+    expect(checked.report.layers[1].outputShape).toEqual([null, 7, 7, 4]);
     model.dispose();
   });
 
-  it("lists a shared layer's later calls and a nested model's own layers", () => {
-    const shared = tf.layers.dense({ units: 2, name: 'shared' });
-    const a = tf.input({ shape: [3], name: 'a' });
-    const inner = tf.model({ inputs: a, outputs: shared.apply(a) as tf.SymbolicTensor, name: 'inner' });
-    const x = tf.input({ shape: [3], name: 'x' });
-    const y = tf.input({ shape: [2], name: 'y' });
-    const viaInner = inner.apply(x) as tf.SymbolicTensor;
-    const again = tf.layers.dense({ units: 3, name: 'up' }).apply(viaInner) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: [x, y], outputs: [inner.apply(again) as tf.SymbolicTensor, y] });
-    const layers = describeLayers(model);
-    const nested = layers.find((l) => l.name === 'inner')!;
-    // The nested model is called twice in this graph (its built-in node is not one of them).
-    expect(nested.laterCalls).toHaveLength(1);
-    expect(nested.laterCalls![0].inputShapes).toEqual([[null, 3]]);
-    expect(nested.children?.map((l) => l.name)).toEqual(['a', 'shared']);
-    // Dense 3 -> 2: 6 weights + 2 biases.
-    expect(nested.children?.[1].params).toEqual({ trainable: 8, nonTrainable: 0 });
+  it('says nothing when TF.js builds what Keras does', () => {
+    const json = { class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'd', batch_input_shape: [null, 5], units: 3 } }] } };
+    const checked = importModelBytes(Buffer.from(JSON.stringify(json)), 'd.json');
+    const x = tf.input({ shape: [5], name: 'd_input' });
+    const model = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 3, name: 'd' }).apply(x) as tf.SymbolicTensor });
+    expect(checkBuiltModel(checked.report, checked.topology, model)).toEqual([]);
     model.dispose();
   });
 });

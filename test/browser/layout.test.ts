@@ -91,7 +91,7 @@ describe('layoutReport (pure geometry)', () => {
 function syntheticResidualReport(blocks: number): ArchitectureReport {
   const layers: LayerReport[] = [];
   const add = (name: string, className: string, block: string, inbound: string[]): string => {
-    layers.push({ name, className, flow: block === 'input' || block === 'stem' || block === 'top' ? block : 'stage', block, inbound, inputShapes: [], outputShape: [null, 8, 8, 8], params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, elementwiseOps: 0, activationBytes: 0, weightBytes: 0, config: {} });
+    layers.push({ name, className, kind: 'unknown', label: className, flow: block === 'input' || block === 'stem' || block === 'top' ? block : 'stage', block, inbound, inputShapes: [], outputShape: [null, 8, 8, 8], params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, tfProfilerFlops: 0, elementwiseOps: 0, activationBytes: 0, weightBytes: 0, config: {} });
     return name;
   };
   let x = add('input_1', 'InputLayer', 'input', []);

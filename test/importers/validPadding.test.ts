@@ -25,8 +25,8 @@ describe("'valid' padding rounds the output size down (Keras conv_output_length)
     ['MaxPooling2D', pool, 2],
   ])('%s 3x3/2 on 8x8 gives 3x3: a 3x3 kernel fits after it, a 4x4 one does not', (name, first, channels) => {
     const fits = importModelBytes(model(first, 3), 'm.json');
-    expect(fits.shapes.layers.get(first.name)!.outputs).toEqual([[[null, 3, 3, channels]]]);
-    expect(fits.shapes.outputShapes).toEqual([[null, 1, 1, 1]]);
+    expect(fits.report.layers.find((l) => l.name === first.name)!.outputShape).toEqual([null, 3, 3, channels]);
+    expect(fits.report.model.outputShapes).toEqual([[null, 1, 1, 1]]);
     expect(() => importModelBytes(model(first, 4), 'm.json')).toThrow(
       'm.json: layer "probe" (Conv2D), field "kernel_size": kernel_size 4x4 is larger than its input 3x3 with padding "valid"; pad the input or use padding "same"',
     );

@@ -9,8 +9,8 @@ function reportWithLayers(names: string[]): ArchitectureReport {
     schemaVersion: 1,
     model: { name: 'm', source: 'test', grouping: 'downsampling', inputShapes: [], outputShapes: [] },
     layers: names.map((name) => ({
-      name, className: 'ReLU', flow: 'f', block: 'b', inbound: [], inputShapes: [], outputShape: [null, 1],
-      params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, elementwiseOps: 0, activationBytes: 4, weightBytes: 0, config: {},
+      name, className: 'ReLU', kind: 'activation', label: 'ReLU', flow: 'f', block: 'b', inbound: [], inputShapes: [], outputShape: [null, 1],
+      params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, tfProfilerFlops: 0, elementwiseOps: 0, activationBytes: 4, weightBytes: 0, config: {},
     })),
     blocks: [],
     flows: [],

@@ -15,8 +15,8 @@ function tinyReport(): ArchitectureReport {
     model: { name: 'tiny', source: 'test', grouping: 'downsampling', inputShapes: [[null, 1, 1, 3]], outputShapes: [[null, 1, 1, 3]] },
     layers: [
       {
-        name: 'input_1', className: 'InputLayer', flow: 'stage1', block: 'stage1', inbound: [], inputShapes: [], outputShape: [null, 1, 1, 3],
-        params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, elementwiseOps: 0, activationBytes: 12, weightBytes: 0, config: {},
+        name: 'input_1', className: 'InputLayer', kind: 'input', label: 'Input', flow: 'stage1', block: 'stage1', inbound: [], inputShapes: [], outputShape: [null, 1, 1, 3],
+        params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, tfProfilerFlops: 0, elementwiseOps: 0, activationBytes: 12, weightBytes: 0, config: {},
       },
     ],
     blocks: [{ name: 'stage1', flow: 'stage1', layers: ['input_1'], totals }],

@@ -1,24 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { findJsonError, parseJson } from '../../src/importers/errors';
 import { importModelBytes } from '../../src/importers/modelFile';
-import { MAX_TENSOR_VALUES } from '../../src/importers/shapes';
+import { MAX_TENSOR_VALUES } from '../../src/analysis/analyze';
+import { analyzeSequential as check, layer, params } from './helpers';
 
-/** A Sequential model config of one input and the given layers, checked statically. */
-function check(inputShape: (number | null)[], ...layers: [string, Record<string, unknown>][]) {
-  const json = {
-    class_name: 'Sequential',
-    config: { name: 's', layers: [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: inputShape } }, ...layers.map(([c, config], i) => ({ class_name: c, config: { name: `l${i}`, ...config } }))] },
-  };
-  return importModelBytes(Buffer.from(JSON.stringify(json)), 'm.json').shapes;
-}
-const out = (shapes: ReturnType<typeof check>, name: string): unknown => shapes.layers.get(name)!.outputs[0][0];
+const out = (report: ReturnType<typeof check>, name: string): unknown => layer(report, name).outputShape;
 
 describe('static shape inference (Keras formulas, hand-computed)', () => {
   it('Conv2D valid: floor((in - dilated kernel) / stride) + 1; same: ceil(in / stride)', () => {
     const s = check([null, 15, 15, 3], ['Conv2D', { filters: 6, kernel_size: [3, 5], strides: [2, 2], padding: 'valid' }], ['Conv2D', { filters: 4, kernel_size: 3, strides: 2, padding: 'same' }]);
     expect(out(s, 'l0')).toEqual([null, 7, 6, 6]); // (15-3)/2+1 = 7, (15-5)/2+1 = 6
     expect(out(s, 'l1')).toEqual([null, 4, 3, 4]); // ceil(7/2), ceil(6/2)
-    expect(s.layers.get('l0')!.params).toBe(3 * 5 * 3 * 6 + 6);
+    expect(params(layer(s, 'l0'))).toBe(3 * 5 * 3 * 6 + 6);
   });
 
   it('dilation widens the kernel: 3x3 at rate 3 covers 7x7', () => {
@@ -38,9 +31,9 @@ describe('static shape inference (Keras formulas, hand-computed)', () => {
       ['DepthwiseConv2D', { kernel_size: 3, use_bias: false }],
       ['Conv2DTranspose', { filters: 2, kernel_size: 4, strides: 2, padding: 'same' }],
     );
-    expect(s.layers.get('l0')!.params).toBe(3 * 3 * 4 * 2 + 4 * 2 * 8 + 8);
-    expect([out(s, 'l1'), s.layers.get('l1')!.params]).toEqual([[null, 6, 6, 8], 3 * 3 * 8]);
-    expect([out(s, 'l2'), s.layers.get('l2')!.params]).toEqual([[null, 12, 12, 2], 4 * 4 * 2 * 8 + 2]);
+    expect(params(layer(s, 'l0'))).toBe(3 * 3 * 4 * 2 + 4 * 2 * 8 + 8);
+    expect([out(s, 'l1'), params(layer(s, 'l1'))]).toEqual([[null, 6, 6, 8], 3 * 3 * 8]);
+    expect([out(s, 'l2'), params(layer(s, 'l2'))]).toEqual([[null, 12, 12, 2], 4 * 4 * 2 * 8 + 2]);
   });
 
   it('Reshape with -1, Flatten, Dense, global pooling with keepdims', () => {
@@ -48,7 +41,7 @@ describe('static shape inference (Keras formulas, hand-computed)', () => {
     expect(out(s, 'l0')).toEqual([null, 1, 1, 6]);
     expect(out(s, 'l1')).toEqual([null, 3, 2]);
     expect(out(s, 'l2')).toEqual([null, 6]);
-    expect(s.layers.get('l3')!.params).toBe(6 * 5 + 5);
+    expect(params(layer(s, 'l3'))).toBe(6 * 5 + 5);
   });
 
   it('refuses a Reshape that changes the number of values, naming target_shape', () => {
@@ -77,12 +70,12 @@ describe('static shape inference (Keras formulas, hand-computed)', () => {
 
 describe('functional graphs', () => {
   const graph = (layers: unknown[], outputs: unknown[] = [['c', 0, 0]]) =>
-    importModelBytes(Buffer.from(JSON.stringify({ class_name: 'Functional', config: { name: 'g', layers, input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: outputs } })), 'g.json').shapes;
+    importModelBytes(Buffer.from(JSON.stringify({ class_name: 'Functional', config: { name: 'g', layers, input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: outputs } })), 'g.json').report;
   const input = (name: string, shape: unknown[]) => ({ name, class_name: 'InputLayer', config: { name, batch_input_shape: shape }, inbound_nodes: [] });
 
   it('Concatenate adds up the axis and refuses other mismatches', () => {
     const ok = graph([input('a', [null, 4, 4, 3]), input('b', [null, 4, 4, 5]), { name: 'c', class_name: 'Concatenate', config: { name: 'c', axis: -1 }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] }]);
-    expect(ok.layers.get('c')!.outputs[0][0]).toEqual([null, 4, 4, 8]);
+    expect(layer(ok, 'c').outputShape).toEqual([null, 4, 4, 8]);
     expect(() => graph([input('a', [null, 4, 4, 3]), input('b', [null, 2, 4, 5]), { name: 'c', class_name: 'Concatenate', config: { name: 'c' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] }])).toThrow(
       'g.json: layer "c" (Concatenate), field "inbound_nodes": cannot concatenate [null, 4, 4, 3] and [null, 2, 4, 5] along axis -1',
     );
@@ -90,7 +83,7 @@ describe('functional graphs', () => {
 
   it('element-wise merges broadcast a size of 1 and refuse other mismatches', () => {
     const ok = graph([input('a', [null, 4, 4, 3]), input('b', [null, 1, 1, 3]), { name: 'c', class_name: 'Multiply', config: { name: 'c' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] }]);
-    expect(ok.layers.get('c')!.outputs[0][0]).toEqual([null, 4, 4, 3]);
+    expect(layer(ok, 'c').outputShape).toEqual([null, 4, 4, 3]);
     expect(() => graph([input('a', [null, 4, 4, 3]), input('b', [null, 4, 4, 2]), { name: 'c', class_name: 'Add', config: { name: 'c' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] }])).toThrow(
       /cannot combine inputs of shapes \[null, 4, 4, 3\] and \[null, 4, 4, 2\] element-wise/,
     );
