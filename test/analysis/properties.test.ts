@@ -178,7 +178,7 @@ const graphArb = fc.record({
   nestedCalls: fc.integer({ min: 1, max: 3 }),
 });
 
-type GraphSpec = fc.infer<typeof graphArb>;
+type GraphSpec = typeof graphArb extends fc.Arbitrary<infer T> ? T : never;
 
 
 /** Builds the Functional config of a graph spec. */
