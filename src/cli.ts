@@ -64,7 +64,8 @@ export function summaryText(report: ArchitectureReport, convention: FlopsConvent
         return [
           l.name, l.className, formatShape(l.outputShape), layerCountText(l, convention),
           value('Median'), value('p90'), value('Share of pass'), value('Achieved').replace(' GFLOP/s', ''),
-          ...whereStands(l.name), kernels === '-' ? '' : kernels,
+          // A stand-in's time is not the real layer's: say so where its time is shown.
+          ...whereStands(l.name), [l.execution?.kind === 'stand-in' ? 'stand-in, not the real layer' : l.execution ? 'faithful replacement' : '', kernels === '-' ? '' : kernels].filter(Boolean).join('; '),
         ];
       }),
     ]));

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summaryText } from '../../src/cli';
 import { buildModel } from '../../src/importers/build';
 import { conv2dReference, conv2dTransposeReference, upsampleBilinearReference, type HostTensor } from '../../src/importers/faithful/reference';
 import { buildCheckedModel, importModelBytes, loadModelFile, type LoadedModel } from '../../src/importers/modelFile';
@@ -219,6 +220,18 @@ describe('faithful replacements', () => {
     expect(Array.from(upsampleBilinearReference(host(x), [2, 2]).data.slice(0, 4))).toEqual([0, 0.25, 0.75, 1]);
     expect(Array.from(own.dataSync().slice(0, 4))).toEqual([0, 0.5, 1, 1]);
     tf.dispose([x, own]);
+  });
+});
+
+describe('the timing of a stand-in', () => {
+  it('is marked as such where the CLI shows layer times', async () => {
+    const { model, report } = await loadModelFile(tf, path.join(__dirname, '..', 'fixtures', 'models', 'unknown-layer.json'));
+    model.dispose();
+    const timing = { medianMs: 1, minMs: 1, p90Ms: 1, runs: 3, kernels: [] };
+    const text = summaryText({ ...report, layers: report.layers.map((l) => ({ ...l, timing })) }, 'macs');
+    const line = (name: string): string => text.split('\n').find((l) => l.startsWith(`${name} `))!;
+    expect(line('x').endsWith('stand-in, not the real layer')).toBe(true);
+    expect(line('fc')).not.toMatch(/stand-in/);
   });
 });
 
