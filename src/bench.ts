@@ -235,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--live-runs <n>', 'live runs after profiling (tensor leak check)', integer(0), 100)
     .option('--other-runs <n>', 'timed runs on the other engines', integer(1), MIN_RUNS_FOR_RATIO)
     .option('--cpu-runs <n>', `timed runs on the plain-JS engine (about 26 s per pass at 299; its ratio is checked from ${MIN_RUNS_FOR_RATIO} runs)`, integer(1), 2)
-    .option('--roofs', 'only measure the default engine\'s roofs (compute GFLOP/s, bandwidth GB/s) three times, uncached, and print their spread')
+    .option('--roofs', 'only measure the roofs (compute GFLOP/s, bandwidth GB/s) of the default engine (and of WASM when the default is another) three times, uncached, and print their spread; exit 1 when a roof varies by more than 15 %')
     .option('--engines <list>', `rows to bench besides the default (comma-separated: ${[WASM_SINGLE, ...ENGINE_ORDER].join(', ')}, or none; default: all that load)`)
     .parse(argv)
     .opts<{ check?: boolean; roofs?: boolean; inputSize: number; runs: number; warmup: number; liveRuns: number; otherRuns: number; cpuRuns: number; engines?: string }>();
@@ -245,8 +245,11 @@ async function main(argv: string[]): Promise<number> {
   if (unknown.length) throw new Error(`unknown --engines ${unknown.join(', ')} (expected ${known.join(', ')})`);
 
   if (opts.roofs) {
-    await printRoofStability(await resolveEngine({ searchPaths: [process.cwd()], wasmDir: __dirname }), 3);
-    return 0;
+    // The default engine, and the embedded WASM engine when the default is another one.
+    const first = await resolveEngine({ searchPaths: [process.cwd()], wasmDir: __dirname });
+    let ok = await printRoofStability(first, 3);
+    if (first.info.name !== 'wasm') ok = (await printRoofStability(await resolveEngine({ engine: 'wasm', searchPaths: [process.cwd()], wasmDir: __dirname }), 3)) && ok;
+    return ok ? 0 : 1;
   }
 
   const failures: string[] = [];

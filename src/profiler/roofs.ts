@@ -39,7 +39,7 @@ const SLOW_ENGINE_MATMUL_N = 256;
 /** Element-wise probe size: 2^22 float32 values = 16 MiB per tensor, 48 MiB per call: more than a 32 MiB L3 cache. */
 export const ADD_ELEMENTS = 1 << 22;
 /** Timed calls per kernel after one warm-up call; the best one counts (attainable, not typical). */
-export const ROOF_REPS = 20;
+export const ROOF_REPS = 40;
 
 /** A TF.js probe: each call waits for its result by reading back one value. */
 export function tfRoofProbe(tf: Tf): RoofProbe {

@@ -4,6 +4,7 @@
  * three runs) is checked on the machine, never by a timed unit test.
  */
 import type { ResolvedEngine } from '../engine/resolve';
+import { ortRoofProbe } from '../engine/onnxruntimeRoofs';
 import { engineLabel, measureRoofs, tfRoofProbe } from './roofs';
 
 /** Largest accepted deviation of one run's roof from the mean of the runs. */
@@ -22,7 +23,7 @@ export async function printRoofStability(engine: ResolvedEngine, runs: number): 
   const all = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = await measureRoofs(tfRoofProbe(engine.tf), label);
+    const r = await measureRoofs(engine.ort ? ortRoofProbe(engine.ort) : tfRoofProbe(engine.tf), label);
     all.push(r);
     console.log(`   run ${i + 1}: compute ${r.computeGflops.toFixed(1)} GFLOP/s, bandwidth ${r.bandwidthGBs.toFixed(2)} GB/s, ridge ${(r.computeGflops / r.bandwidthGBs).toFixed(1)} FLOP/B (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
