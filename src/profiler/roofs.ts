@@ -78,14 +78,14 @@ export function tfRoofProbe(tf: Tf): RoofProbe {
   };
 }
 
-/** Best (shortest) of `reps` timed calls after one warm-up call, ms. */
-async function bestMs(call: () => Promise<void>, reps: number): Promise<number> {
+/** Best (shortest) of `reps` timed calls after one warm-up call, ms on the clock `now`. */
+async function bestMs(call: () => Promise<void>, reps: number, now: () => number): Promise<number> {
   await call();
   let best = Infinity;
   for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
+    const t0 = now();
     await call();
-    best = Math.min(best, performance.now() - t0);
+    best = Math.min(best, now() - t0);
   }
   return best;
 }
@@ -102,13 +102,13 @@ export function engineLabel(info: EngineInfo): string {
  * Each kernel runs once to warm up, then `reps` times; the best call counts (attainable, not typical).
  * @throws whatever the engine throws (out of memory, a missing kernel).
  */
-export async function measureRoofs(probe: RoofProbe, engine: string, reps = ROOF_REPS): Promise<EngineRoofs> {
+export async function measureRoofs(probe: RoofProbe, engine: string, reps = ROOF_REPS, now: () => number = () => performance.now()): Promise<EngineRoofs> {
   try {
     const n = probe.matmulN;
     const s = n / 32;
-    const matmulGflops = (2 * n ** 3) / ((await bestMs(() => probe.matmul(n), reps)) * 1e6);
-    const convGflops = (2 * s * s * n * n) / ((await bestMs(() => probe.pointwiseConv(n), reps)) * 1e6);
-    const addMs = await bestMs(() => probe.add(ADD_ELEMENTS), reps);
+    const matmulGflops = (2 * n ** 3) / ((await bestMs(() => probe.matmul(n), reps, now)) * 1e6);
+    const convGflops = (2 * s * s * n * n) / ((await bestMs(() => probe.pointwiseConv(n), reps, now)) * 1e6);
+    const addMs = await bestMs(() => probe.add(ADD_ELEMENTS), reps, now);
     const perElement = probe.addBytesPerElement ?? 12;
     const bytes = perElement * ADD_ELEMENTS;
     return {
@@ -166,13 +166,13 @@ function isRoofs(x: EngineRoofs | undefined): x is EngineRoofs {
 export async function cachedRoofs(
   info: EngineInfo,
   probe: () => RoofProbe,
-  options: { cacheDir?: string; remeasure?: boolean } = {},
+  options: { cacheDir?: string; remeasure?: boolean; /** Clock of the measurement, ms (tests use a fake one). */ now?: () => number } = {},
 ): Promise<{ roofs: EngineRoofs; note?: string }> {
   const dir = options.cacheDir ?? defaultRoofCacheDir();
   const key = roofCacheKey(info);
   const hit = options.remeasure ? undefined : readCache(dir)[key];
   if (isRoofs(hit)) return { roofs: { ...hit, cached: true } };
-  const roofs = await measureRoofs(probe(), engineLabel(info));
+  const roofs = await measureRoofs(probe(), engineLabel(info), ROOF_REPS, options.now);
   try {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, CACHE_FILE);

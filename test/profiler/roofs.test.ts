@@ -11,32 +11,29 @@ import { ortRoofProbe } from '../../src/engine/onnxruntimeRoofs';
 
 const info: EngineInfo = { name: 'cpu', backend: 'cpu', package: '@tensorflow/tfjs', version: '4.22.0', threads: 1, why: 'test', skipped: [] };
 
-/** A probe whose kernels take a fixed time (busy wait), counting its calls. */
-function fakeProbe(ms: { matmul: number; conv: number; add: number }): RoofProbe & { calls: number } {
-  const wait = (t: number) => {
-    const end = performance.now() + t;
-    while (performance.now() < end);
-  };
+/** A probe whose kernels take a fixed time on a fake clock, counting its calls. */
+function fakeProbe(ms: { matmul: number; conv: number; add: number }): RoofProbe & { calls: number; now: () => number } {
+  let t = 0;
   return {
     calls: 0,
+    now: () => t,
     matmulN: 256,
-    async matmul() { this.calls++; wait(ms.matmul); },
-    async pointwiseConv() { this.calls++; wait(ms.conv); },
-    async add() { this.calls++; wait(ms.add); },
+    async matmul() { this.calls++; t += ms.matmul; },
+    async pointwiseConv() { this.calls++; t += ms.conv; },
+    async add() { this.calls++; t += ms.add; },
     dispose() {},
   };
 }
 
 describe('roofs', () => {
   it('compute roof = the faster of matmul and 1x1 conv (2 x 256^3 and 2 x 64 x 256^2 FLOPs); bandwidth = 12 bytes per added value over the best call', async () => {
-    const probe = fakeProbe({ matmul: 4, conv: 1, add: 20 });
-    const r = await measureRoofs(probe, 'fake', 3);
+    const probe = fakeProbe({ matmul: 4, conv: 2, add: 20 });
+    const r = await measureRoofs(probe, 'fake', 3, probe.now);
     expect(probe.calls).toBe(3 * 4); // warm-up + 3 timed calls of each kernel
-    // matmul: 33.6 MFLOP in >= 4 ms (<= 8.4 GFLOP/s); conv: 8.4 MFLOP in >= 1 ms (<= 8.4): both near 8.
-    expect(r.computeGflops).toBeLessThanOrEqual((2 * 256 ** 3) / 4e6 + 1e-9);
-    expect(r.computeGflops).toBeGreaterThan(0.5 * ((2 * 256 ** 3) / 4e6));
-    expect(r.bandwidthGBs).toBeLessThanOrEqual((12 * ADD_ELEMENTS) / 20e6 + 1e-9); // 2.5 GB/s at most
-    expect(r.bandwidthGBs).toBeGreaterThan(0.5 * ((12 * ADD_ELEMENTS) / 20e6));
+    // matmul: 2 x 256^3 = 33.55 MFLOP in 4 ms = 8.39 GFLOP/s; conv: 2 x 64 x 256^2 = 8.39 MFLOP in 2 ms = 4.19.
+    expect(r.computeGflops).toBeCloseTo((2 * 256 ** 3) / 4e6, 10);
+    // add: 12 x 2^22 bytes in 20 ms = 2.52 GB/s.
+    expect(r.bandwidthGBs).toBeCloseTo((12 * ADD_ELEMENTS) / 20e6, 10);
     expect(r.computeMethod).toContain('256x256 matmul');
     expect(r.bandwidthMethod).toContain('50331648 bytes');
     expect(r.cached).toBe(false);
@@ -45,26 +42,27 @@ describe('roofs', () => {
   it('are measured once per engine and machine, then read from the cache; a corrupt cache is measured again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'roofs-'));
     const probe = fakeProbe({ matmul: 1, conv: 1, add: 1 });
-    const first = await cachedRoofs(info, () => probe, { cacheDir: dir });
+    const first = await cachedRoofs(info, () => probe, { cacheDir: dir, now: probe.now });
     expect(first.roofs.cached).toBe(false);
     const calls = probe.calls;
-    const second = await cachedRoofs(info, () => probe, { cacheDir: dir });
+    const second = await cachedRoofs(info, () => probe, { cacheDir: dir, now: probe.now });
     expect(probe.calls).toBe(calls);
     expect(second.roofs).toEqual({ ...first.roofs, cached: true });
     // Another engine (threads differ) is not a hit.
-    const other = await cachedRoofs({ ...info, threads: 2 }, () => probe, { cacheDir: dir });
+    const other = await cachedRoofs({ ...info, threads: 2 }, () => probe, { cacheDir: dir, now: probe.now });
     expect(other.roofs.cached).toBe(false);
     const file = JSON.parse(readFileSync(join(dir, 'roofs.json'), 'utf8'));
     expect(Object.keys(file)).toEqual([roofCacheKey(info), roofCacheKey({ ...info, threads: 2 })]);
     writeFileSync(join(dir, 'roofs.json'), '{ not json');
-    expect((await cachedRoofs(info, () => probe, { cacheDir: dir })).roofs.cached).toBe(false);
-    expect((await cachedRoofs(info, () => probe, { cacheDir: dir, remeasure: true })).roofs.cached).toBe(false);
+    expect((await cachedRoofs(info, () => probe, { cacheDir: dir, now: probe.now })).roofs.cached).toBe(false);
+    expect((await cachedRoofs(info, () => probe, { cacheDir: dir, remeasure: true, now: probe.now })).roofs.cached).toBe(false);
   });
 
   it('a cache folder that cannot be written is a note, not an error', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'roofs-')), 'a-file');
     writeFileSync(file, 'x');
-    const r = await cachedRoofs(info, () => fakeProbe({ matmul: 1, conv: 1, add: 1 }), { cacheDir: join(file, 'sub') });
+    const probe = fakeProbe({ matmul: 1, conv: 1, add: 1 });
+    const r = await cachedRoofs(info, () => probe, { cacheDir: join(file, 'sub'), now: probe.now });
     expect(r.roofs.computeGflops).toBeGreaterThan(0);
     expect(r.note).toMatch(/roofs not cached in .*a-file/);
   });
