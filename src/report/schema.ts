@@ -29,13 +29,13 @@ export type Shape = (number | null)[];
 export interface ParamCounts {
   /**
    * Weights updated by training (kernels, biases, BN gamma/beta).
-   * From the registry's weights (`analyzeTopology`, analysis/analyze.ts); test:
-   * test/analysis/describe.test.ts, test/model/xception.test.ts (Keras's 22,855,952).
+   * From `analyzeTopology` (the registry's weights, analysis/analyze.ts); test:
+   * test/analysis/cases.test.ts, test/model/xception.test.ts (Keras's 22,855,952).
    */
   trainable: number;
   /**
    * Weights not updated by gradient descent (BN moving mean/variance).
-   * From the registry's weights marked non-trainable (`analyzeTopology`); test: test/analysis/cases.test.ts.
+   * From `analyzeTopology` (the registry's weights that training does not update); test: test/analysis/cases.test.ts.
    */
   nonTrainable: number;
 }
@@ -149,7 +149,10 @@ export interface LayerReport {
   kind: LayerKind;
   /** Short label for the diagram, e.g. `SepConv 3x3, 728` (the registry's `label`). */
   label: string;
-  /** Number of calls when the layer is shared (called more than once); its costs sum over calls. */
+  /**
+   * Number of calls when the layer is shared (called more than once); its costs sum over calls.
+   * From `analyzeTopology`; test: test/analysis/layers/registry.test.ts.
+   */
   calls?: number;
   /** Flow (`entry` | `middle` | `exit` for Xception) or group name for other models. */
   flow: string;
@@ -166,30 +169,30 @@ export interface LayerReport {
   params: ParamCounts;
   /**
    * Multiply-accumulates per image (bias adds, BN and activations are not MACs).
-   * From the registry (src/analysis/layers/registry.ts) via `analyzeTopology`; test: test/analysis/layers/registry.test.ts (hand-computed).
+   * From `analyzeTopology` (the layer registry, src/analysis/layers/registry.ts); test: test/analysis/layers/registry.test.ts (hand-computed).
    */
   macs: number;
-  /** 2 x macs. From `analyzeGraph` (analysis/analyze.ts); test: test/model/xception.test.ts. */
+  /** 2 x macs. From `analyzeTopology` (analysis/analyze.ts); test: test/model/xception.test.ts. */
   flops: number;
   /**
    * FLOPs as `tf.profiler`'s `float_ops` counts them: 2 x MACs, plus K x output values for
-   * MaxPooling2D (`analyzeTopology`, from the registry's `tfProfilerFlops`); test:
+   * MaxPooling2D. From `analyzeTopology` (the registry's `tfProfilerFlops`); test:
    * test/analysis/layers/registry.test.ts.
    */
   tfProfilerFlops: number;
-  /** Element-wise operations per image; see the README's counting rules. From the registry (src/analysis/layers/registry.ts); test: test/analysis/layers/registry.test.ts. */
+  /** Element-wise operations per image; see the README's counting rules. From `analyzeTopology` (the layer registry); test: test/analysis/layers/registry.test.ts. */
   elementwiseOps: number;
-  /** Output size in bytes for batch 1 (values x bytes per value). From `analyzeGraph`; test: test/model/xception.test.ts. */
+  /** Output size in bytes for batch 1 (values x bytes per value). From `analyzeTopology`; test: test/model/xception.test.ts. */
   activationBytes: number;
-  /** Size of the layer's weights in bytes (params x bytes per value). From `analyzeGraph`; test: test/model/xception.test.ts. */
+  /** Size of the layer's weights in bytes (params x bytes per value). From `analyzeTopology`; test: test/model/xception.test.ts. */
   weightBytes: number;
   /** Selected config fields worth showing (kernel size, strides, padding, filters, activation). */
   config: Record<string, string | number | boolean | null>;
-  /** SeparableConv2D only: MACs of a regular Conv2D with the same input, kernel and output. From the registry; test: test/model/xception.test.ts. */
+  /** SeparableConv2D only: MACs of a regular Conv2D with the same input, kernel and output. From `analyzeTopology` (the layer registry); test: test/model/xception.test.ts. */
   regularConvMacs?: number;
-  /** SeparableConv2D only: regularConvMacs / macs (how many times cheaper the separable conv is). From `analyzeGraph`; test: test/model/xception.test.ts. */
+  /** SeparableConv2D only: regularConvMacs / macs (how many times cheaper the separable conv is). From `analyzeTopology`; test: test/model/xception.test.ts. */
   regularConvRatio?: number;
-  /** SeparableConv2D only: the pointwise (1x1) part of `macs`; `macs - pointwiseMacs` is the depthwise part. From the registry; test: test/analysis/layers/registry.test.ts. */
+  /** SeparableConv2D only: the pointwise (1x1) part of `macs`; `macs - pointwiseMacs` is the depthwise part. From `analyzeTopology` (the layer registry); test: test/analysis/layers/registry.test.ts. */
   pointwiseMacs?: number;
   /** Present once the layer has been profiled. */
   timing?: LayerTiming;
