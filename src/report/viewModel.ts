@@ -207,7 +207,7 @@ export function measuredTwinText(row: SeparableVsRegular, cmp: RegularConvCompar
  */
 export function timingNaReason(t: LayerTiming): string | undefined {
   if (isNum(t.medianMs)) return undefined;
-  return t.naReason ?? (t.foldedInto ? `computed in the node of ${t.foldedInto}` : undefined);
+  return t.naReason ?? (t.foldedInto ? `folded into ${t.foldedInto}` : undefined);
 }
 
 /** The measured rows of a timed layer. */

@@ -73,10 +73,9 @@ describe('n/a keeps its reason', () => {
     const r = structuredClone(report);
     const bn = r.layers.find((l) => l.name === 'block4_sepconv2_bn')!;
     bn.timing = { medianMs: null, minMs: null, p90Ms: null, runs: 0, kernels: [], foldedInto: NAME };
-    const rows = layerCardView(r, bn, 'macs').measured;
-    expect('rows' in rows && rows.rows[0]).toMatchObject({ label: 'Median', value: `n/a (computed in the node of ${NAME})` });
+    expect(layerCardView(r, bn, 'macs').measured).toEqual({ pending: `Folded into ${NAME} by the engine: computed inside that layer's node, its time is in that row.` });
     const [header, ...lines] = parseCsv(reportToCsv(r));
-    expect(lines.find((l) => l[0] === 'block4_sepconv2_bn')![header.indexOf('timing_note')]).toBe(`n/a: computed in the node of ${NAME}`);
+    expect(lines.find((l) => l[0] === 'block4_sepconv2_bn')![header.indexOf('timing_note')]).toBe(`n/a: folded into ${NAME}`);
   });
 });
 
