@@ -10,6 +10,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import type { Diagnostic, LayerExecution } from '../report/schema';
 import { ModelFileError } from './errors';
+import { H5OpenError } from './h5';
 import { applyStoredWeights, withZeroInitializers } from './h5Weights';
 import { allLayers, toKerasJson, type TopologyLayer } from './topology';
 import { planBuild } from './faithful/plan';
@@ -177,8 +178,14 @@ export async function buildModel(tf: Tf, imported: ImportedModel, options: Build
     try {
       diagnostics.push(await applyStoredWeights(tf, model, imported.storedWeights, options.loadWeights !== false));
     } catch (error) {
-      model.dispose();
-      throw error;
+      // A .keras archive is read for its config; weights HDF5 cannot open are not its model, as
+      // missing shards are not a model.json's: profile without them, and say so.
+      if (imported.format === 'keras-zip' && error instanceof H5OpenError) {
+        diagnostics.push({ severity: 'warning', message: `weights: ${error.message}; profiling with zero weights instead (timings do not depend on weight values)` });
+      } else {
+        model.dispose();
+        throw error;
+      }
     }
   }
   if (options.loadWeights !== false && manifest) {

@@ -51,6 +51,9 @@ export function h5Reason(error: unknown): string {
 }
 
 /** An HDF5 file open for reading, with the typed look-ups the model readers need. */
+/** An HDF5 file that HDF5 itself cannot open (not HDF5, truncated, a stub). */
+export class H5OpenError extends ModelFileError {}
+
 export class H5Reader {
   private constructor(
     private readonly api: H5wasm,
@@ -62,14 +65,14 @@ export class H5Reader {
   /**
    * Opens `path` read-only.
    * @param label what messages call the file (default: `path`).
-   * @throws ModelFileError when HDF5 cannot open it (not HDF5, truncated: the reason is HDF5's).
+   * @throws H5OpenError when HDF5 cannot open it (not HDF5, truncated: the reason is HDF5's).
    */
   static async open(path: string, label = path): Promise<H5Reader> {
     const api = await loadH5wasm();
     try {
       return new H5Reader(api, new api.File(path, 'r'), label);
     } catch (error) {
-      throw new ModelFileError(`HDF5 cannot open this file: ${h5Reason(error)}`, { file: label });
+      throw new H5OpenError(`HDF5 cannot open this file: ${h5Reason(error)}`, { file: label });
     }
   }
 
