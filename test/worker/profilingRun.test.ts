@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ProfilingRun, type RunListener } from '../../src/worker/profilingRun';
 import type { LiveState } from '../../src/profiler/live';
 import type { LayerTiming, PassTiming } from '../../src/report/schema';
@@ -52,16 +52,17 @@ describe('ProfilingRun live mode', () => {
     const rec = recorder();
     const run = new ProfilingRun(smallJob(1, { live: { intervalMs: 20 } }), workerPath, 10, rec.listener);
     await run.result;
-    await new Promise((r) => setTimeout(r, 300));
+    await vi.waitFor(() => expect(rec.timings.length).toBeGreaterThan(1), { timeout: 30_000, interval: 20 });
     run.control('pause');
-    await new Promise((r) => setTimeout(r, 300)); // let a pass in flight finish
+    // The worker says it paused once the pass in flight has finished (however long a pass takes
+    // on a loaded machine); from then on, no pass.
+    await vi.waitFor(() => expect(rec.live.at(-1)?.state).toBe('paused'), { timeout: 30_000, interval: 20 });
     const atPause = rec.timings.length;
     await new Promise((r) => setTimeout(r, 600));
     expect(rec.timings.length).toBe(atPause);
     expect(run.live).toBe('paused');
     run.control('resume');
-    await new Promise((r) => setTimeout(r, 600));
-    expect(rec.timings.length).toBeGreaterThan(atPause);
+    await vi.waitFor(() => expect(rec.timings.length).toBeGreaterThan(atPause), { timeout: 30_000, interval: 20 });
     run.control('stop');
     const end = await run.exited;
     expect(end.code).toBe(0);
@@ -72,13 +73,11 @@ describe('ProfilingRun live mode', () => {
     const rec = recorder();
     const run = new ProfilingRun(smallJob(1, { live: { intervalMs: 20 } }), workerPath, 10, rec.listener);
     await run.result;
-    await new Promise((r) => setTimeout(r, 200));
+    await vi.waitFor(() => expect(rec.timings.length).toBeGreaterThan(1), { timeout: 30_000, interval: 20 });
     run.setPanelVisible(false);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(run.live).toBe('paused');
+    await vi.waitFor(() => expect(run.live).toBe('paused'), { timeout: 30_000, interval: 20 });
     run.setPanelVisible(true);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(run.live).toBe('running');
+    await vi.waitFor(() => expect(run.live).toBe('running'), { timeout: 30_000, interval: 20 });
     run.cancel();
     const end = await run.exited;
     expect(end.signal).toBe('SIGTERM');
