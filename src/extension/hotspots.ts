@@ -73,7 +73,7 @@ export class HotspotsProvider implements vscode.TreeDataProvider<HotspotNode>, v
     item.description = this.descriptions.get(node.name) ?? '';
     item.contextValue = 'layer';
     const layer = this.source.report?.layers.find((l) => l.name === node.name);
-    item.iconPath = new vscode.ThemeIcon(node.rank === 1 ? 'flame' : layer ? layerIcon(layer.className) : 'symbol-misc');
+    item.iconPath = new vscode.ThemeIcon(node.rank === 1 ? 'flame' : layer ? layerIcon(layer.kind) : 'symbol-misc');
     return item;
   }
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { formatLayerCount, sumCount, type FlopsConvention } from '../report/flopsConvention';
 import { formatCount, formatInt, formatMs, formatShape } from '../report/format';
 import { layerCardMarkdown, layerDescription, REVEAL_IN_DIAGRAM_COMMAND } from '../report/layerCard';
-import type { ArchitectureReport, LayerReport } from '../report/schema';
+import type { ArchitectureReport, LayerKind, LayerReport } from '../report/schema';
 import type { SessionEvent } from './session';
 
 /** What the views read: the session, or a stand-in in tests. */
@@ -38,43 +38,41 @@ export function layerNameOf(arg: unknown): string | undefined {
   return undefined;
 }
 
-/** Codicon of a layer by its Keras class. */
-export function layerIcon(className: string): string {
-  switch (className) {
-    case 'InputLayer':
-      return 'sign-in';
-    case 'Conv2D':
-    case 'Conv2DTranspose':
-      return 'layers';
-    case 'SeparableConv2D':
-      return 'layers-active';
-    case 'DepthwiseConv2D':
-      return 'layers-dot';
-    case 'BatchNormalization':
-      return 'symbol-ruler';
-    case 'Activation':
-    case 'ReLU':
-    case 'Softmax':
-      return 'symbol-event';
-    case 'Add':
-    case 'Concatenate':
-    case 'Multiply':
-    case 'Average':
-      return 'add';
-    case 'MaxPooling2D':
-    case 'AveragePooling2D':
-      return 'fold-down';
-    case 'GlobalAveragePooling2D':
-    case 'GlobalMaxPooling2D':
-      return 'fold';
-    case 'Dense':
-      return 'symbol-structure';
-    default:
-      return 'symbol-misc';
-  }
+/** Codicon of each kind of layer (the report's `kind`, from the layer registry). */
+const KIND_ICONS: Record<LayerKind, string> = {
+  input: 'sign-in',
+  conv: 'layers',
+  'transposed-conv': 'layers',
+  separable: 'layers-active',
+  depthwise: 'layers-dot',
+  normalization: 'symbol-ruler',
+  activation: 'symbol-event',
+  merge: 'add',
+  pooling: 'fold-down',
+  dense: 'symbol-structure',
+  'data-movement': 'symbol-misc',
+  wrapper: 'symbol-misc',
+  model: 'circuit-board',
+  unknown: 'symbol-misc',
+};
+
+/** Codicon of a layer by its kind. */
+export function layerIcon(kind: LayerKind): string {
+  return KIND_ICONS[kind] ?? 'symbol-misc';
 }
 
 const GROUP_ICONS: Record<Exclude<ArchNode['kind'], 'layer'>, string> = { model: 'circuit-board', flow: 'type-hierarchy', block: 'package' };
+
+/** The report's layers by name, with a nested model's layers as `model/layer` under it. */
+export function layersWithNested(report: ArchitectureReport): Map<string, LayerReport> {
+  const map = new Map<string, LayerReport>();
+  const add = (layer: LayerReport, name: string): void => {
+    map.set(name, layer);
+    for (const child of layer.children ?? []) add(child, `${name}/${child.name}`);
+  };
+  for (const layer of report.layers) add(layer, layer.name);
+  return map;
+}
 
 /**
  * The node tree of a report. A flow with a single block of its own name (models grouped by
@@ -83,11 +81,23 @@ const GROUP_ICONS: Record<Exclude<ArchNode['kind'], 'layer'>, string> = { model:
 export function buildNodes(report: ArchitectureReport): { root: ArchNode; layers: Map<string, ArchNode> } {
   const root: ArchNode = { kind: 'model', name: report.model.name, parent: undefined, children: [] };
   const layers = new Map<string, ArchNode>();
+  const byName = new Map(report.layers.map((l) => [l.name, l]));
+  // A nested model's layers are rows under it, named `model/layer` (as the report's diagnostics name them).
+  const addNested = (parent: ArchNode, nested: LayerReport[], prefix: string): void => {
+    for (const child of nested) {
+      const node: ArchNode = { kind: 'layer', name: `${prefix}/${child.name}`, parent, children: [] };
+      parent.children.push(node);
+      layers.set(node.name, node);
+      if (child.children) addNested(node, child.children, node.name);
+    }
+  };
   const addLayers = (parent: ArchNode, names: string[]): void => {
     for (const name of names) {
       const node: ArchNode = { kind: 'layer', name, parent, children: [] };
       parent.children.push(node);
       layers.set(name, node);
+      const nested = byName.get(name)?.children;
+      if (nested) addNested(node, nested, name);
     }
   };
   for (const flow of report.flows) {
@@ -184,7 +194,7 @@ export class ArchitectureTreeProvider implements vscode.TreeDataProvider<ArchNod
     const { root, layers } = buildNodes(report);
     this.root = root;
     this.layerNodes = layers;
-    this.byName = new Map(report.layers.map((l) => [l.name, l]));
+    this.byName = layersWithNested(report);
   }
 
   private onSessionEvent(event: SessionEvent): void {
@@ -241,7 +251,9 @@ export class ArchitectureTreeProvider implements vscode.TreeDataProvider<ArchNod
   getTreeItem(node: ArchNode): vscode.TreeItem {
     const collapsible =
       node.kind === 'layer'
-        ? vscode.TreeItemCollapsibleState.None
+        ? node.children.length
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.None
         : node.kind === 'block'
           ? vscode.TreeItemCollapsibleState.Collapsed
           : vscode.TreeItemCollapsibleState.Expanded;
@@ -251,7 +263,7 @@ export class ArchitectureTreeProvider implements vscode.TreeDataProvider<ArchNod
     item.description = this.describe(node);
     item.contextValue = node.kind;
     const layer = node.kind === 'layer' ? this.byName.get(node.name) : undefined;
-    item.iconPath = new vscode.ThemeIcon(layer ? layerIcon(layer.className) : GROUP_ICONS[node.kind as keyof typeof GROUP_ICONS] ?? 'symbol-misc');
+    item.iconPath = new vscode.ThemeIcon(layer ? layerIcon(layer.kind) : GROUP_ICONS[node.kind as keyof typeof GROUP_ICONS] ?? 'symbol-misc');
     if (node.kind !== 'layer') item.tooltip = this.groupTooltip(node);
     return item;
   }

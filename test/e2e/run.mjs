@@ -184,7 +184,10 @@ async function main() {
   const ready =
     (await check('vscode-e2e tool installed (code-server, Node 24, playwright-core)', async () => {
       if (!fs.existsSync(path.join(e2eDir, 'lib', 'harness.js'))) throw new Error(`VSCODE_E2E_DIR=${e2eDir} has no lib/harness.js`);
-      runTool(e2eDir, 'install.sh', [], process.env, 900_000);
+      // Without npm's own variables (npm_node_execpath, npm_config_*): under `npm run`, the nested
+      // npm install of code-server would otherwise run its postinstall with this Node 20, not Node 24.
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+      runTool(e2eDir, 'install.sh', [], env, 900_000);
     })) &&
     (await check('extension packaged with vsce (npm run package)', async () => {
       sh('npm', ['run', '--silent', 'package'], 300_000);

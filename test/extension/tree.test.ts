@@ -1,7 +1,9 @@
+import { join } from 'node:path';
+import { readModelFile } from '../../src/importers/modelFile';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { IDLE, nextState } from '../../src/extension/profilingState';
 import { MarkdownString, ThemeIcon, TreeItemCollapsibleState } from '../vscode-stub';
-import { ArchitectureTreeProvider, layerIcon, layerNameOf, type ArchNode } from '../../src/extension/tree';
+import { ArchitectureTreeProvider, buildNodes, layerIcon, layerNameOf, layersWithNested, type ArchNode } from '../../src/extension/tree';
 import type { ArchitectureReport } from '../../src/report/schema';
 import { syntheticTiming, xceptionReport } from './fixtures';
 import { FakeSource } from './source';
@@ -76,8 +78,8 @@ describe('Architecture tree rows', () => {
     expect((tree.getTreeItem(tree.layerNode('block4_sepconv2')!).iconPath as ThemeIcon).id).toBe('layers-active');
     expect((tree.getTreeItem(tree.layerNode('block1_conv1')!).iconPath as ThemeIcon).id).toBe('layers');
     expect((tree.getTreeItem(tree.layerNode('block4_pool')!).iconPath as ThemeIcon).id).toBe('fold-down');
-    expect(layerIcon('Add')).toBe('add');
-    expect(layerIcon('SomethingNew')).toBe('symbol-misc');
+    expect(layerIcon('merge')).toBe('add');
+    expect(layerIcon('unknown')).toBe('symbol-misc');
   });
 
   it('resolve the layer card as a trusted tooltip that only enables Reveal in Diagram', () => {
@@ -129,5 +131,17 @@ describe('layerNameOf', () => {
     expect(layerNameOf(tree.layerNode('block4_sepconv2'))).toBe('block4_sepconv2');
     expect(layerNameOf(tree.getChildren()[0])).toBeUndefined();
     expect(layerNameOf(42)).toBeUndefined();
+  });
+});
+
+describe('a nested model in the Architecture tree', () => {
+  it('opens to its own layers, named model/layer, each with its card', async () => {
+    const checked = await readModelFile(join(__dirname, '../fixtures/cases/keras3-shared-nested-functional.json'));
+    if (!('report' in checked)) throw new Error('not a layers model');
+    const { layers } = buildNodes(checked.report);
+    const tower = layers.get('tower')!;
+    expect(tower.children.map((c) => c.name)).toEqual(['tower/tw_in', 'tower/tw_conv', 'tower/tw_pool']);
+    // The conv of the shared tower: 12x12x4, 3x3 over 3 channels, twice (two calls).
+    expect(layersWithNested(checked.report).get('tower/tw_conv')!.macs).toBe(2 * 12 * 12 * 4 * 27);
   });
 });
