@@ -10,19 +10,21 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { analyzeModel, analyzeTopology } from '../analysis/analyze';
+import { analyzeTopology } from '../analysis/analyze';
 import { checkBuiltModel } from '../analysis/engineCheck';
 import { formatBytes } from '../report/format';
 import type { ArchitectureReport, Diagnostic, LayerExecution } from '../report/schema';
 import { checkFaithful } from '../profiler/correctness';
 import { buildModel, type BuildOptions } from './build';
 import { buildXception } from '../model/xception';
+import { xceptionKerasConfig } from '../model/xceptionConfig';
 import { isObject, ModelFileError, parseJson } from './errors';
 import { importGraphModel, isGraphModelJson, type GraphModelFile } from './graphModel';
 import { isHdf5 } from './h5';
 import { importOnnx, isOnnxFile, type OnnxModelFile } from './onnxModel';
 import { applyStoredWeights } from './h5Weights';
 import { importKerasH5, type XceptionWeightsFile } from './kerasH5';
+import { parseKerasModel } from './kerasConfig';
 import { importKerasJson, isKerasModelJson } from './kerasJson';
 import { importKerasZip, isZip } from './kerasZip';
 import { importTfjsModelJson, isTfjsModelJson } from './tfjsModelJson';
@@ -48,8 +50,13 @@ export interface CheckedModel extends ImportedModel {
   report: ArchitectureReport;
 }
 
-/** A model file read and checked: a Keras / TF.js layers model, Keras Applications' Xception weights, or a TF.js graph model. */
-export type ModelFile = CheckedModel | XceptionWeightsFile | GraphModelFile | OnnxModelFile;
+/** Keras Applications' Xception weights with the built-in Xception's static report (no TF.js involved). */
+export interface CheckedXceptionWeights extends XceptionWeightsFile {
+  report: ArchitectureReport;
+}
+
+/** A model file read and checked: a Keras / TF.js layers model, Keras Applications' Xception weights, a TF.js graph model or an ONNX model. */
+export type ModelFile = CheckedModel | CheckedXceptionWeights | GraphModelFile | OnnxModelFile;
 
 /**
  * Recognises and imports a model file's bytes, then checks and analyses its graph.
@@ -104,6 +111,18 @@ function withReport(imported: ImportedModel): CheckedModel {
   return { ...imported, report: { ...report, diagnostics: [about, ...imported.diagnostics, ...report.diagnostics] } };
 }
 
+/**
+ * A weights-only Xception file with the built-in Xception's static report: the registry's analysis
+ * of Xception's Keras config, recorded without TF.js (model/xceptionConfig.ts), so that reading the
+ * file needs no engine and allocates no weights; TF.js builds Xception only to time it.
+ */
+function withXceptionReport(weights: XceptionWeightsFile): CheckedXceptionWeights {
+  const topology = parseKerasModel(xceptionKerasConfig({ includeTop: weights.includeTop, classes: weights.classes }), { file: weights.file, diagnostics: [] });
+  const report = analyzeTopology(topology, { name: 'Xception', source: weights.file, file: weights.file });
+  const about: Diagnostic = { severity: 'info', message: `model file: ${weights.formatDescription}` };
+  return { ...weights, report: { ...report, diagnostics: [about, ...weights.diagnostics, ...report.diagnostics] } };
+}
+
 /** The first `n` bytes of a file (fewer when it is shorter). */
 function readHead(file: string, n: number): Uint8Array {
   const fd = openSync(file, 'r');
@@ -138,7 +157,7 @@ export async function readModelFile(file: string, options: ImportOptions = {}): 
   }
   if (isHdf5(head)) {
     const imported = await importKerasH5(file, options);
-    return imported.format === 'keras-h5-xception-weights' ? imported : withReport(imported);
+    return imported.format === 'keras-h5-xception-weights' ? withXceptionReport(imported) : withReport(imported);
   }
   if (isOnnxFile(file)) return importOnnx(readFileSync(file), file);
   return importAnyModelBytes(readFileSync(file), file, options);
@@ -193,7 +212,7 @@ async function faithfulDiagnostics(tf: Tf, model: tfTypes.LayersModel, execution
 export interface LoadedModel {
   model: tfTypes.LayersModel;
   report: ArchitectureReport;
-  checked: CheckedModel | XceptionWeightsFile;
+  checked: CheckedModel | CheckedXceptionWeights;
 }
 
 /**
@@ -211,7 +230,7 @@ export async function loadModelFile(tf: Tf, file: string, options: BuildOptions 
  * checked by `readModelFile`; the model is disposed if the analysis throws.
  * @throws ModelFileError for a graph TF.js cannot build.
  */
-export async function buildCheckedModel(tf: Tf, checked: CheckedModel | XceptionWeightsFile, options: BuildOptions = {}): Promise<LoadedModel> {
+export async function buildCheckedModel(tf: Tf, checked: CheckedModel | CheckedXceptionWeights, options: BuildOptions = {}): Promise<LoadedModel> {
   if (checked.format === 'keras-h5-xception-weights') return buildXceptionWithWeights(tf, checked, options);
   const built = await buildModel(tf, checked, options);
   try {
@@ -226,15 +245,17 @@ export async function buildCheckedModel(tf: Tf, checked: CheckedModel | Xception
 /**
  * The built-in Xception (299x299, Keras Applications' architecture) with the weights of a
  * Keras Applications weights file, matched as Keras's `load_weights` matches a weights-only file.
+ * The report is the static one `readModelFile` made, with the weights' note added.
  * @throws ModelFileError naming the layer and the weight when a stored shape is not Xception's.
  */
-async function buildXceptionWithWeights(tf: Tf, checked: XceptionWeightsFile, options: BuildOptions): Promise<LoadedModel> {
+async function buildXceptionWithWeights(tf: Tf, checked: CheckedXceptionWeights, options: BuildOptions): Promise<LoadedModel> {
   const model = buildXception(tf, { includeTop: checked.includeTop, classes: checked.classes, seed: 1 });
   try {
     const loaded = await applyStoredWeights(tf, model, checked.storedWeights, options.loadWeights !== false);
-    const report = analyzeModel(model, { name: 'Xception', source: checked.file });
-    const about: Diagnostic = { severity: 'info', message: `model file: ${checked.formatDescription}` };
-    return { model, report: { ...report, diagnostics: [about, ...checked.diagnostics, loaded, ...report.diagnostics] }, checked };
+    // After the file's own notes (the first 1 + checked.diagnostics.length), before the analysis's.
+    const notes = checked.report.diagnostics;
+    const split = 1 + checked.diagnostics.length;
+    return { model, report: { ...checked.report, diagnostics: [...notes.slice(0, split), loaded, ...notes.slice(split)] }, checked };
   } catch (error) {
     model.dispose();
     throw error;

@@ -206,6 +206,9 @@ describe('Keras HDF5 files written here', () => {
     await writeKeras2H5(file, layers, undefined, { keras_version: '2.0.8', backend: 'tensorflow' });
     const read = await readModelFile(file);
     expect(read.format).toBe('keras-h5-xception-weights');
+    // The static report comes with the read, from the registry alone (no TF.js model built).
+    expect('report' in read && read.report.totals).toMatchObject({ params: { trainable: 22_855_952, nonTrainable: 54_528 }, macs: 8_357_403_496 });
+    expect('report' in read && read.report.layers.map((l) => l.name).slice(0, 3)).toEqual(['input_1', 'block1_conv1', 'block1_conv1_bn']);
     const loaded = await loadModelFile(tf, file);
     try {
       expect(loaded.report.model.name).toBe('Xception');
