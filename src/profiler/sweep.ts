@@ -162,6 +162,12 @@ export interface SweepContext {
   buildAtInputSize(inputSize: number): LayersModel;
   syncEachLayer?: boolean;
   signal?: AbortSignal;
+  /**
+   * Profiles `model` at `batchSize` images per pass and returns its report with timings. Default:
+   * TF.js's `profileModel` on `tf`; the `onnxruntime` engine gives its own (export at that batch,
+   * ORT's profile), so that every point runs on the job's engine.
+   */
+  profile?(model: LayersModel, batchSize: number, runs: Pick<SweepSpec, 'runs' | 'warmupRuns'>): Promise<ArchitectureReport>;
   /** Called before each point. */
   onPoint?(index: number, count: number, label: string): void;
 }
@@ -179,8 +185,10 @@ export async function runSweep(spec: SweepSpec, ctx: SweepContext): Promise<Swee
     ctx.onPoint?.(i, spec.values.length, `batch ${batchSize}, input ${inputSize}x${inputSize}`);
     const model = spec.axis === 'input' ? ctx.buildAtInputSize(inputSize) : ctx.model;
     try {
-      const result = await profileModel(ctx.tf, model, { runs: spec.runs, warmupRuns: spec.warmupRuns, batchSize, syncEachLayer: ctx.syncEachLayer, signal: ctx.signal });
-      points.push(sweepPoint(attachTimings(ctx.analyze(model), result), inputSize));
+      const report = ctx.profile
+        ? await ctx.profile(model, batchSize, spec)
+        : attachTimings(ctx.analyze(model), await profileModel(ctx.tf, model, { runs: spec.runs, warmupRuns: spec.warmupRuns, batchSize, syncEachLayer: ctx.syncEachLayer, signal: ctx.signal }));
+      points.push(sweepPoint(report, inputSize));
     } finally {
       if (model !== ctx.model) model.dispose();
     }

@@ -7,7 +7,7 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import type { OnnxRunner } from '../engine/onnxruntimeProfile';
 import { exportOnnx } from '../onnx/export';
-import { measureOnnx, runLiveOnnxMode, type OnnxJobContext } from './onnxJob';
+import { measureOnnx, profileOnnxPoint, runLiveOnnxMode, type OnnxJobContext } from './onnxJob';
 import { compareEngines } from '../profiler/engineComparison';
 import { shortReason } from '../report/guards';
 import { analyzeModel } from '../analysis/analyze';
@@ -140,8 +140,11 @@ async function roofsOf(ctx: JobContext, report: ArchitectureReport, probe: () =>
   }
 }
 
-/** The job's scaling sweep on the same engine; an input sweep rebuilds the built-in Xception only. */
-async function sweepOf(ctx: JobContext, spec: SweepSpec, model: LayersModel): Promise<SweepReport> {
+/**
+ * The job's scaling sweep on the same engine (on `onnxruntime`, each point exported and profiled
+ * in ONNX Runtime); an input sweep rebuilds the built-in Xception only.
+ */
+async function sweepOf(ctx: JobContext, spec: SweepSpec, model: LayersModel, ort?: OrtRuntime): Promise<SweepReport> {
   const { job, tf, info, send } = ctx;
   const source = job.model;
   return runSweep(spec, {
@@ -157,6 +160,7 @@ async function sweepOf(ctx: JobContext, spec: SweepSpec, model: LayersModel): Pr
     },
     syncEachLayer: ctx.syncEachLayer,
     signal: ctx.signal,
+    profile: ort && ((m, batch, runs) => profileOnnxPoint(ort, m, analyzeModel(m), batch, { ...runs, signal: ctx.signal })),
     onPoint: (i, n, label) => send({ type: 'progress', message: `sweep ${i + 1}/${n}: ${label}`, fraction: i / n }),
   });
 }
@@ -305,7 +309,7 @@ export async function runJob(
       ({ report, runner } = await measureOnnx(onnxCtx, model, report));
     }
     else if (job.timing) report = await measure(ctx, model, report);
-    if (job.timing && job.sweep && !onnxCtx) report = { ...report, sweep: await sweepOf(ctx, job.sweep, model) };
+    if (job.timing && job.sweep) report = { ...report, sweep: await sweepOf(ctx, job.sweep, model, ort) };
     send({ type: 'result', report });
     if (job.timing && job.live) {
       const control = options.live ?? new LiveControl();

@@ -54,6 +54,35 @@ export function attachFusions(report: ArchitectureReport, fusion: FusionMap): Ar
   return { ...report, layers, diagnostics };
 }
 
+/** Exports `model` at `batch` images per pass and opens its plain and profiled sessions (`report` gives each layer's MACs). */
+async function createRunner(ort: OrtRuntime, model: LayersModel, report: ArchitectureReport, batch: number): Promise<OnnxRunner> {
+  const exported = exportOnnx(model, { batch });
+  const macs = new Map(report.layers.map((l) => [l.name, l.macs]));
+  return OnnxRunner.create(ort, exported, (l) => macs.get(l) ?? 0);
+}
+
+/**
+ * One point of a scaling sweep on ONNX Runtime: `model` exported at `batch` images per pass and
+ * profiled as the engine's main run is (plain and profiled sessions interleaved), with its
+ * sessions released afterwards. `report` is the model's static report.
+ * @throws errors of ONNX Runtime; an Error named `AbortError` when `signal` is aborted.
+ */
+export async function profileOnnxPoint(
+  ort: OrtRuntime,
+  model: LayersModel,
+  report: ArchitectureReport,
+  batch: number,
+  options: { runs: number; warmupRuns: number; signal?: AbortSignal },
+): Promise<ArchitectureReport> {
+  const runner = await createRunner(ort, model, report, batch);
+  try {
+    const result = await profileOnnx(runner, inputShapes(model, batch), options);
+    return attachFusions(attachTimings(report, result), runner.fusion);
+  } finally {
+    await runner.dispose();
+  }
+}
+
 /** Exports, checks and profiles `model` on ONNX Runtime; returns the runner (for live mode) and the report. */
 export async function measureOnnx(ctx: OnnxJobContext, model: LayersModel, report: ArchitectureReport): Promise<{ report: ArchitectureReport; runner: OnnxRunner }> {
   const { job, tf, ort, send, signal } = ctx;
@@ -61,9 +90,7 @@ export async function measureOnnx(ctx: OnnxJobContext, model: LayersModel, repor
   report = ctx.withCorrectness(report, await checkOnnxAgainstCpu(tf, ort, model));
   send({ type: 'engine', engine: report.engine! });
   send({ type: 'progress', stage: 'timing', message: 'exporting the model to ONNX and optimising it in ONNX Runtime', fraction: 0.08 });
-  const exported = exportOnnx(model, { batch: job.batchSize });
-  const macs = new Map(report.layers.map((l) => [l.name, l.macs]));
-  const runner = await OnnxRunner.create(ort, exported, (l) => macs.get(l) ?? 0);
+  const runner = await createRunner(ort, model, report, job.batchSize);
   try {
     const total = job.warmupRuns + job.runs;
     const result = await profileOnnx(runner, inputShapes(model, job.batchSize), {

@@ -30,6 +30,20 @@ describe('a job on the onnxruntime engine', () => {
     expect(events.at(-1)).toMatchObject({ type: 'live', state: 'stopped', runs: 6 });
   }, 180_000);
 
+  it('runs a batch sweep on ONNX Runtime itself: each point exported at its batch and profiled in ORT, never on a TF.js engine', async () => {
+    const report = await runJob(smallJob(1, { engine: 'onnxruntime', sweep: { axis: 'batch', values: [1, 2], runs: 2, warmupRuns: 1 } }), () => undefined);
+    const sweep = report.sweep!;
+    expect(sweep.engine).toBe(`onnxruntime x${report.engine!.threads}`);
+    expect(sweep.points.map((p) => [p.batchSize, p.inputSize])).toEqual([[1, 71], [2, 71]]);
+    expect(sweep.points[1].macs).toBe(2 * sweep.points[0].macs);
+    for (const p of sweep.points) {
+      expect(p.latencyMs).toBeGreaterThan(0);
+      // The fused nodes' times sit on their owners: a separable conv's row holds its BN's time.
+      expect(p.groups['separable convs'].ms).toBeGreaterThan(0);
+      expect(p.groups.middle.ms).toBeGreaterThan(0);
+    }
+  }, 180_000);
+
   it('writes the ONNX export the user asked for', async () => {
     const { mkdtempSync, readFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
