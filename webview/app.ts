@@ -55,6 +55,8 @@ export class App {
   private readonly state: PersistedState;
   private query = '';
   private statusText = '';
+  /** When the bundle started running (ms since the epoch): see `start`. */
+  private scriptAt = Date.now();
   /** How compute is counted in the cards (the host's `flopsConvention` setting, or the HTML report's). */
   private convention: FlopsConvention = DEFAULTS.flopsConvention;
   readonly stats: XpStats = { updates: 0, totalUpdateMs: 0 };
@@ -105,12 +107,19 @@ export class App {
     this.setStatus();
   }
 
-  /** Starts: renders a persisted or embedded report, then tells the host it is ready. */
-  start(): void {
+  /**
+   * Starts: renders a persisted or embedded report, then tells the host it is ready. The state a
+   * VS Code panel persisted (the latest report it showed) wins over the report embedded in its
+   * HTML (the static one of the command that opened it: the first picture without a round trip).
+   * @param scriptAt when the bundle started running (ms since the epoch), for the host's
+   *   first-picture timeline
+   */
+  start(scriptAt = Date.now()): void {
+    this.scriptAt = scriptAt;
     // A standalone HTML report carries the convention it was exported with.
     const embedded = this.root.dataset.flopsConvention;
     if (isFlopsConvention(embedded)) this.convention = embedded;
-    const report = this.host.embeddedReport() ?? this.state.report;
+    const report = this.state.report ?? this.host.embeddedReport();
     if (report) this.setReport(report);
     else this.showEmpty();
     this.host.post({ type: 'ready' });
@@ -197,8 +206,11 @@ export class App {
     this.setStatus();
     this.persist();
     if (this.stats.firstPaintMs === undefined) {
+      const reportAt = Date.now();
       requestAnimationFrame(() => {
         this.stats.firstPaintMs = performance.now();
+        // After the frame: the diagram is on screen. The host logs the timeline (firstPicture.ts).
+        setTimeout(() => this.host.post({ type: 'painted', pageAt: performance.timeOrigin, scriptAt: this.scriptAt, reportAt, paintedAt: Date.now() }), 0);
       });
     }
   }

@@ -6,9 +6,12 @@ import './styles.css';
 import { App } from './app';
 import { createHost } from './host';
 
+/** When this script started running (ms since the epoch), for the first-picture timeline. */
+const scriptAt = Date.now();
+
 function main(): void {
   const root = document.getElementById('app') ?? document.body;
-  new App(root, createHost()).start();
+  new App(root, createHost()).start(scriptAt);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);

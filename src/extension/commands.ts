@@ -56,6 +56,8 @@ async function profileJob(session: Session, job: ProfileJob, title: string): Pro
     if (choice !== CHOICE_RESTART) return;
     session.cancel({ quiet: true });
   }
+  // A window without the panel: time this command's first picture (logged by the panel).
+  if (!DiagramPanel.instance) session.firstPicture.start();
   // Relays progress to the notification once withProgress has started it.
   let report: ProgressSink | undefined;
   const result = session.profile(job, (message, fraction) => report?.(message, fraction));

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { FlopsConvention } from '../report/flopsConvention';
 import { type HostMessage, type MetricId, parseWebviewMessage } from '../report/messages';
+import type { ArchitectureReport } from '../report/schema';
 import { statusLine, type ProfilingState } from './profilingState';
 import type { Session, SessionEvent } from './session';
 import { webviewHtml } from './webviewHtml';
@@ -19,6 +20,8 @@ export class DiagramPanel implements vscode.Disposable {
   /** Resolves when the webview has said `ready` at least once (for tests and reveal). */
   private readyResolve!: () => void;
   readonly ready = new Promise<void>((r) => (this.readyResolve = r));
+  /** The report embedded in the page's HTML, until the page's first `ready` (not posted again). */
+  private embedded: ArchitectureReport | undefined;
 
   /** Shows the panel (creating it if needed) beside the active editor. */
   static show(session: Session): DiagramPanel {
@@ -53,14 +56,20 @@ export class DiagramPanel implements vscode.Disposable {
   }
 
   private constructor(readonly panel: vscode.WebviewPanel, private readonly session: Session) {
+    session.firstPicture.mark('panel created');
     const webview = panel.webview;
     const dist = vscode.Uri.joinPath(session.extensionUri, 'dist');
+    // The report in hand (the precomputed static one of a new run) goes in the HTML: the first
+    // picture is painted as soon as the script runs.
+    this.embedded = session.report;
     webview.html = webviewHtml({
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      report: this.embedded,
     });
+    session.firstPicture.mark('HTML set');
     panel.iconPath = vscode.Uri.joinPath(session.extensionUri, 'media', 'icon.png');
     this.disposables.push(
       panel.onDidDispose(() => {
@@ -97,11 +106,22 @@ export class DiagramPanel implements vscode.Disposable {
     }
     switch (message.type) {
       case 'ready': {
+        this.session.firstPicture.mark('ready received');
         this.post({ type: 'setConvention', convention: this.session.config.flopsConvention });
         const report = this.session.report;
-        if (report) this.post({ type: 'report', report });
+        // The page shows the report of its HTML already; a later one (or a reloaded page) gets it posted.
+        if (report && report !== this.embedded) {
+          this.post({ type: 'report', report });
+          this.session.firstPicture.mark('report posted');
+        }
+        this.embedded = undefined;
         this.postState(this.session.state);
         this.readyResolve();
+        break;
+      }
+      case 'painted': {
+        const line = this.session.firstPicture.finish(message);
+        if (line) this.session.output.appendLine(line);
         break;
       }
       case 'select':

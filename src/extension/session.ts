@@ -27,6 +27,7 @@ import {
   type ProfilingEvent,
   type ProfilingState,
 } from './profilingState';
+import { FirstPictureTimeline } from './firstPicture';
 import { ReportStore, type StoredReport } from './reportStore';
 import { cacheStaticReport, staticXceptionReport } from './staticReport';
 
@@ -57,6 +58,8 @@ export class Session implements vscode.Disposable {
   private progressSink: ProgressSink | undefined;
   private state_: ProfilingState = IDLE;
   private readonly store: ReportStore;
+  /** From a command that opens the diagram to its first painted picture (logged). */
+  readonly firstPicture = new FirstPictureTimeline(Date.now());
 
   readonly extensionUri: vscode.Uri;
   readonly globalStorageUri: vscode.Uri;

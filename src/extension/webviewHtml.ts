@@ -4,7 +4,9 @@
  * under a strict Content Security Policy: scripts only with the nonce, styles only from the
  * extension (plus CSSOM and constructable stylesheets, which CSP does not block), no network.
  */
+import { jsonForScript } from '../exporters/html';
 import { escapeHtml } from '../report/format';
+import type { ArchitectureReport } from '../report/schema';
 
 /** Inputs of `webviewHtml`: all produced by the extension host for one panel. */
 export interface WebviewHtmlOptions {
@@ -16,6 +18,11 @@ export interface WebviewHtmlOptions {
   scriptUri: string;
   /** `webview.asWebviewUri(.../dist/webview.css)` as a string. */
   styleUri: string;
+  /**
+   * A report to show as soon as the script runs (embedded as JSON data, never as markup), so that
+   * the first picture needs no `ready` / `report` round trip with the host.
+   */
+  report?: ArchitectureReport;
 }
 
 /** The Content-Security-Policy of the webview panel. */
@@ -43,7 +50,7 @@ export function webviewHtml(options: WebviewHtmlOptions): string {
 </head>
 <body>
 <div id="app"></div>
-<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
+${options.report ? `<script type="application/json" id="report-data">${jsonForScript(options.report)}</script>\n` : ''}<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>
 `;

@@ -119,8 +119,25 @@ export interface SweepRequestMessage {
   values: number[];
 }
 
+/**
+ * Webview -> host: the first diagram of this page load is on screen. Wall-clock times in ms since
+ * the epoch (`Date.now()`: the host runs on the same machine's clock), for the first-picture
+ * timeline the host logs (src/extension/firstPicture.ts).
+ */
+export interface PaintedMessage {
+  type: 'painted';
+  /** When the webview's page started loading (`performance.timeOrigin`). */
+  pageAt: number;
+  /** When the webview script started running. */
+  scriptAt: number;
+  /** When the first report was in the page (embedded in its HTML or received as a message). */
+  reportAt: number;
+  /** When that report's diagram was painted (the frame after it was rendered). */
+  paintedAt: number;
+}
+
 /** Anything the webview may send to the host. */
-export type WebviewMessage = ReadyMessage | SelectMessage | MetricChangedMessage | CopyMessage | SaveMessage | SweepRequestMessage;
+export type WebviewMessage = ReadyMessage | SelectMessage | MetricChangedMessage | CopyMessage | SaveMessage | SweepRequestMessage | PaintedMessage;
 
 
 /** A number (NaN allowed: views show it as "n/a") or null. */
@@ -288,6 +305,10 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | undefined {
     case 'save':
       return (x.format === 'svg' || x.format === 'png') && typeof x.data === 'string'
         ? { type: 'save', format: x.format, data: x.data }
+        : undefined;
+    case 'painted':
+      return [x.pageAt, x.scriptAt, x.reportAt, x.paintedAt].every((t) => typeof t === 'number' && Number.isFinite(t))
+        ? { type: 'painted', pageAt: x.pageAt as number, scriptAt: x.scriptAt as number, reportAt: x.reportAt as number, paintedAt: x.paintedAt as number }
         : undefined;
     case 'sweep':
       return (x.axis === 'batch' || x.axis === 'input') && Array.isArray(x.values) && x.values.length <= 16 && x.values.every((v) => Number.isInteger(v) && (v as number) > 0)

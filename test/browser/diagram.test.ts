@@ -302,4 +302,64 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(problems.errors).toEqual([]);
     await page.close();
   });
+
+  /** A copy of `report` with one layer renamed. */
+  const renamed = (report: ArchitectureReport, from: string, to: string): ArchitectureReport => {
+    const copy = structuredClone(report);
+    renameLayer(copy, from, to);
+    return copy;
+  };
+
+  it('VS Code panel HTML with the report embedded: painted before any host message, then `painted` with its marks; a persisted report wins', async () => {
+    writeFileSync(join(dir, 'webview.js'), assets.js);
+    writeFileSync(join(dir, 'webview.css'), assets.css ?? '');
+    const html = webviewHtml({
+      cspSource: 'file:',
+      nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg=',
+      scriptUri: pathToFileURL(join(dir, 'webview.js')).href,
+      styleUri: pathToFileURL(join(dir, 'webview.css')).href,
+      report: renamed(staticReport, 'avg_pool', XSS_NAME),
+    });
+    writeFileSync(join(dir, 'panel-embedded.html'), html);
+    const open = async (state: unknown): Promise<{ page: Page; problems: { errors: string[] } }> => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const problems = await watch(page);
+      await page.addInitScript((initial) => {
+        const w = window as unknown as { __posted: unknown[]; __state: unknown; acquireVsCodeApi: () => unknown };
+        w.__posted = [];
+        w.__state = initial;
+        w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => w.__state, setState: (s: unknown) => (w.__state = s) });
+      }, state);
+      await page.goto(pathToFileURL(join(dir, 'panel-embedded.html')).href);
+      return { page, problems };
+    };
+    const t0 = Date.now();
+    const { page, problems } = await open(undefined);
+    // No report message is ever sent: the picture comes from the HTML alone.
+    await page.waitForSelector('[data-block-header="block4"]');
+    const painted = await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted.find((m) => m.type === 'painted')))
+      .toBeDefined()
+      .then(() => page.evaluate(() => (window as unknown as { __posted: { type: string; pageAt: number; scriptAt: number; reportAt: number; paintedAt: number }[] }).__posted.find((m) => m.type === 'painted')!));
+    // The marks are wall-clock times of this page load, in order.
+    expect(painted.pageAt).toBeGreaterThanOrEqual(t0 - 1000);
+    expect(painted.scriptAt).toBeGreaterThanOrEqual(Math.floor(painted.pageAt));
+    expect(painted.reportAt).toBeGreaterThanOrEqual(painted.scriptAt);
+    expect(painted.paintedAt).toBeGreaterThanOrEqual(painted.reportAt);
+    expect(painted.paintedAt).toBeLessThanOrEqual(Date.now());
+    console.log(`panel with the report embedded (Xception 299, 1280x800): page start -> script ${Math.round(painted.scriptAt - painted.pageAt)} ms, -> report ${Math.round(painted.reportAt - painted.pageAt)} ms, -> painted ${Math.round(painted.paintedAt - painted.pageAt)} ms`);
+    // A layer name from the model stays text.
+    await page.locator('[data-block-header="exit"], [data-block-header="block14"]').first().waitFor();
+    expect(await page.evaluate(() => document.querySelector('img[src="x"]'))).toBeNull();
+    expect(problems.errors).toEqual([]);
+    await page.close();
+
+    // A reloaded page (hidden, then shown) shows the report it persisted, not the one of its HTML.
+    const later = renamed(staticReport, 'block4_sepconv2', 'block4_sepconv2_later');
+    const reloaded = await open({ openBlocks: 'all', report: later });
+    await reloaded.page.waitForSelector('[data-layer="block4_sepconv2_later"]');
+    expect(await reloaded.page.locator('[data-layer="block4_sepconv2"]').count()).toBe(0);
+    expect(reloaded.problems.errors).toEqual([]);
+    await reloaded.page.close();
+  });
 });

@@ -21,7 +21,7 @@ const FIRST_PICTURE = '[data-block-header="block4"]';
 
 /**
  * Runs a palette command and measures, in ms, from the click on its row to `selector` existing
- * in a webview frame (polled every 20 ms).
+ * in a webview frame (polled every 20 ms). Returns that time and the click's wall-clock time.
  */
 async function commandToFirstPicture(wb, title, selector) {
   const page = wb.page;
@@ -47,11 +47,32 @@ async function commandToFirstPicture(wb, title, selector) {
   while (Date.now() < deadline) {
     for (const f of page.frames()) {
       if (f === page.mainFrame()) continue;
-      if ((await f.$(selector).catch(() => null)) !== null) return Date.now() - t0;
+      if ((await f.$(selector).catch(() => null)) !== null) return { ms: Date.now() - t0, clickedAt: t0 };
     }
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`${selector} did not appear in any webview within 60 s of "${title}"`);
+}
+
+/**
+ * The extension's first-picture line (`first picture: N ms ... command at T`) from its output
+ * channel's log file in the code-server's user data; waits up to 15 s for it to be written.
+ * @returns the line, its total (ms) and the command's wall-clock time
+ */
+async function loggedFirstPicture(h, server) {
+  const logs = path.join(server.home, 'run', String(server.port), 'user-data', 'logs');
+  return h.waitFor(
+    () => {
+      const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true }).filter((f) => String(f).endsWith('Xception Profiler.log')) : [];
+      for (const f of files) {
+        const line = fs.readFileSync(path.join(logs, String(f)), 'utf8').split('\n').find((l) => /first picture: \d+ ms/.test(l));
+        const m = line?.match(/first picture: (\d+) ms.*command at (\d+)/);
+        if (m) return { line: line.trim(), ms: Number(m[1]), commandAt: Number(m[2]) };
+      }
+      return null;
+    },
+    { timeout: 15_000, interval: 250, what: `the "first picture" line in the Xception Profiler output log under ${logs}` },
+  );
 }
 
 /** The Xception Profiler status bar item (named by its engine) and whether it spins or shows pause. */
@@ -89,19 +110,27 @@ async function sessionState(h, frame, states, timeout = 180_000) {
  * @param {(name: string, fn: () => Promise<string | void>) => Promise<boolean>} ctx.check
  * @param {string} ctx.workspace the opened workspace folder (a scratch copy)
  * @param {string} ctx.root this repository (its node_modules hold onnxruntime-node)
+ * @param {import('./server.mjs').CodeServer} ctx.server the code-server (its logs hold the extension's output)
  */
-export async function checkPackagedExtension({ h, wb, shots, check, workspace, root }) {
+export async function checkPackagedExtension({ h, wb, shots, check, workspace, root, server }) {
   const page = wb.page;
   let frame;
 
   await check('first picture: "Profile Xception" in a cold window shows the static diagram (time measured; target 1 s)', async () => {
-    // The command is picked at t0 (the palette typing is not counted); the picture is the diagram
-    // with block4's summary row, polled every 20 ms in every webview frame.
-    const ms = await commandToFirstPicture(wb, 'Profile Xception', FIRST_PICTURE);
+    // The command is picked at the click (the palette typing is not counted); the picture is the
+    // diagram with block4's summary row, polled every 20 ms in every webview frame.
+    const { ms, clickedAt } = await commandToFirstPicture(wb, 'Profile Xception', FIRST_PICTURE);
     await wb.screenshot(path.join(shots, '00-first-picture.png'));
-    console.log(`       [e2e] time from the "Profile Xception" command to the first picture: ${ms} ms`);
+    // The extension's own timeline: command handler -> panel -> webview -> painted (src/extension/firstPicture.ts).
+    const logged = await loggedFirstPicture(h, server);
+    const meets = (t) => `target < 1000 ms: ${t < 1000 ? 'met' : 'NOT met'}`;
+    const harness = `harness: ${ms} ms from the click on the command to ${FIRST_PICTURE} in the page (${meets(ms)})`;
+    const extension = `extension: ${logged.ms} ms from the command handler to the painted diagram (${meets(logged.ms)}); the click reached the handler after ${logged.commandAt - clickedAt} ms (activation and dispatch in the cold window)`;
+    console.log(`       [e2e] first picture, ${harness}`);
+    console.log(`       [e2e] first picture, ${extension}`);
+    console.log(`       [e2e] ${logged.line}`);
     // A speed target is reported as measured, not asserted (a loaded machine would fail it at random).
-    return `${ms} ms from the command to ${FIRST_PICTURE} (target < 1000 ms: ${ms < 1000 ? 'met' : 'NOT met'})`;
+    return `${harness}; ${extension}`;
   });
 
   const profiled = await check('command palette runs "Profile Xception" and the diagram panel opens', async () => {

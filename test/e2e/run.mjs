@@ -148,7 +148,7 @@ async function packagedExtensionPhase(h, vsix, settingsFile) {
       wb = await h.openWorkbench(workspace, { url: server.url });
       return await wb.page.title();
     });
-    if (wb) await checkPackagedExtension({ h, wb, shots, check, workspace, root });
+    if (wb) await checkPackagedExtension({ h, wb, shots, check, workspace, root, server });
   } finally {
     if (wb && checks.filter((c) => !c.ok).length > before) await wb.screenshot(path.join(shots, 'failure-packaged.png')).catch(() => {});
     await wb?.close();

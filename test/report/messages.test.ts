@@ -102,6 +102,7 @@ describe('parseWebviewMessage', () => {
     expect(parseWebviewMessage({ type: 'copy', text: '| a |' })).toEqual({ type: 'copy', text: '| a |' });
     expect(parseWebviewMessage({ type: 'save', format: 'svg', data: '<svg/>' })).toEqual({ type: 'save', format: 'svg', data: '<svg/>' });
     expect(parseWebviewMessage({ type: 'save', format: 'png', data: 'data:image/png;base64,AA' })).toMatchObject({ format: 'png' });
+    expect(parseWebviewMessage({ type: 'painted', pageAt: 0, scriptAt: 1, reportAt: 2, paintedAt: 3, extra: 'x' })).toEqual({ type: 'painted', pageAt: 0, scriptAt: 1, reportAt: 2, paintedAt: 3 });
   });
 
   it('rejects malformed and unknown messages', () => {
@@ -116,6 +117,9 @@ describe('parseWebviewMessage', () => {
       { type: 'save', format: 'jpg', data: '' },
       { type: 'save', format: 'svg' },
       { type: 'report', report: tinyReport() },
+      { type: 'painted', pageAt: 0, scriptAt: 1, reportAt: 2 },
+      { type: 'painted', pageAt: 0, scriptAt: 1, reportAt: '2', paintedAt: 3 },
+      { type: 'painted', pageAt: 0, scriptAt: 1, reportAt: 2, paintedAt: Number.NaN },
       { type: 'unknown' },
     ]) {
       expect(parseWebviewMessage(x)).toBeUndefined();
