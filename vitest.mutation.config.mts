@@ -14,10 +14,11 @@ export default defineConfig({
     ...base.test,
     // Replaces (mergeConfig would append to) the base config's list of test files.
     include: [
-      'test/analysis/*.test.ts',
-      'test/profiler/{stats,attach}.test.ts',
-      'test/report/{format,guards,layerIndex,defaults}.test.ts',
+      'test/analysis/**/*.test.ts',
+      'test/profiler/{stats,attach,engineComparison}.test.ts',
+      'test/report/{format,guards,layerIndex,defaults,layerCard,views,messages}.test.ts',
       'test/importers/{topology,modelFileErrors,validPadding,shapes,badInput,kerasJson,build}.test.ts',
+      'test/exporters/{csv,trace,markdown,formats}.test.ts',
     ],
     // Instrumented code on a shared 2-core machine runs several times slower.
     testTimeout: 300_000,

@@ -210,7 +210,9 @@ function parseLayerEntry(entry: unknown, index: number, ctx: ParseContext, prefi
   if (MODEL_CLASSES.has(className)) {
     const model = parseKerasModel({ class_name: className, config, ...('module' in entry ? { module: entry.module } : {}) }, ctx, q(name), depth + 1);
     const hasBuiltInNode = className !== 'Sequential' || sequentialHasInputLayer(config);
-    return { layer: { name, className: 'Functional', config: {}, calls: [], model }, rawCalls, hasBuiltInNode };
+    // A frozen nested model (Keras `base_model.trainable = False`) makes all its weights non-trainable.
+    const frozen = isObject(config) && config.trainable === false;
+    return { layer: { name, className: 'Functional', config: frozen ? { trainable: false } : {}, calls: [], model }, rawCalls, hasBuiltInNode };
   }
   if (!isObject(config)) throw new ModelFileError(`expected the layer's config object, got ${preview(config)}`, at('config'));
   return { layer: { name, className, config: normaliseConfig(className, config, ctx, at), calls: [] }, rawCalls, hasBuiltInNode: false };
