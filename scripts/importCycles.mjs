@@ -1,6 +1,6 @@
 // Finds import cycles among TypeScript modules (type-only imports included: they couple files
 // too). Usage: node scripts/importCycles.mjs webview [more folders]. Prints each cycle and exits
-// 1 when there is one; test/browser/importCycles.test.ts runs it on webview/.
+// 1 when there is one; test/scripts/importCycles.test.ts runs it on src/ and webview/.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 

@@ -14,8 +14,8 @@ import { loadWebviewAssets, renderHtmlReport } from './exporters/html';
 import { XCEPTION_MIN_INPUT_SIZE } from './model/xception';
 import { DEFAULTS } from './report/defaults';
 import { countUnit, FLOPS_CONVENTIONS, type FlopsConvention } from './report/flopsConvention';
-import { formatCount, formatMs, formatShape, layerMedianMs } from './report/format';
-import { batchOf, describeEngine, flowTable, layerCardView, layerCountText, passLine, rowValueText, timeNote, totalsLines, type ViewRow } from './report/viewModel';
+import { formatCount, formatMs, formatShape } from './report/format';
+import { batchOf, describeEngine, flowTable, layerCardView, layerCountText, passLine, rowValueText, slowestLayers, timeNote, totalsLines, type ViewRow } from './report/viewModel';
 import type { ArchitectureReport, EngineComparison, EngineName, SeparableVsRegular } from './report/schema';
 import { runJob } from './worker/job';
 import { sweepToCsv } from './exporters/sweepCsv';
@@ -52,11 +52,11 @@ export function summaryText(report: ArchitectureReport, convention: FlopsConvent
     const s = p && roofs && standing(p, roofs);
     return [p ? formatIntensity(p.intensity) : '-', s ? standingText(s) : '-'];
   };
-  const timed = report.layers.filter((l) => layerMedianMs(l) != null).sort((a, b) => layerMedianMs(b)! - layerMedianMs(a)!);
+  const timed = slowestLayers(report, 10);
   if (timed.length) {
     lines.push('', `Slowest layers (${timeNote(report)}, batch of ${batchOf(report)}):`, table([
       ['layer', 'class', 'output', `${countUnit(convention)} per image`, 'median', 'p90', 'share', 'GFLOP/s', 'FLOP/B', 'roofline', 'note'],
-      ...timed.slice(0, 10).map((l) => {
+      ...timed.map((l) => {
         const card = layerCardView(report, l, convention);
         const measured = 'rows' in card.measured ? card.measured.rows : [];
         const value = (label: string): string => measured.find((r) => r.label === label)?.value ?? '-';

@@ -92,8 +92,8 @@ function title(name: string, sub: string): HTMLElement {
 }
 
 /** The view-model's rows: label, value (and exact value), and what was measured or counted. */
-function rowsTable(list: ViewRow[]): HTMLTableElement {
-  const t = el('table', 'hc-rows');
+function rowsTable(list: ViewRow[], cls?: string): HTMLTableElement {
+  const t = el('table', cls ? `hc-rows ${cls}` : 'hc-rows');
   for (const row of list) {
     const tr = t.insertRow();
     tr.appendChild(el('th', undefined, row.label));
@@ -125,11 +125,11 @@ function layerContent(model: ReportModel, s: { name: string; repeat?: string[] }
     out.push(el('div', 'hc-section', m.heading), rowsTable(m.rows));
     if (m.kernels.length > 0) {
       out.push(el('div', 'hc-section', 'Kernels'));
-      out.push(rowsTable(m.kernels.map((k) => ({ label: k.calls > 1 ? `${k.name} \u00d7${k.calls}` : k.name, value: k.time }))));
+      out.push(rowsTable(m.kernels.map((k) => ({ label: k.calls > 1 ? `${k.name} \u00d7${k.calls}` : k.name, value: k.time })), 'hc-kernels'));
     }
   }
   // Roofline (issue 14): intensity, achieved GFLOP/s and where the layer stands under the roofs.
-  if (view.roofline.length) out.push(el('div', 'hc-section', 'Roofline'), ...view.roofline.map((t) => el('div', 'hc-note hc-roofline', t)));
+  if (view.roofline.length) out.push(el('div', 'hc-section', 'Roofline'), rowsTable(view.roofline));
   if (s.repeat && s.repeat.length > 1) {
     out.push(el('div', 'hc-note', `Shown for ${l.block}; ${s.repeat[0]} to ${s.repeat[s.repeat.length - 1]} are ${s.repeat.length} identical blocks.`));
   }

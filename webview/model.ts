@@ -2,12 +2,11 @@
  * The report the webview shows, indexed by name, with live timings merged in place.
  * Holds no model logic: lookups and the merge of `timings` messages only.
  */
-import type { ArchitectureReport, Diagnostic, GroupReport, LayerReport, SeparableVsRegular, Totals } from '../src/report/schema';
+import type { ArchitectureReport, Diagnostic, GroupReport, LayerReport, SeparableVsRegular } from '../src/report/schema';
 import type { TimingsMessage } from '../src/report/messages';
 import { mergeTimings } from '../src/profiler/attach';
 import { DEFAULTS } from '../src/report/defaults';
 import type { FlopsConvention } from '../src/report/flopsConvention';
-import { batchOf, sumGroupTotals } from '../src/report/viewModel';
 
 /** A report plus name indexes. The report object is mutated by `applyTimings`. */
 export class ReportModel {
@@ -39,29 +38,6 @@ export class ReportModel {
   /** Diagnostics without a layer (engine, file, weights...), in report order. */
   reportDiagnostics(): Diagnostic[] {
     return this.report.diagnostics.filter((d) => d.layer === undefined);
-  }
-
-  /**
-   * Static totals of groups, taken from the report's `GroupReport.totals` (computed once, in
-   * analysis) and summed over the groups (e.g. the 8 middle-flow blocks drawn as one "x 8" box).
-   */
-  groupTotals(groups: GroupReport[]): Totals {
-    return sumGroupTotals(groups);
-  }
-
-  /** The layers of the named groups (blocks or flows), in order; unknown names are skipped. */
-  layersOf(groups: GroupReport[]): LayerReport[] {
-    const out: LayerReport[] = [];
-    for (const g of groups) for (const n of g.layers) {
-      const l = this.layers.get(n);
-      if (l) out.push(l);
-    }
-    return out;
-  }
-
-  /** Images per timed call (`timing.batchSize`, 1 when unknown): medians are per batch. */
-  get batch(): number {
-    return batchOf(this.report);
   }
 
   /** Merges a `timings` message; returns the names of the layers that changed. */

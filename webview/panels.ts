@@ -17,6 +17,7 @@
  */
 import { passFacts, runtimeText } from '../src/report/viewModel';
 import type { ArchitectureReport, Diagnostic, EngineComparison, EngineInfo, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
+import { plural } from '../src/report/format';
 import { formatCount, formatMs, formatRatio } from './format';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, txt?: string): HTMLElementTagNameMap[K] {
@@ -67,6 +68,17 @@ export function comparisonCells(r: Omit<SeparableVsRegular, 'name'>): string[] {
   return [formatCount(r.separableMacs), formatCount(r.regularMacs), formatRatio(r.macRatio), formatMs(r.separableMs), formatMs(r.regularMs), formatRatio(r.timeRatio)];
 }
 
+/** A row of a panel table: a layer or a heading, then text cells and number cells. */
+interface PanelRow {
+  /** The layer the row is about: its name is a button that reveals it (`data-row`). */
+  layer?: string;
+  /** The heading of a total row (`data-total` = `key`). */
+  heading?: string;
+  key?: string;
+  text?: string[];
+  cells: string[];
+}
+
 /** Callbacks of the panels. */
 export interface PanelHandlers {
   /** Reveal a layer in the diagram (a layer name in a list or table was activated). */
@@ -109,7 +121,7 @@ export class Panels {
     this.setEngine(report.engine);
     this.setPass(report, run);
     this.setDiagnostics(report.diagnostics);
-    this.setComparison(report.regularComparison);
+    this.setComparison(report.regularComparison, report.engine?.name);
     this.setEngineComparison(report.engineComparison);
   }
 
@@ -121,34 +133,23 @@ export class Panels {
       return;
     }
     const names = cmp.engines.map((e) => e.label);
-    const summary = el('summary', undefined, `Engines side by side: ${cmp.engines.map((e) => `${e.label} ${formatMs(e.predictMedianMs)}`).join(' \u00b7 ')} (plain pass, median)`);
-    const table = el('table', 'cmp-table');
-    const head = table.createTHead().insertRow();
-    for (const h of ['', 'Class', 'MACs', ...names]) head.appendChild(el('th', undefined, h));
-    const kinds = table.createTBody();
-    for (const [label, cells, key] of [
-      ['Plain pass', cmp.engines.map((e) => formatMs(e.predictMedianMs)), 'plain'],
-      ['Profiled pass', cmp.engines.map((e) => formatMs(e.profiledMedianMs)), 'profiled'],
-      ...cmp.kinds.map((k) => [`  ${k.kind}`, k.ms.map((v) => formatMs(v)), `kind-${k.kind}`] as const),
-    ] as const) {
-      const tr = kinds.insertRow();
-      tr.dataset.total = key;
-      tr.append(el('th', undefined, label), el('td'), el('td'));
-      for (const c of cells) tr.appendChild(el('td', 'num', c));
-    }
-    const body = table.createTBody();
-    for (const l of cmp.layers) {
-      const tr = body.insertRow();
-      tr.dataset.row = l.name;
-      const name = el('td');
-      const link = el('button', 'link', l.name);
-      link.type = 'button';
-      link.title = `Show ${l.name} in the diagram`;
-      link.addEventListener('click', () => this.h.onReveal(l.name));
-      name.appendChild(link);
-      tr.append(name, el('td', undefined, l.className), el('td', 'num', formatCount(l.macs)));
-      l.medianMs.forEach((ms, i) => tr.appendChild(el('td', 'num', l.foldedInto[i] ? `folded into ${l.foldedInto[i]}` : formatMs(ms))));
-    }
+    const summary = el('summary', undefined, `Engines side by side: ${cmp.engines.map((e) => `${e.label} ${formatMs(e.predictMedianMs)}`).join(' \u00b7 ')} (plain pass, median wall time)`);
+    const table = this.table(['', 'Class', 'MACs', ...names], [
+      {
+        rows: [
+          { heading: 'Plain pass', key: 'plain', text: ['', ''], cells: cmp.engines.map((e) => formatMs(e.predictMedianMs)) },
+          { heading: 'Profiled pass', key: 'profiled', text: ['', ''], cells: cmp.engines.map((e) => formatMs(e.profiledMedianMs)) },
+          ...cmp.kinds.map((k) => ({ heading: `  ${k.kind}`, key: `kind-${k.kind}`, text: ['', ''], cells: k.ms.map((v) => formatMs(v)) })),
+        ],
+      },
+      {
+        rows: cmp.layers.map((l) => ({
+          layer: l.name,
+          text: [l.className],
+          cells: [formatCount(l.macs), ...l.medianMs.map((ms, i) => (l.foldedInto[i] ? `folded into ${l.foldedInto[i]}` : formatMs(ms)))],
+        })),
+      },
+    ]);
     const notes = cmp.skipped.map((s) => el('p', 'muted', `Not run: ${s.name}: ${s.reason}`));
     const explain = el('p', 'muted', 'Medians of the same model on each engine. Kinds: kernel time by kind of work; a fused ONNX Runtime node counts for its first part (a Conv that absorbed its BN is conv time, the BN row is "folded into" it).');
     const wrap = el('div', 'panel-body');
@@ -199,12 +200,7 @@ export class Panels {
       const row = el('div', `diag diag-${d.severity}`);
       row.append(el('span', 'diag-sev', d.severity), document.createTextNode(' '));
       if (d.layer !== undefined) {
-        const layer = d.layer;
-        const link = el('button', 'link', layer);
-        link.type = 'button';
-        link.title = `Show ${layer} in the diagram`;
-        link.addEventListener('click', () => this.h.onReveal(layer));
-        row.append(link, document.createTextNode(': '));
+        row.append(this.revealButton(d.layer), document.createTextNode(': '));
       }
       row.append(document.createTextNode(d.message));
       rows.push(row);
@@ -214,8 +210,8 @@ export class Panels {
     this.diagnostics.replaceChildren(summary, body);
   }
 
-  /** The regular-convolution twin table; hidden when the report has no comparison. */
-  setComparison(cmp: RegularConvComparison | undefined): void {
+  /** The regular-convolution twin table (times: median wall time on `engine`); hidden when the report has no comparison. */
+  setComparison(cmp: RegularConvComparison | undefined, engine?: string): void {
     this.comparison.hidden = !cmp;
     if (!cmp) {
       this.comparison.replaceChildren();
@@ -225,34 +221,18 @@ export class Panels {
     const summary = el(
       'summary',
       undefined,
-      `Separable vs regular convolution (measured at ${cmp.inputSize}x${cmp.inputSize}, median of ${cmp.runs} run${cmp.runs === 1 ? '' : 's'}): whole model ${formatRatio(w.macRatio)} fewer MACs, regular twin ${formatRatio(w.timeRatio)} the time`,
+      `Separable vs regular convolution (measured at ${cmp.inputSize}x${cmp.inputSize}${engine ? ` on ${engine}` : ''}, median wall time of ${plural(cmp.runs, 'run')}): whole model ${formatRatio(w.macRatio)} fewer MACs, regular twin ${formatRatio(w.timeRatio)} the time`,
     );
-    const table = el('table', 'cmp-table');
-    const head = table.createTHead().insertRow();
-    for (const h of ['Layer', 'Separable MACs', 'Regular MACs', 'MAC ratio', 'Separable', 'Regular', 'Time ratio']) head.appendChild(el('th', undefined, h));
-    const body = table.createTBody();
-    for (const r of cmp.layers) {
-      const tr = body.insertRow();
-      tr.dataset.row = r.name;
-      const name = el('td');
-      const link = el('button', 'link', r.name);
-      link.type = 'button';
-      link.title = `Show ${r.name} in the diagram`;
-      link.addEventListener('click', () => this.h.onReveal(r.name));
-      name.appendChild(link);
-      tr.appendChild(name);
-      for (const c of comparisonCells(r)) tr.appendChild(el('td', 'num', c));
-    }
-    const foot = table.createTFoot();
-    for (const [label, row, key] of [
-      [`All ${cmp.layers.length} separable layers`, cmp.separableLayers, 'separable-layers'],
-      ['Whole model (plain predict)', cmp.wholeModel, 'whole-model'],
-    ] as const) {
-      const tr = foot.insertRow();
-      tr.dataset.total = key;
-      tr.appendChild(el('th', undefined, label));
-      for (const c of comparisonCells(row)) tr.appendChild(el('td', 'num', c));
-    }
+    const table = this.table(['Layer', 'Separable MACs', 'Regular MACs', 'MAC ratio', 'Separable', 'Regular', 'Time ratio'], [
+      { rows: cmp.layers.map((r) => ({ layer: r.name, cells: comparisonCells(r) })) },
+      {
+        foot: true,
+        rows: [
+          { heading: `All ${cmp.layers.length} separable layers`, key: 'separable-layers', cells: comparisonCells(cmp.separableLayers) },
+          { heading: 'Whole model (plain predict)', key: 'whole-model', cells: comparisonCells(cmp.wholeModel) },
+        ],
+      },
+    ]);
     const explain = el(
       'p',
       'muted',
@@ -262,5 +242,43 @@ export class Panels {
     body2.append(table, explain);
     if (cmp.note) body2.appendChild(el('p', 'muted', cmp.note));
     this.comparison.replaceChildren(summary, body2);
+  }
+
+  /** A layer name as a button that reveals the layer in the diagram. */
+  private revealButton(layer: string): HTMLButtonElement {
+    const link = el('button', 'link', layer);
+    link.type = 'button';
+    link.title = `Show ${layer} in the diagram`;
+    link.addEventListener('click', () => this.h.onReveal(layer));
+    return link;
+  }
+
+  /**
+   * A panel table: `header`, then sections of rows (a `<tbody>`, or the `<tfoot>` when `foot`).
+   * A row starts with a layer (a button that reveals it; `data-row`) or a heading (`data-total`),
+   * then its text cells, then its number cells (right-aligned).
+   */
+  private table(header: string[], sections: { rows: PanelRow[]; foot?: boolean }[]): HTMLTableElement {
+    const table = el('table', 'cmp-table');
+    const head = table.createTHead().insertRow();
+    for (const h of header) head.appendChild(el('th', undefined, h));
+    for (const section of sections) {
+      const body = section.foot ? table.createTFoot() : table.createTBody();
+      for (const r of section.rows) {
+        const tr = body.insertRow();
+        if (r.layer !== undefined) {
+          tr.dataset.row = r.layer;
+          const name = el('td');
+          name.appendChild(this.revealButton(r.layer));
+          tr.appendChild(name);
+        } else {
+          if (r.key) tr.dataset.total = r.key;
+          tr.appendChild(el('th', undefined, r.heading ?? ''));
+        }
+        for (const c of r.text ?? []) tr.appendChild(el('td', undefined, c));
+        for (const c of r.cells) tr.appendChild(el('td', 'num', c));
+      }
+    }
+    return table;
   }
 }

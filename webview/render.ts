@@ -4,8 +4,9 @@
  * afterwards by `paint.ts`, which only touches the elements indexed here.
  */
 import type { Diagnostic } from '../src/report/schema';
-import { formatCount, formatShape } from './format';
+import { formatShape } from './format';
 import type { BlockBox, Layout } from './geometry';
+import { blockRowText } from '../src/report/diagramView';
 import { blockTitle, opLabel } from './labels';
 import type { ReportModel } from './model';
 
@@ -105,16 +106,13 @@ function summaryRow(model: ReportModel, b: BlockBox, g: SVGGElement): BlockEls {
   if (b.represents.length > 1) svgEl('rect', { class: 'block-frame stacked', x: b.x + 4, y: b.y + 4, width: b.w, height: b.h, rx: 6 }, g);
   const header = svgEl('g', { class: 'block-header summary', tabindex: 0, role: 'button', 'aria-expanded': 'false', 'data-block-header': b.name }, g);
   const row = svgEl('rect', { class: 'block-frame summary-row', x: b.x, y: b.y, width: b.w, height: b.h, rx: 6 }, header);
-  const groups = b.represents.map((n) => model.blocks.get(n)).filter((x) => x !== undefined);
-  const totals = model.groupTotals(groups);
-  const lastGroup = groups[groups.length - 1];
-  const last = lastGroup && model.layers.get(lastGroup.layers[lastGroup.layers.length - 1]);
-  const detail = [last ? formatShape(last.outputShape) : '', `${formatCount(totals.macs)} MACs`].filter(Boolean).join(' \u00b7 ');
-  header.setAttribute('aria-label', `${blockTitle(b.represents)}: ${totals.layers} layers, ${detail}; open to show its layers`);
-  text(header, blockTitle(b.represents), { x: b.x + 10, y: b.y + 16, class: 'block-title' });
+  const title = blockTitle(b.represents);
+  const texts = blockRowText(model.report, title, b.represents);
+  header.setAttribute('aria-label', texts.ariaLabel);
+  text(header, title, { x: b.x + 10, y: b.y + 16, class: 'block-title' });
   const value = text(header, '', { x: b.x + b.w - 10, y: b.y + 16, class: 'block-value', 'text-anchor': 'end' });
-  text(header, detail, { x: b.x + 10, y: b.y + 33, class: 'block-detail' });
-  text(header, `${totals.layers} layer${totals.layers === 1 ? '' : 's'} \u25b8`, { x: b.x + b.w - 10, y: b.y + 33, class: 'block-detail', 'text-anchor': 'end' });
+  text(header, texts.detail, { x: b.x + 10, y: b.y + 33, class: 'block-detail' });
+  text(header, texts.layers, { x: b.x + b.w - 10, y: b.y + 33, class: 'block-detail', 'text-anchor': 'end' });
   const barMax = b.w - 12;
   const bar = svgEl('rect', { class: 'bar', x: b.x + 6, y: b.y + b.h - 4, width: 0, height: 3, rx: 1.5 }, header);
   return { g, header, bar, value, barMax, row };

@@ -8,8 +8,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { METRIC_IDS, type MetricId } from '../src/report/messages';
-import { legendSpec } from './legend';
-import { METRICS, scaleColor } from './metrics';
+import { DIAGRAM_METRICS } from '../src/report/diagramView';
+import { scaleColor } from './metrics';
 import type { PaintResult } from './paint';
 
 /** Values read from a `vscode-single-select` / `vscode-textfield`. */
@@ -68,7 +68,7 @@ export class Toolbar {
     this.metric = select(
       'metric',
       'Colour layers by',
-      METRIC_IDS.map((id) => [id, METRICS[id].label]),
+      METRIC_IDS.map((id) => [id, DIAGRAM_METRICS[id].label]),
       metric,
     );
     this.metric.addEventListener('change', () => h.onMetric(this.metric.value as MetricId));
@@ -132,10 +132,10 @@ export class Toolbar {
     this.toggleLayers.textContent = allOpen ? 'Summarize blocks' : 'Show all layers';
   }
 
-  /** Redraws the legend for the last paint (legend.ts says what it shows). */
+  /** Redraws the legend for the last paint (`legendSpec` in src/report/diagramView.ts says what it shows). */
   setLegend(p: PaintResult): void {
-    const spec = legendSpec(p);
-    const items: HTMLElement[] = [el('span', 'legend-title', `${p.metric.label}:`)];
+    const spec = p.legend;
+    const items: HTMLElement[] = [el('span', 'legend-title', `${spec.title}:`)];
     for (const step of spec.steps) {
       const item = el('span', 'legend-item');
       const sw = el('span', 'swatch');

@@ -4,10 +4,10 @@
  * Markdown tables). Also the one-row table of "Copy Row as Markdown" in the sidebar tree.
  */
 import { countUnit, describeFlopsConvention, type FlopsConvention } from '../report/flopsConvention';
-import { formatInt, formatMs, formatShape, layerMedianMs } from '../report/format';
+import { formatMs, formatShape, layerMedianMs } from '../report/format';
 import { escapeMarkdown, rowMarkdown } from '../report/layerCard';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
-import { describeEngine, flowTable, layerCountText, layerShareText, MACS_NOTE, passLine, timeNote, totalsLines } from '../report/viewModel';
+import { describeEngine, flowTable, layerCountText, layerShareText, MACS_NOTE, paramsRow, passLine, timeNote, totalsLines } from '../report/viewModel';
 
 /** Text as an inline code span when it is a plain name, else escaped Markdown; `|` escaped for tables. */
 function nameCell(text: string): string {
@@ -18,9 +18,9 @@ function row(cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-/** Header cells of the per-layer table. */
-function layerHeader(convention: FlopsConvention): string[] {
-  return ['Layer', 'Class', 'Block', 'Output', 'Params', countUnit(convention), 'Median', 'p90', 'Share'];
+/** Header cells of the per-layer table: the median says what it measured (`Median (wall time on wasm)`). */
+function layerHeader(report: ArchitectureReport, convention: FlopsConvention): string[] {
+  return ['Layer', 'Class', 'Block', 'Output', 'Params', `${countUnit(convention)} per image`, `Median (${timeNote(report)})`, 'p90', 'Share'];
 }
 
 /** Alignment row: first four columns left, numbers right. */
@@ -29,14 +29,13 @@ function alignment(columns: number, left: number): string {
 }
 
 function layerCells(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string[] {
-  const p = layer.params.trainable + layer.params.nonTrainable;
   const ms = layerMedianMs(layer);
   return [
     nameCell(layer.name),
     nameCell(layer.className),
     nameCell(layer.block),
     formatShape(layer.outputShape),
-    formatInt(p),
+    paramsRow(layer.params.trainable, layer.params.nonTrainable).value,
     layerCountText(layer, convention),
     layer.timing ? formatMs(ms) : '-',
     layer.timing ? formatMs(layer.timing.p90Ms) : '-',
@@ -49,7 +48,7 @@ function layerCells(report: ArchitectureReport, layer: LayerReport, convention: 
  * shape, params, compute under `convention`, median, p90 and share of the pass.
  */
 export function markdownLayerTable(report: ArchitectureReport, layers: LayerReport[], convention: FlopsConvention = 'macs'): string {
-  const header = layerHeader(convention);
+  const header = layerHeader(report, convention);
   return [row(header), alignment(header.length, 4), ...layers.map((l) => row(layerCells(report, l, convention)))].join('\n') + '\n';
 }
 

@@ -13,8 +13,9 @@
  * kernels are then scaled down to fit inside the layer, and the layer's args say by how much.
  */
 import { formatKerasShape } from '../report/format';
-import { layerFlops, type FlopsConvention } from '../report/flopsConvention';
+import { describeFlopsConvention, layerFlops, type FlopsConvention } from '../report/flopsConvention';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
+import { batchOf, MACS_NOTE, timeNote, untimedKernelsText } from '../report/viewModel';
 
 /** One trace event. `ts` and `dur` in microseconds. */
 export interface TraceEvent {
@@ -55,7 +56,19 @@ function us(nanoseconds: number): number {
   return nanoseconds / 1000;
 }
 
-function layerArgs(layer: LayerReport, convention: FlopsConvention): Record<string, unknown> {
+/**
+ * The trace's labels of what was counted and measured (the view-model's words): MACs per image
+ * (and per batch), the FLOPs convention, wall time on the engine for the whole batch.
+ */
+function labels(report: ArchitectureReport, convention: FlopsConvention): Record<string, string> {
+  const batch = batchOf(report);
+  return {
+    counts: `per image${batch > 1 ? ` (x ${batch} per batch)` : ''}; MACs: ${MACS_NOTE}; ${describeFlopsConvention(convention === 'macs' ? 'flops' : convention)}`,
+    times: `median ${timeNote(report)}, ms for the whole batch of ${batch} image${batch === 1 ? '' : 's'}`,
+  };
+}
+
+function layerArgs(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): Record<string, unknown> {
   const t = layer.timing;
   return {
     class: layer.className,
@@ -67,6 +80,7 @@ function layerArgs(layer: LayerReport, convention: FlopsConvention): Record<stri
     paramsNonTrainable: layer.params.nonTrainable,
     macs: layer.macs,
     [convention === 'tf-profiler' ? 'flopsTfProfiler' : 'flops']: layerFlops(layer, convention),
+    engine: report.engine?.name ?? null,
     medianMs: t?.medianMs ?? null,
     p90Ms: t?.p90Ms ?? null,
     minMs: t?.minMs ?? null,
@@ -89,7 +103,7 @@ export function reportToTrace(report: ArchitectureReport, convention: FlopsConve
   const engineLabel = engine ? `${engine.name}${engine.threads > 1 ? ` x${engine.threads}` : ''}` : 'unknown engine';
   const events: TraceEvent[] = [
     { name: 'process_name', cat: '__metadata', ph: 'M', ts: 0, pid: TRACE_PID, tid: TRACE_TID, args: { name: `Xception Profiler: ${report.model.name}` } },
-    { name: 'process_labels', cat: '__metadata', ph: 'M', ts: 0, pid: TRACE_PID, tid: TRACE_TID, args: { labels: `${engineLabel}, synthetic median run` } },
+    { name: 'process_labels', cat: '__metadata', ph: 'M', ts: 0, pid: TRACE_PID, tid: TRACE_TID, args: { labels: `${engineLabel}, median wall time, batch of ${batchOf(report)}, synthetic median run` } },
     { name: 'thread_name', cat: '__metadata', ph: 'M', ts: 0, pid: TRACE_PID, tid: TRACE_TID, args: { name: `${engineLabel} · median run (synthetic)` } },
   ];
   const runEvent: TraceEvent = {
@@ -103,6 +117,7 @@ export function reportToTrace(report: ArchitectureReport, convention: FlopsConve
     args: {
       synthetic: true,
       note: SYNTHETIC_NOTE,
+      ...labels(report, convention),
       timedRuns: report.timing?.timedRuns ?? Math.max(...timed.map((l) => l.timing!.runs)),
       warmupRuns: report.timing?.warmupRuns ?? null,
       batchSize: report.timing?.batchSize ?? null,
@@ -121,10 +136,13 @@ export function reportToTrace(report: ArchitectureReport, convention: FlopsConve
     const kernelNs = kernels.map((k) => ns(k.medianMs!));
     const kernelSum = kernelNs.reduce((a, b) => a + b, 0);
     const scale = kernelSum > layerNs ? layerNs / kernelSum : 1;
-    const args = layerArgs(layer, convention);
+    const args = layerArgs(report, layer, convention);
     if (scale < 1) args.kernelsScaledBy = Number(scale.toFixed(6));
     const untimedKernels = timing.kernels.filter((k) => !kernels.includes(k)).map((k) => k.name);
-    if (untimedKernels.length) args.kernelsWithoutTime = untimedKernels;
+    if (untimedKernels.length) {
+      args.kernelsWithoutTime = untimedKernels;
+      args.kernelsNote = untimedKernelsText(timing);
+    }
     events.push({ name: layer.name, cat: `layer,${layer.className}`, ph: 'X', ts: us(clock), dur: us(layerNs), pid: TRACE_PID, tid: TRACE_TID, args });
 
     let k0 = clock;
@@ -155,8 +173,9 @@ export function reportToTrace(report: ArchitectureReport, convention: FlopsConve
       schemaVersion: report.schemaVersion,
       model: report.model.name,
       source: report.model.source,
-      engine: engine ? { name: engine.name, backend: engine.backend, package: engine.package, version: engine.version, threads: engine.threads, why: engine.why } : null,
+      engine: engine ? { name: engine.name, backend: engine.backend, package: engine.package, version: engine.version, threads: engine.threads, why: engine.why, skipped: engine.skipped, runtime: engine.runtime ?? null } : null,
       flopsConvention: convention,
+      ...labels(report, convention),
       synthetic: true,
       note: SYNTHETIC_NOTE,
       createdAt: report.createdAt,

@@ -3,8 +3,8 @@
  * share of the pass. Refreshed when the ranking or a shown number changes.
  */
 import * as vscode from 'vscode';
-import { formatMs, formatShare, layerMedianMs } from '../report/format';
-import { passMs } from '../report/layerCard';
+import { layerMedianMs } from '../report/format';
+import { layerShareText, slowestLayers, timeOnEngine } from '../report/viewModel';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
 import { layerCardTooltip, layerIcon, type ArchNode, type ReportSource } from './tree';
 import type { SessionEvent } from './session';
@@ -17,19 +17,13 @@ export type HotspotNode = ArchNode & { kind: 'layer'; rank: number };
 
 /**
  * The `count` slowest timed layers of a report, slowest first (ties keep execution order), with
- * each row's text: `12.3 ms · 14.2 % · SeparableConv2D`.
+ * each row's text: `12.3 ms on wasm · 14.2 % · SeparableConv2D` (the view-model's time and share).
  */
 export function hotspots(report: ArchitectureReport, count = HOTSPOT_COUNT): { layer: LayerReport; description: string }[] {
-  const pass = passMs(report);
-  return report.layers
-    .filter((l) => layerMedianMs(l) != null)
-    .map((l, i) => ({ l, i, ms: layerMedianMs(l)! }))
-    .sort((a, b) => b.ms - a.ms || a.i - b.i)
-    .slice(0, count)
-    .map(({ l, ms }) => ({
-      layer: l,
-      description: [formatMs(ms), pass ? formatShare(ms, pass) : undefined, l.className].filter(Boolean).join(' · '),
-    }));
+  return slowestLayers(report, count).map((l) => ({
+    layer: l,
+    description: [timeOnEngine(report, layerMedianMs(l)), layerShareText(report, l), l.className].join(' · '),
+  }));
 }
 
 export class HotspotsProvider implements vscode.TreeDataProvider<HotspotNode>, vscode.Disposable {

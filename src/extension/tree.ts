@@ -4,9 +4,9 @@
  * each layer's tooltip the layer card. Live timings refresh only the rows whose text changed.
  */
 import * as vscode from 'vscode';
-import { formatLayerCount, sumCount, type FlopsConvention } from '../report/flopsConvention';
-import { formatCount, formatInt, formatMs, formatShape } from '../report/format';
-import { layerCardMarkdown, layerDescription, REVEAL_IN_DIAGRAM_COMMAND } from '../report/layerCard';
+import type { FlopsConvention } from '../report/flopsConvention';
+import { groupCardMarkdown, layerCardMarkdown, layerDescription, REVEAL_IN_DIAGRAM_COMMAND } from '../report/layerCard';
+import { groupDescription, type GroupRowKind } from '../report/viewModel';
 import type { ArchitectureReport, LayerKind, LayerReport } from '../report/schema';
 import type { SessionEvent } from './session';
 
@@ -117,52 +117,16 @@ export function buildNodes(report: ArchitectureReport): { root: ArchNode; layers
   return { root, layers };
 }
 
-/** The layers under a node, in execution order. */
-function layersUnder(node: ArchNode, byName: Map<string, LayerReport>): LayerReport[] {
-  if (node.kind === 'layer') {
-    const l = byName.get(node.name);
-    return l ? [l] : [];
-  }
-  return node.children.flatMap((c) => layersUnder(c, byName));
-}
-
-/** A node's summed median as the report carries it (blocks and flows; the model: its flows'), ms. */
-function nodeMedianMs(node: ArchNode, report: ArchitectureReport): number | null {
-  if (node.kind === 'model') {
-    const known = report.flows.map((f) => f.medianMs).filter((m): m is number => m != null);
-    return known.length ? known.reduce((x, m) => x + m, 0) : null;
-  }
-  const groups = node.kind === 'flow' ? report.flows : report.blocks;
-  return groups.find((g) => g.name === node.name)?.medianMs ?? null;
-}
-
 /**
- * The description of a row: a layer's `layerDescription`; a block's output shape, compute and
- * summed median; a flow's block count, compute and summed median; the model's input shape,
- * params, compute and summed median.
+ * The description of a row: a layer's `layerDescription`, a model's, flow's or block's
+ * `groupDescription` (both from the view-model: shapes, compute, median on the engine).
  */
 export function nodeDescription(node: ArchNode, report: ArchitectureReport, byName: Map<string, LayerReport>, convention: FlopsConvention): string {
   if (node.kind === 'layer') {
     const l = byName.get(node.name);
-    return l ? layerDescription(l, convention) : '';
+    return l ? layerDescription(report, l, convention) : '';
   }
-  const layers = layersUnder(node, byName);
-  const parts: string[] = [];
-  if (node.kind === 'block' && layers.length) parts.push(formatShape(layers[layers.length - 1].outputShape));
-  if (node.kind === 'flow') {
-    const blocks = node.children.filter((c) => c.kind === 'block').length;
-    parts.push(blocks ? `${blocks} block${blocks === 1 ? '' : 's'}` : `${layers.length} layers`);
-  }
-  if (node.kind === 'model') {
-    parts.push(report.model.inputShapes.map(formatShape).join(', '));
-    const t = report.totals.params;
-    parts.push(`${formatCount(t.trainable + t.nonTrainable)} params`);
-  }
-  const count = sumCount(layers, convention);
-  if (count > 0) parts.push(formatLayerCount(count, convention));
-  const ms = nodeMedianMs(node, report);
-  if (ms != null) parts.push(formatMs(ms));
-  return parts.join(' · ');
+  return groupDescription(report, node.kind, node.name, convention);
 }
 
 /** Tree data provider of the Architecture view. */
@@ -264,23 +228,24 @@ export class ArchitectureTreeProvider implements vscode.TreeDataProvider<ArchNod
     item.contextValue = node.kind;
     const layer = node.kind === 'layer' ? this.byName.get(node.name) : undefined;
     item.iconPath = new vscode.ThemeIcon(layer ? layerIcon(layer.kind) : GROUP_ICONS[node.kind as keyof typeof GROUP_ICONS] ?? 'symbol-misc');
-    if (node.kind !== 'layer') item.tooltip = this.groupTooltip(node);
     return item;
   }
 
-  /** Layer tooltips (the layer card) are built when hovered, with the timings of that moment. */
+  /** Tooltips (the layer card, a group's card) are built when hovered, with the timings of that moment. */
   resolveTreeItem(item: vscode.TreeItem, node: ArchNode): vscode.TreeItem {
-    const layer = node.kind === 'layer' ? this.byName.get(node.name) : undefined;
-    if (layer && this.report) item.tooltip = layerCardTooltip(this.report, layer, this.source.config.flopsConvention);
+    if (!this.report) return item;
+    if (node.kind !== 'layer') {
+      item.tooltip = this.groupTooltip(node.kind, node.name);
+      return item;
+    }
+    const layer = this.byName.get(node.name);
+    if (layer) item.tooltip = layerCardTooltip(this.report, layer, this.source.config.flopsConvention);
     return item;
   }
 
-  private groupTooltip(node: ArchNode): string {
-    const report = this.report!;
-    const group = node.kind === 'model' ? undefined : (node.kind === 'flow' ? report.flows : report.blocks).find((g) => g.name === node.name);
-    const totals = group?.totals ?? report.totals;
-    const params = totals.params.trainable + totals.params.nonTrainable;
-    return `${node.kind} ${node.name}: ${totals.layers} layers, ${formatInt(params)} params, ${formatInt(totals.macs)} MACs, median ${formatMs(nodeMedianMs(node, report))}`;
+  /** A model, flow or block row's tooltip: its card, as the webview's group card shows it. */
+  private groupTooltip(kind: GroupRowKind, name: string): vscode.MarkdownString {
+    return new vscode.MarkdownString(groupCardMarkdown(this.report!, kind, name, this.source.config.flopsConvention));
   }
 
   dispose(): void {

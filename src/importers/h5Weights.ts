@@ -18,34 +18,10 @@ import { formatBytes, formatInt } from '../report/format';
 import type { Diagnostic } from '../report/schema';
 import { ModelFileError } from './errors';
 import type { H5Reader } from './h5';
-import type { StoredWeights } from './types';
+import type { H5LayerWeights, H5Weight, H5WeightsLayout, StoredWeights } from './types';
 
 type Tf = typeof tfTypes;
 type Layer = tfTypes.layers.Layer;
-
-/** One stored weight: its name (Keras 2) or index (Keras 3), dataset path and shape. */
-export interface H5Weight {
-  name: string;
-  path: string;
-  shape: number[];
-}
-
-/** The stored weights of one layer, in the layer's weight order. */
-export interface H5LayerWeights {
-  /** Keras layer name (the HDF5 group name). */
-  layer: string;
-  weights: H5Weight[];
-  /** Keras 3 nested models: the stored weights of their layers (`layers/<model>/layers/...`). */
-  sublayers?: H5LayerWeights[];
-}
-
-/** Where the weights of a file are and how they are laid out. */
-export interface H5WeightsLayout {
-  kind: 'keras2' | 'keras3';
-  /** Group holding the layers: `model_weights` or `/` (Keras 2), `layers` (Keras 3). */
-  root: string;
-  layers: H5LayerWeights[];
-}
 
 const join = (a: string, b: string): string => (a === '/' || a === '' ? b : `${a}/${b}`);
 

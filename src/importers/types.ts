@@ -1,7 +1,6 @@
 /** What every importer returns: the normalised topology, the weights manifest, and what to tell the user. */
 import type { Diagnostic } from '../report/schema';
 import type { H5Reader } from './h5';
-import type { H5WeightsLayout } from './h5Weights';
 import type { Topology } from './topology';
 
 /** One weight tensor of a TF.js weights manifest. */
@@ -37,6 +36,30 @@ export interface ImportedModel {
   storedWeights?: StoredWeights;
   /** Warnings and notes found while reading (unknown input sizes, dtype policies, weights not present...). */
   diagnostics: Diagnostic[];
+}
+
+/** One stored weight: its name (Keras 2) or index (Keras 3), dataset path and shape. */
+export interface H5Weight {
+  name: string;
+  path: string;
+  shape: number[];
+}
+
+/** The stored weights of one layer, in the layer's weight order. */
+export interface H5LayerWeights {
+  /** Keras layer name (the HDF5 group name). */
+  layer: string;
+  weights: H5Weight[];
+  /** Keras 3 nested models: the stored weights of their layers (`layers/<model>/layers/...`). */
+  sublayers?: H5LayerWeights[];
+}
+
+/** Where the weights of a file are and how they are laid out. */
+export interface H5WeightsLayout {
+  kind: 'keras2' | 'keras3';
+  /** Group holding the layers: `model_weights` or `/` (Keras 2), `layers` (Keras 3). */
+  root: string;
+  layers: H5LayerWeights[];
 }
 
 /**

@@ -205,24 +205,6 @@ export function standingText(s: Standing): string {
   return s.bound === 'memory' ? `memory-bound: ${pct} of the bandwidth roof` : `compute-bound: ${pct} of peak`;
 }
 
-/**
- * One line per part of a layer for the layer card: `12.4 FLOP/B · 38.1 GFLOP/s · memory-bound:
- * 38 % of the bandwidth roof`; a separable conv's whole layer first, then its parts prefixed by
- * their names. Empty when the layer has no intensity; without roofs (or timings) the line stops
- * after what is known.
- */
-export function rooflineLines(report: ArchitectureReport, layer: LayerReport): string[] {
-  const roofs = report.roofline?.roofs;
-  const one = { ...report, layers: [layer] };
-  return [...rooflinePoints(one, 'layers'), ...rooflinePoints(one, 'kernels').filter((p) => p.part !== 'layer')].map((p) => {
-    const parts = [`${formatIntensity(p.intensity)} FLOP/B`];
-    if (p.gflops != null) parts.push(`${p.gflops.toFixed(1)} GFLOP/s`);
-    const s = roofs && standing(p, roofs);
-    if (s) parts.push(standingText(s));
-    return `${p.part === 'layer' ? '' : `${p.part}: `}${parts.join(' \u00b7 ')}`;
-  });
-}
-
 /** Intensity with 3 significant digits: `0.250`, `21.9`, `131`. */
 export function formatIntensity(x: number): string {
   return x >= 100 ? x.toFixed(0) : x.toPrecision(3);

@@ -2,6 +2,7 @@
  * Plain-text forms of the roofs and of a sweep, for the CLI (and anything else printing them).
  */
 import type { EngineRoofs, SweepReport } from '../report/schema';
+import { sweepTable } from '../report/sweepView';
 import { ridgeIntensity } from './roofline';
 
 /** Left-aligned first column, right-aligned others. */
@@ -20,24 +21,13 @@ export function roofsText(r: EngineRoofs): string {
   ].join('\n');
 }
 
-const fixed = (x: number | null, digits: number): string => (x == null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
-
-/** The sweep as a table (one row per point) followed by its findings. */
+/** The sweep as a table (the view-model's `sweepTable`, as the panel shows it) followed by its findings. */
 export function sweepText(s: SweepReport): string {
-  const groups = Object.keys(s.points[0]?.groups ?? {});
-  const head = [s.axis === 'batch' ? 'batch' : 'input', 'latency ms', 'ms/image', 'images/s', 'GMACs', ...groups.map((g) => `${g} ms`)];
-  const rows = s.points.map((p) => [
-    s.axis === 'batch' ? String(p.batchSize) : `${p.inputSize}x${p.inputSize}`,
-    fixed(p.latencyMs, 1),
-    fixed(p.msPerImage, 1),
-    fixed(p.imagesPerSecond, 2),
-    (p.macs / 1e9).toFixed(2),
-    ...groups.map((g) => fixed(p.groups[g]?.ms ?? null, 1)),
-  ]);
+  const t = sweepTable(s);
   const other = s.axis === 'batch' ? `input ${s.points[0]?.inputSize}x${s.points[0]?.inputSize}` : `batch ${s.points[0]?.batchSize}`;
   return [
-    `Sweep over ${s.axis === 'batch' ? 'batch size' : 'input size'} (${other}, ${s.engine}, plain predict median of ${s.timedRuns} runs after ${s.warmupRuns} warm-up; group times are sums of profiled layer medians):`,
-    textTable([head, ...rows]),
+    `Sweep over ${s.axis === 'batch' ? 'batch size' : 'input size'} (${other}, ${s.engine}, median wall time of plain predict over ${s.timedRuns} runs after ${s.warmupRuns} warm-up; group times are sums of profiled layer medians):`,
+    textTable([t.header, ...t.rows]),
     ...s.findings,
   ].join('\n');
 }

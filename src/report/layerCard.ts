@@ -5,9 +5,9 @@
  * computes nothing.
  */
 import { formatLayerCount, layerCount, type FlopsConvention } from './flopsConvention';
-import { formatKerasShape, formatMs, formatShape, layerMedianMs } from './format';
+import { formatKerasShape, formatShape, layerMedianMs } from './format';
 import type { ArchitectureReport, LayerReport } from './schema';
-import { layerCardView, rowValueText, type ViewRow } from './viewModel';
+import { groupCardView, layerCardView, rowGroups, rowValueText, timeOnEngine, type GroupRowKind, type ViewRow } from './viewModel';
 
 export { passMs } from './viewModel';
 
@@ -27,15 +27,15 @@ export function commandUri(command: string, args: unknown[]): string {
 }
 
 /**
- * One-line description of a layer: output shape, compute and live median, e.g.
- * `37x37x728 · 734.5M MACs · 12.3 ms` (time left out until measured; compute left out when 0).
+ * One-line description of a layer: output shape, compute and live median with its engine, e.g.
+ * `37x37x728 · 734.5M MACs · 12.3 ms on wasm` (time left out until measured; compute left out when 0).
  */
-export function layerDescription(layer: LayerReport, convention: FlopsConvention): string {
+export function layerDescription(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string {
   const parts = [formatShape(layer.outputShape)];
   const count = layerCount(layer, convention);
   if (count > 0) parts.push(formatLayerCount(count, convention));
-  const ms = layerMedianMs(layer);
-  if (ms != null) parts.push(formatMs(ms));
+  const time = timeOnEngine(report, layerMedianMs(layer));
+  if (time) parts.push(time);
   else if (layer.timing?.foldedInto) parts.push(`folded into ${layer.timing.foldedInto}`);
   return parts.join(' · ');
 }
@@ -94,11 +94,20 @@ function renderLayerCard(report: ArchitectureReport, layer: LayerReport, options
       for (const k of m.kernels) lines.push(`| ${escapeMarkdown(k.name)} | ${k.calls} | ${escapeCell(k.time)} |`);
     }
   }
-  if (view.roofline.length) lines.push('', `**Roofline** ${view.roofline.map(escapeCell).join(`${br}\n`)}`);
+  if (view.roofline.length) lines.push('', view.roofline.map(rowMarkdown).join(`${br}\n`));
   if (options.revealLink) {
     lines.push('', `[Reveal in Diagram](${commandUri(REVEAL_IN_DIAGRAM_COMMAND, [layer.name])} "Select this layer in the diagram")`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The card of a model, flow or block row as Markdown (tree tooltip): it renders `groupCardView`
+ * (the webview's group card renders the same rows). Model text (names) is escaped.
+ */
+export function groupCardMarkdown(report: ArchitectureReport, kind: GroupRowKind, name: string, convention: FlopsConvention): string {
+  const view = groupCardView(report, rowGroups(report, kind, name), name, kind, convention);
+  return [`**${escapeMarkdown(view.title)}** · ${escapeMarkdown(view.kind)}`, '', view.rows.map(rowMarkdown).join('  \n')].join('\n');
 }
 
 /** Escapes formatted values (digits, shapes, units) for Markdown, keeping inline code spans. */

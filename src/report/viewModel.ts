@@ -10,7 +10,7 @@
  * sums over several groups (the middle flow's 8 blocks drawn as one box) and the count of untimed
  * kernels. No runtime dependencies beyond `src/report` (the webview bundle imports it).
  */
-import { countUnit, describeFlopsConvention, layerCount, layerFlops, sumCount, type FlopsConvention } from './flopsConvention';
+import { countUnit, describeFlopsConvention, formatLayerCount, layerCount, layerFlops, sumCount, type FlopsConvention } from './flopsConvention';
 import {
   formatBytes,
   formatCount,
@@ -28,7 +28,7 @@ import {
   plural,
 } from './format';
 import { PASS_SUM_TOLERANCE, passGap } from '../profiler/attach';
-import { rooflineLines } from '../profiler/roofline';
+import { formatIntensity, rooflinePoints, standing, standingText } from '../profiler/roofline';
 import type {
   ArchitectureReport,
   Diagnostic,
@@ -116,7 +116,8 @@ function computeRows(macs: number, flops: number, elementwiseOps: number | null,
   return rows;
 }
 
-function paramsRow(trainable: number, nonTrainable: number): ViewRow {
+/** The params row: the total (trainable + non-trainable), noted with both. */
+export function paramsRow(trainable: number, nonTrainable: number): ViewRow {
   return { label: 'Params', value: formatInt(trainable + nonTrainable), unit: 'params', note: `${formatInt(trainable)} trainable, ${formatInt(nonTrainable)} non-trainable` };
 }
 
@@ -154,8 +155,8 @@ export interface LayerCardView {
   measured: MeasuredView | { pending: string };
   /** Diagnostics about this layer, in report order. */
   diagnostics: Diagnostic[];
-  /** Roofline lines (arithmetic intensity, achieved GFLOP/s under the roofs), from `rooflineLines`; empty when not measured. */
-  roofline: string[];
+  /** Roofline rows (arithmetic intensity, achieved GFLOP/s, where it stands under the roofs), from `rooflineRows`; empty until timed. */
+  roofline: ViewRow[];
 }
 
 /** `n/a` with its reason: `n/a (timer not supported)`. */
@@ -272,8 +273,27 @@ export function layerCardView(report: ArchitectureReport, layer: LayerReport, co
       ? { pending: `Folded into ${layer.timing.foldedInto} by the engine: computed inside that layer's node, its time is in that row.` }
       : layer.timing ? measuredView(report, layer, layer.timing) : { pending: 'Not timed yet.' },
     diagnostics: report.diagnostics.filter((d) => d.layer === layer.name),
-    roofline: layer.timing ? rooflineLines(report, layer) : [],
+    roofline: layer.timing ? rooflineRows(report, layer) : [],
   };
+}
+
+/**
+ * The roofline rows of a layer: one for the layer (`Roofline`), and for a separable conv one per
+ * part (`Roofline, depthwise`): arithmetic intensity and achieved GFLOP/s (`rooflinePoints`,
+ * src/profiler/roofline.ts), noted with where it stands under the engine's roofs (`standing`)
+ * once they are measured. Empty when the layer has no intensity.
+ */
+export function rooflineRows(report: ArchitectureReport, layer: LayerReport): ViewRow[] {
+  const roofs = report.roofline?.roofs;
+  const engine = report.engine?.name;
+  const one = { ...report, layers: [layer] };
+  const points = [...rooflinePoints(one, 'layers'), ...rooflinePoints(one, 'kernels').filter((p) => p.part !== 'layer')];
+  return points.map((p) => {
+    const s = roofs && standing(p, roofs);
+    const value = [`${formatIntensity(p.intensity)} FLOP/B`, ...(p.gflops != null ? [formatGflops(p.gflops)] : [])].join(' \u00b7 ');
+    const measured = p.gflops != null ? `FLOPs (2 x MACs) x batch / median wall time${engine ? ` on ${engine}` : ''}` : 'not timed yet';
+    return { label: p.part === 'layer' ? 'Roofline' : `Roofline, ${p.part}`, value, unit: 'FLOP/B', note: [s ? standingText(s) : undefined, `intensity = FLOPs / bytes moved; ${measured}`].filter(Boolean).join('; ') };
+  });
 }
 
 /** Static totals summed over groups (e.g. the 8 middle-flow blocks drawn as one box). */
@@ -298,6 +318,64 @@ export function groupsMedianMs(groups: readonly GroupReport[]): number | null {
   return timed.length ? timed.reduce((a, b) => a + b, 0) : null;
 }
 
+/** FLOPs of groups per image under `convention`: their totals' `flops`, or their layers' tf.profiler FLOPs. */
+function groupFlops(report: ArchitectureReport, groups: readonly GroupReport[], convention: FlopsConvention): number {
+  if (convention !== 'tf-profiler') return sumGroupTotals(groups).flops;
+  const names = new Set(groups.flatMap((g) => g.layers));
+  return sumCount(report.layers.filter((l) => names.has(l.name)), 'tf-profiler');
+}
+
+/** The one compute count of groups under `convention` (MACs, or FLOPs), per image. */
+function groupCount(report: ArchitectureReport, groups: readonly GroupReport[], convention: FlopsConvention): number {
+  return convention === 'macs' ? sumGroupTotals(groups).macs : groupFlops(report, groups, convention);
+}
+
+/** `7.35 ms on wasm`: a median with the engine that measured it; undefined when there is none. */
+export function timeOnEngine(report: ArchitectureReport, ms: number | null | undefined): string | undefined {
+  if (!isNum(ms)) return undefined;
+  const engine = report.engine?.name;
+  return engine ? `${formatMs(ms)} on ${engine}` : formatMs(ms);
+}
+
+/** A row of the Architecture tree above the layers: the model, a flow or a block. */
+export type GroupRowKind = 'model' | 'flow' | 'block';
+
+/** The report groups of a row: a block, a flow, or (the model) all flows. */
+export function rowGroups(report: ArchitectureReport, kind: GroupRowKind, name: string): GroupReport[] {
+  if (kind === 'model') return report.flows;
+  return (kind === 'flow' ? report.flows : report.blocks).filter((g) => g.name === name);
+}
+
+/**
+ * One-line description of a model, flow or block row: a block's output shape, a flow's block (or
+ * layer) count, the model's input shape and params; then compute under `convention` and the summed
+ * median with its engine: `37x37x728 · 1.2G MACs · 12.3 ms on wasm`.
+ */
+export function groupDescription(report: ArchitectureReport, kind: GroupRowKind, name: string, convention: FlopsConvention): string {
+  const groups = rowGroups(report, kind, name);
+  const parts: string[] = [];
+  if (kind === 'block') {
+    const last = groups.at(-1)?.layers.at(-1);
+    const layer = last === undefined ? undefined : report.layers.find((l) => l.name === last);
+    if (layer) parts.push(formatShape(layer.outputShape));
+  }
+  if (kind === 'flow') {
+    const blocks = report.blocks.filter((b) => b.flow === name);
+    const own = blocks.length === 0 || (blocks.length === 1 && blocks[0].name === name);
+    parts.push(own ? plural(sumGroupTotals(groups).layers, 'layer') : plural(blocks.length, 'block'));
+  }
+  if (kind === 'model') {
+    parts.push(report.model.inputShapes.map(formatShape).join(', '));
+    const p = report.totals.params;
+    parts.push(`${formatCount(p.trainable + p.nonTrainable)} params`);
+  }
+  const count = groupCount(report, groups, convention);
+  if (count > 0) parts.push(formatLayerCount(count, convention));
+  const time = timeOnEngine(report, groupsMedianMs(groups));
+  if (time) parts.push(time);
+  return parts.join(' \u00b7 ');
+}
+
 /** The card of one or more blocks, or of a flow. */
 export interface GroupCardView {
   title: string;
@@ -315,14 +393,12 @@ export interface GroupCardView {
 export function groupCardView(report: ArchitectureReport, groups: readonly GroupReport[], title: string, kind: string, convention: FlopsConvention): GroupCardView {
   const batch = batchOf(report);
   const t = sumGroupTotals(groups);
-  const layerNames = new Set(groups.flatMap((g) => g.layers));
-  const layers = report.layers.filter((l) => layerNames.has(l.name));
   const ms = groupsMedianMs(groups);
   const pass = passMs(report);
   const rows: ViewRow[] = [
     { label: 'Layers', value: String(t.layers) },
     paramsRow(t.params.trainable, t.params.nonTrainable),
-    ...computeRows(t.macs, convention === 'tf-profiler' ? sumCount(layers, 'tf-profiler') : t.flops, null, batch, convention),
+    ...computeRows(t.macs, groupFlops(report, groups, convention), null, batch, convention),
     bytesRow('Activations', t.activationBytes, 'sum of the layers\' output sizes per image'),
     { label: 'MACs share', value: formatShare(t.macs, report.totals.macs > 0 ? report.totals.macs : null), unit: '%', note: 'of the model\'s MACs' },
     { label: 'Median (sum)', value: ms != null ? formatMs(ms) : report.timing ? NA : 'timing: pending', unit: 'ms', note: `${timeNote(report)}, sum of the layer medians, batch of ${batch}` },
@@ -332,16 +408,18 @@ export function groupCardView(report: ArchitectureReport, groups: readonly Group
   return { title, kind, rows };
 }
 
-/** Header and cells of the per-flow table (CLI, Markdown export): one formatting for both. */
+/**
+ * Header and cells of the per-flow table (CLI, Markdown export): one formatting for both. The
+ * median column says it is wall time and names the engine: `Median wall time on wasm (sum)`.
+ */
 export function flowTable(report: ArchitectureReport, convention: FlopsConvention): { header: string[]; rows: string[][] } {
   const pass = passMs(report);
-  const byName = new Map(report.layers.map((l) => [l.name, l]));
+  const engine = report.engine?.name;
   return {
-    header: ['Flow', 'Layers', 'Params', `${countUnit(convention)} per image`, 'Median (sum)', 'Share'],
+    header: ['Flow', 'Layers', 'Params', `${countUnit(convention)} per image`, `Median wall time${engine ? ` on ${engine}` : ''} (sum)`, 'Share'],
     rows: report.flows.map((f) => {
-      const layers = f.layers.map((n) => byName.get(n)).filter((l): l is LayerReport => l !== undefined);
       const ms = isNum(f.medianMs) ? f.medianMs : null;
-      return [f.name, String(f.totals.layers), formatInt(f.totals.params.trainable + f.totals.params.nonTrainable), formatCount(sumCount(layers, convention)), formatMs(ms), formatShare(ms, pass)];
+      return [f.name, String(f.totals.layers), paramsRow(f.totals.params.trainable, f.totals.params.nonTrainable).value, formatCount(groupCount(report, [f], convention)), formatMs(ms), formatShare(ms, pass)];
     }),
   };
 }
@@ -382,6 +460,16 @@ export function passFacts(report: ArchitectureReport, t: PassTiming): { setup: s
 export function passLine(report: ArchitectureReport, t: PassTiming): string {
   const f = passFacts(report, t);
   return `${f.setup}: ${f.parts.join(' · ')}`;
+}
+
+/** The `count` slowest timed layers, slowest first (ties keep execution order): the Hotspots view and the CLI. */
+export function slowestLayers(report: ArchitectureReport, count: number): LayerReport[] {
+  return report.layers
+    .map((l, i) => ({ l, i, ms: layerMedianMs(l) }))
+    .filter((x): x is { l: LayerReport; i: number; ms: number } => x.ms != null)
+    .sort((a, b) => b.ms - a.ms || a.i - b.i)
+    .slice(0, count)
+    .map((x) => x.l);
 }
 
 /** A layer's share of the pass, formatted (`12.3 %`); `-` until the layer is timed. */

@@ -32,7 +32,7 @@ import { ortRoofProbe } from '../engine/onnxruntimeRoofs';
 import { runSweep, type SweepSpec } from '../profiler/sweep';
 import type { SweepReport } from '../report/schema';
 import type { ArchitectureReport, Diagnostic, EngineInfo } from '../report/schema';
-import { PROTOCOL_VERSION, type FromWorker, type ProfileJob, type XceptionSource } from './protocol';
+import { PROTOCOL_VERSION, type FromWorker, type JobEvent, type ProfileJob, type XceptionSource } from './protocol';
 
 /** Builder options of the job's Xception (fixed seed: reproducible weights). */
 function xceptionOptions(source: XceptionSource): XceptionOptions {
@@ -59,9 +59,6 @@ function withCorrectness(report: ArchitectureReport, check: CorrectnessResult): 
     ],
   };
 }
-
-/** A worker message without its protocol stamp (added by `runJob`). */
-export type JobEvent = FromWorker extends infer M ? (M extends unknown ? Omit<M, 'protocol'> : never) : never;
 
 /** What the steps of a job share. */
 interface JobContext {

@@ -13,8 +13,7 @@ import { attachTimings } from '../profiler/attach';
 import type { CorrectnessResult } from '../profiler/correctness';
 import type { LiveControl } from '../profiler/live';
 import type { ArchitectureReport, Diagnostic } from '../report/schema';
-import type { JobEvent } from './job';
-import type { ProfileJob } from './protocol';
+import type { JobEvent, ProfileJob } from './protocol';
 
 /** What the ORT steps need from the job. */
 export interface OnnxJobContext {

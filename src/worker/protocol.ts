@@ -98,6 +98,8 @@ export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
   | { type: 'exiting'; code: number }
 );
 
+/** A worker message without its protocol stamp (added by `runJob`, src/worker/job.ts). */
+export type JobEvent = FromWorker extends infer M ? (M extends unknown ? Omit<M, 'protocol'> : never) : never;
 
 const WORKER_TYPES = new Set(['progress', 'engine', 'analysis', 'pass', 'live', 'result', 'error', 'exiting']);
 

@@ -59,7 +59,7 @@ describe.skipIf(!existsSync(CHROMIUM))('report panels in Chromium (real Xception
     const section = page.locator('details#regular-comparison');
     expect(await section.isHidden()).toBe(false);
     expect(await section.locator('summary').textContent()).toBe(
-      'Separable vs regular convolution (measured at 71x71, median of 2 runs): whole model 8.30x fewer MACs, regular twin 5.96x the time',
+      'Separable vs regular convolution (measured at 71x71 on wasm, median wall time of 2 runs): whole model 8.30x fewer MACs, regular twin 5.96x the time',
     );
     await section.locator('summary').click();
     await expect(section.locator('tbody tr').count()).resolves.toBe(34);

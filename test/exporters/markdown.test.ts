@@ -53,7 +53,7 @@ describe('reportToMarkdown', () => {
     const md = reportToMarkdown(report, 'flops');
     expect(md).toContain('\nCounts are per image. FLOPs = 2 x MACs per image. Times are');
     expect(md).not.toContain('FLOPs: FLOPs');
-    expect(md).toContain('| Layer | Class | Block | Output | Params | FLOPs | Median | p90 | Share |');
+    expect(md).toContain('| Layer | Class | Block | Output | Params | FLOPs per image | Median (wall time on wasm) | p90 | Share |');
     expect(md).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 1.47G |');
   });
 
@@ -73,7 +73,7 @@ describe('markdownLayerRow', () => {
   it('is a one-row table', () => {
     const layer = report.layers.find((l) => l.name === 'block4_sepconv2')!;
     expect(markdownLayerRow(report, layer, 'macs').split('\n')).toEqual([
-      '| Layer | Class | Block | Output | Params | MACs | Median | p90 | Share |',
+      '| Layer | Class | Block | Output | Params | MACs per image | Median (wall time on wasm) | p90 | Share |',
       '| :-- | :-- | :-- | :-- | --: | --: | --: | --: | --: |',
       SEPCONV_ROW,
       '',

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { IDLE, nextState } from '../../src/extension/profilingState';
 import { MarkdownString, ThemeIcon, TreeItemCollapsibleState } from '../vscode-stub';
 import { ArchitectureTreeProvider, buildNodes, layerIcon, layerNameOf, layersWithNested, type ArchNode } from '../../src/extension/tree';
+import { groupCardMarkdown } from '../../src/report/layerCard';
 import type { ArchitectureReport } from '../../src/report/schema';
 import { syntheticTiming, xceptionReport } from './fixtures';
 import { FakeSource } from './source';
@@ -89,6 +90,18 @@ describe('Architecture tree rows', () => {
     expect(tooltip).toBeInstanceOf(MarkdownString);
     expect(tooltip.value).toContain('**MACs** 734.5M MACs (734,517,784)');
     expect(tooltip.isTrusted).toEqual({ enabledCommands: ['xceptionProfiler.revealInDiagram'] });
+  });
+});
+
+describe('Architecture tree group tooltips', () => {
+  it("resolve a block's, a flow's and the model's tooltip as its card: the webview's group card rows", () => {
+    const block = tree.layerNode('block4_sepconv2')!.parent!;
+    const tooltip = tree.resolveTreeItem(tree.getTreeItem(block), block).tooltip as MarkdownString;
+    expect(tooltip.value).toBe(groupCardMarkdown(report, 'block', 'block4', 'macs'));
+    // 258,291,968 + 734,517,784 + 67,278,848 MACs (see the descriptions above).
+    expect(tooltip.value).toContain('**MACs** 1.06G MACs (1,060,088,600) · *per image; multiply\\-accumulates; bias adds, BN and activations are element\\-wise ops, not MACs*');
+    const model = tree.getChildren()[0];
+    expect((tree.resolveTreeItem(tree.getTreeItem(model), model).tooltip as MarkdownString).value).toContain('**MACs** 8.36G MACs (8,357,403,496)');
   });
 });
 

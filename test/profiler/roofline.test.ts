@@ -7,13 +7,13 @@ import {
   partMedianMs,
   ridgeIntensity,
   rooflineKind,
-  rooflineLines,
   rooflinePoints,
   standing,
   standingText,
   withIntensity,
 } from '../../src/profiler/roofline';
 import type { ArchitectureReport, EngineRoofs, LayerReport } from '../../src/report/schema';
+import { rooflineRows } from '../../src/report/viewModel';
 
 /** A small model with one layer of each kind, analysed by the real analysis. */
 function smallReport(): ArchitectureReport {
@@ -137,9 +137,14 @@ describe('standing under the roofs', () => {
     expect(rooflinePoints(r, 'layers').map((p) => [p.part, p.kind, p.ms])).toEqual([['layer', 'separable', 0.01]]);
     expect(dw.gflops).toBeCloseTo(5184 / (0.002 * 1e6), 10); // 2.59 GFLOP/s at intensity 2: 13 % of 20
     expect(pw.gflops).toBeCloseTo(9216 / (0.004 * 1e6), 10);
-    const lines = rooflineLines(r, sep);
-    expect(lines[0]).toBe('3.38 FLOP/B \u00b7 1.4 GFLOP/s \u00b7 memory-bound: 4.3 % of the bandwidth roof'); // 14,400 FLOPs / 4,256 B; 1.44 of 33.8 GFLOP/s
-    expect(lines[1]).toBe('depthwise: 2.00 FLOP/B \u00b7 2.6 GFLOP/s \u00b7 memory-bound: 13 % of the bandwidth roof');
-    expect(lines).toHaveLength(3);
+    // The layer card's roofline rows (the view-model's `rooflineRows`).
+    const rows = rooflineRows(r, sep);
+    expect(rows.map((row) => [row.label, row.value])).toEqual([
+      ['Roofline', '3.38 FLOP/B \u00b7 1.44 GFLOP/s'], // 14,400 FLOPs / 4,256 B; 1.44 of 33.8 GFLOP/s
+      ['Roofline, depthwise', '2.00 FLOP/B \u00b7 2.59 GFLOP/s'],
+      ['Roofline, pointwise', expect.stringMatching(/ FLOP\/B \u00b7 2\.30 GFLOP\/s$/)],
+    ]);
+    expect(rows[0].note).toMatch(/^memory-bound: 4\.3 % of the bandwidth roof; intensity = FLOPs \/ bytes moved/);
+    expect(rows[1].note).toMatch(/^memory-bound: 13 % of the bandwidth roof;/);
   });
 });

@@ -37,12 +37,12 @@ describe('FLOPs conventions', () => {
 });
 
 describe('layer text', () => {
-  it('describes a layer by shape, compute and median', () => {
-    expect(layerDescription(layer(staticReport, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs');
-    expect(layerDescription(layer(timed, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs · 7.35 ms');
-    expect(layerDescription(layer(timed, 'block4_sepconv2'), 'flops')).toBe('37x37x728 · 1.47G FLOPs · 7.35 ms');
+  it('describes a layer by shape, compute and median, naming the engine that measured it', () => {
+    expect(layerDescription(staticReport, layer(staticReport, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs');
+    expect(layerDescription(timed, layer(timed, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs · 7.35 ms on wasm');
+    expect(layerDescription(timed, layer(timed, 'block4_sepconv2'), 'flops')).toBe('37x37x728 · 1.47G FLOPs · 7.35 ms on wasm');
     // No MACs: no compute part.
-    expect(layerDescription(layer(staticReport, 'block4_sepconv2_bn'), 'macs')).toBe('37x37x728');
+    expect(layerDescription(staticReport, layer(staticReport, 'block4_sepconv2_bn'), 'macs')).toBe('37x37x728');
   });
 
   it('labels shape hints as Keras prints shapes', () => {
@@ -112,6 +112,6 @@ describe('layerCardMarkdown', () => {
 describe('a layer ONNX Runtime folded into another', () => {
   it('reads "folded into <layer>" instead of a time', () => {
     const bn = { name: 'block4_sepconv2_bn', className: 'BatchNormalization', outputShape: [null, 19, 19, 728], macs: 0, flops: 0, elementwiseOps: 2 * 19 * 19 * 728, timing: { medianMs: null, minMs: null, p90Ms: null, runs: 0, kernels: [], foldedInto: 'block4_sepconv2' } } as unknown as LayerReport;
-    expect(layerDescription(bn, 'macs')).toBe('19x19x728 · folded into block4_sepconv2');
+    expect(layerDescription(staticReport, bn, 'macs')).toBe('19x19x728 · folded into block4_sepconv2');
   });
 });

@@ -8,7 +8,7 @@ import { sweepToCsv } from '../../src/exporters/sweepCsv';
 import { ridgeIntensity } from '../../src/profiler/roofline';
 import type { ArchitectureReport, SweepReport } from '../../src/report/schema';
 import { bakedClone, pngDataUrl, serializeWithBackground } from '../exporting';
-import { formatMs, isNum } from '../format';
+import { sweepTable } from '../../src/report/sweepView';
 import { rooflineChart } from './rooflineChart';
 import { sweepChart } from './sweepChart';
 import { onThemeChange } from './theme';
@@ -156,7 +156,7 @@ export class ChartsPanel {
       button('sweep-copy-csv', 'Copy as CSV', () => this.h.onCopy(sweepToCsv(s))),
       button('sweep-copy-json', 'Copy as JSON', () => this.h.onCopy(JSON.stringify(s, null, 1))),
     );
-    body.append(this.sweepBox, findings, sweepTable(s), actions);
+    body.append(this.sweepBox, findings, sweepTableEl(s), actions);
     this.sweep.replaceChildren(summary, ...(form ? [form] : []), body);
     this.drawSweep();
   }
@@ -239,19 +239,16 @@ export class ChartsPanel {
   }
 }
 
-/** The sweep's points as a table: point, latency, ms per image, images/s, GMACs, group times. */
-function sweepTable(s: SweepReport): HTMLTableElement {
-  const groups = Object.keys(s.points[0]?.groups ?? {});
+/** The sweep's points as a table (the view-model's `sweepTable`, as the CLI prints it). */
+function sweepTableEl(s: SweepReport): HTMLTableElement {
+  const view = sweepTable(s);
   const table = el('table', 'cmp-table sweep-table');
   const head = table.createTHead().insertRow();
-  for (const h of [s.axis === 'batch' ? 'Batch' : 'Input', 'Latency', 'Per image', 'Images/s', 'GMACs', ...groups.map((g) => `${g[0].toUpperCase()}${g.slice(1)}`)]) {
-    head.appendChild(el('th', undefined, h));
-  }
+  for (const h of view.header) head.appendChild(el('th', undefined, h));
   const body = table.createTBody();
-  for (const p of s.points) {
+  for (const [point, ...cells] of view.rows) {
     const tr = body.insertRow();
-    tr.appendChild(el('th', undefined, s.axis === 'batch' ? String(p.batchSize) : `${p.inputSize}x${p.inputSize}`));
-    const cells = [formatMs(p.latencyMs), formatMs(p.msPerImage), isNum(p.imagesPerSecond) ? p.imagesPerSecond.toFixed(2) : 'n/a', (p.macs / 1e9).toFixed(2), ...groups.map((g) => formatMs(p.groups[g]?.ms))];
+    tr.appendChild(el('th', undefined, point));
     for (const c of cells) tr.appendChild(el('td', 'num', c));
   }
   return table;

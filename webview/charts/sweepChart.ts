@@ -9,32 +9,8 @@
 import * as Plot from '@observablehq/plot';
 import { WHOLE_GROUP } from '../../src/profiler/sweep';
 import type { SweepReport } from '../../src/report/schema';
+import { growthSeries } from '../../src/report/sweepView';
 import { cssVar, seriesColors, withNonce } from './theme';
-
-/** One line point of the input chart: growth of MACs and of time relative to the first point. */
-interface Growth {
-  group: string;
-  inputSize: number;
-  macGrowth: number;
-  timeGrowth: number;
-}
-
-/** Growth of MACs and time per group from the first point (groups without times are left out). */
-export function growthSeries(s: SweepReport): Growth[] {
-  const first = s.points[0];
-  const out: Growth[] = [];
-  const groups = [...Object.keys(first?.groups ?? {}), WHOLE_GROUP];
-  for (const group of groups) {
-    const cost = (p: SweepReport['points'][number]) => (group === WHOLE_GROUP ? { macs: p.macs, ms: p.latencyMs } : p.groups[group]);
-    const a = cost(first);
-    if (!a || !a.macs || !a.ms) continue;
-    for (const p of s.points) {
-      const b = cost(p);
-      if (b?.ms != null && b.macs > 0) out.push({ group, inputSize: p.inputSize, macGrowth: b.macs / a.macs, timeGrowth: b.ms / a.ms });
-    }
-  }
-  return out;
-}
 
 /** Renders the sweep chart; undefined without timed points. */
 export function sweepChart(s: SweepReport, width: number): SVGSVGElement | undefined {
