@@ -22,7 +22,7 @@ import { buildXception } from './model/xception';
 import { attachTimings } from './profiler/attach';
 import { LiveControl, runLive } from './profiler/live';
 import { profileModel } from './profiler/profile';
-import { printRoofStability } from './profiler/roofsBench';
+import { loadText, printRoofStability } from './profiler/roofsBench';
 import { partMedianMs } from './profiler/roofline';
 import { formatMs, gflopsPerSecond } from './report/format';
 import type { ArchitectureReport, EngineName } from './report/schema';
@@ -36,6 +36,13 @@ export const TARGET_DEFAULT_MS = 450;
 
 /** Fewest timed runs whose profiled/plain ratio `--check` judges (fewer are too noisy here). */
 export const MIN_RUNS_FOR_RATIO = 5;
+/**
+ * Timed runs on the onnxruntime engine. Its passes are short (about 70 ms at 299 on 2 idle cores)
+ * and its profiler costs about 1 %, so its ratios need more pairs than the TF.js engines': on a
+ * loaded 2-core machine one pass varies by about 10 %, and two identical sessions' medians over
+ * 10 runs differed by up to 5 % (the whole margin), over 30 runs by about 2 %.
+ */
+export const ORT_RUNS = 30;
 /** Name of the single-thread WASM row in `--engines`. */
 const WASM_SINGLE = 'wasm-1thread';
 
@@ -163,16 +170,15 @@ async function benchOnnx(engine: ResolvedEngine, label: string, opts: { inputSiz
       await run();
       return performance.now() - s;
     };
-    // Interleaved with the engine's plain pass, so that the machine's load hits all three alike.
+    // Interleaved with the engine's plain pass, so that the machine's load hits all three alike,
+    // in every order in turn, so that none always runs first (after the others' threads and weights).
     const ms = { bare: [] as number[], noSpin: [] as number[], plain: [] as number[] };
+    const passes: [keyof typeof ms, () => Promise<number>][] = [['bare', () => time(() => bare.run(input))], ['noSpin', () => time(() => bareNoSpin.run(input))], ['plain', () => runner.plainPass(input)]];
     for (let i = 0; i < opts.warmup + opts.runs; i++) {
-      const b = await time(() => bare.run(input));
-      const n = await time(() => bareNoSpin.run(input));
-      const p = await runner.plainPass(input);
-      if (i < opts.warmup) continue;
-      ms.bare.push(b);
-      ms.noSpin.push(n);
-      ms.plain.push(p);
+      for (const [key, pass] of rotation(passes, i)) {
+        const t = await pass();
+        if (i >= opts.warmup) ms[key].push(t);
+      }
     }
     await bare.release();
     await bareNoSpin.release();
@@ -185,6 +191,17 @@ async function benchOnnx(engine: ResolvedEngine, label: string, opts: { inputSiz
     rmSync(dir, { recursive: true, force: true });
     model.dispose();
   }
+}
+
+/** The `i`-th of the orders of `items` (all n! of them in turn, for n <= 3). */
+export function rotation<T>(items: readonly T[], i: number): T[] {
+  const orders = permutations(items.map((_, k) => k));
+  return orders[i % orders.length].map((k) => items[k]);
+}
+
+function permutations(ks: number[]): number[][] {
+  if (ks.length <= 1) return [ks];
+  return ks.flatMap((k, j) => permutations([...ks.slice(0, j), ...ks.slice(j + 1)]).map((rest) => [k, ...rest]));
 }
 
 async function benchEngine(engine: ResolvedEngine, label: string, opts: { inputSize: number; runs: number; warmup: number; liveRuns: number }): Promise<EngineBench> {
@@ -221,6 +238,9 @@ function printBench(b: EngineBench): void {
   console.log(`   per layer type: ${parts.join('; ')}`);
   if (b.bare) {
     console.log(`   bare onnxruntime-node session on the same .onnx file, interleaved with the engine's plain pass: bare (ORT defaults) ${formatMs(b.bare.medianMs)}, bare with the engine's options (no spinning) ${formatMs(b.bare.noSpinMedianMs)}, engine plain ${formatMs(b.bare.plainMedianMs)}; plain/bare ${bareRatio(b)?.toFixed(3) ?? 'n/a'} (target <= ${MAX_PLAIN_VS_BARE_ORT})`);
+    // The engine's plain session and the bare one with the same options run the same file the same way: their ratio is this run's noise.
+    const aa = b.bare.plainMedianMs && b.bare.noSpinMedianMs ? b.bare.plainMedianMs / b.bare.noSpinMedianMs : null;
+    console.log(`   noise of this run: engine plain / bare with the same options (two identical sessions) ${aa?.toFixed(3) ?? 'n/a'}`);
   }
   console.log(`   tf.memory().numTensors ${b.tensorsBefore} before, ${b.tensorsAfter} after ${b.liveRuns} live runs (${b.tensorsAfter - b.tensorsBefore} leaked)`);
 }
@@ -230,25 +250,29 @@ async function main(argv: string[]): Promise<number> {
     .name('xception-profiler-bench')
     .option('--check', `exit 1 when profiled/plain > ${MAX_OVERHEAD_RATIO}, a tensor leaked, or onnxruntime's plain pass > ${MAX_PLAIN_VS_BARE_ORT}x a bare onnxruntime-node session`)
     .option('--input-size <n>', 'input size of the default engine', integer(71), 299)
-    .option('--runs <n>', 'timed runs on the default engine', integer(1), 10)
+    .option('--runs <n>', 'timed runs on the default engine when it is a TF.js one (onnxruntime: --ort-runs)', integer(1), 10)
     .option('--warmup <n>', 'warm-up runs', integer(0), 2)
     .option('--live-runs <n>', 'live runs after profiling (tensor leak check)', integer(0), 100)
     .option('--other-runs <n>', 'timed runs on the other engines', integer(1), MIN_RUNS_FOR_RATIO)
+    .option('--ort-runs <n>', `timed runs on the onnxruntime engine (short passes, a ratio to resolve within 5 %)`, integer(MIN_RUNS_FOR_RATIO), ORT_RUNS)
     .option('--cpu-runs <n>', `timed runs on the plain-JS engine (about 26 s per pass at 299; its ratio is checked from ${MIN_RUNS_FOR_RATIO} runs)`, integer(1), 2)
-    .option('--roofs', 'only measure the roofs (compute GFLOP/s, bandwidth GB/s) of the default engine (and of WASM when the default is another) three times, uncached, and print their spread; exit 1 when a roof varies by more than 15 %')
+    .option('--roofs', 'only measure the roofs (compute GFLOP/s, bandwidth GB/s) of the default engine, then of WASM and plain JS (those --engines names), three times each, uncached, and print their spread; exit 1 when a roof varies by more than 15 %')
     .option('--engines <list>', `rows to bench besides the default (comma-separated: ${[WASM_SINGLE, ...ENGINE_ORDER].join(', ')}, or none; default: all that load)`)
     .parse(argv)
-    .opts<{ check?: boolean; roofs?: boolean; inputSize: number; runs: number; warmup: number; liveRuns: number; otherRuns: number; cpuRuns: number; engines?: string }>();
+    .opts<{ check?: boolean; roofs?: boolean; inputSize: number; runs: number; warmup: number; liveRuns: number; otherRuns: number; ortRuns: number; cpuRuns: number; engines?: string }>();
   const known = [WASM_SINGLE, ...ENGINE_ORDER, 'none'];
   const wanted = opts.engines ? opts.engines.split(',').map((s) => s.trim()) : [WASM_SINGLE, ...ENGINE_ORDER];
   const unknown = wanted.filter((w) => !known.includes(w));
   if (unknown.length) throw new Error(`unknown --engines ${unknown.join(', ')} (expected ${known.join(', ')})`);
 
   if (opts.roofs) {
-    // The default engine, and the embedded WASM engine when the default is another one.
+    // The default engine, then the embedded ones (WASM, plain JS) when the default is another one.
     const first = await resolveEngine({ searchPaths: [process.cwd()], wasmDir: __dirname });
     let ok = await printRoofStability(first, 3);
-    if (first.info.name !== 'wasm') ok = (await printRoofStability(await resolveEngine({ engine: 'wasm', searchPaths: [process.cwd()], wasmDir: __dirname }), 3)) && ok;
+    for (const name of ['wasm', 'cpu'] as const) {
+      if (first.info.name === name || !wanted.includes(name)) continue;
+      ok = (await printRoofStability(await resolveEngine({ engine: name, searchPaths: [process.cwd()], wasmDir: __dirname }), 3)) && ok;
+    }
     return ok ? 0 : 1;
   }
 
@@ -273,7 +297,8 @@ async function main(argv: string[]): Promise<number> {
   console.log(`\n== host process (as the extension host): profile + live runs in a worker, ${loop.passes} passes streamed; event loop blocked at most ${loop.worstMs.toFixed(1)} ms (target <= ${MAX_EVENT_LOOP_DELAY_MS} ms: ${loopVerdict})`);
 
   const defaultEngine = await resolveEngine({ searchPaths: [process.cwd()], wasmDir: __dirname });
-  const main = await benchEngine(defaultEngine, 'default engine', { inputSize: opts.inputSize, runs: opts.runs, warmup: opts.warmup, liveRuns: opts.liveRuns });
+  console.log(`\n${loadText()}`);
+  const main = await benchEngine(defaultEngine, 'default engine', { inputSize: opts.inputSize, runs: defaultEngine.ort ? opts.ortRuns : opts.runs, warmup: opts.warmup, liveRuns: opts.liveRuns });
   printBench(main);
   judge(main);
   const median = main.report.timing?.predictMedianMs ?? Infinity;
@@ -294,8 +319,8 @@ async function main(argv: string[]): Promise<number> {
       console.log(`\n== ${other.label}: not available (${engine.info.skipped.find((s) => s.name === other.name)?.reason ?? 'did not load'})`);
       continue;
     }
-    const runs = other.name === 'cpu' ? opts.cpuRuns : opts.otherRuns;
-    const b = await benchEngine(engine, other.label, { inputSize: opts.inputSize, runs, warmup: 1, liveRuns: Math.min(opts.liveRuns, 3) });
+    const runs = other.name === 'cpu' ? opts.cpuRuns : other.name === 'onnxruntime' ? opts.ortRuns : opts.otherRuns;
+    const b = await benchEngine(engine, other.label, { inputSize: opts.inputSize, runs, warmup: other.name === 'onnxruntime' ? opts.warmup : 1, liveRuns: Math.min(opts.liveRuns, 3) });
     printBench(b);
     judge(b);
     if (other.threads === 1 && main.report.timing?.predictMedianMs && b.report.timing?.predictMedianMs) {

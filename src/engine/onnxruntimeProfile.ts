@@ -195,9 +195,27 @@ function samplesOf(runner: OnnxRunner, runs: ProfiledRun[], walls: { passMs: num
 }
 
 /**
+ * Pass `index` of an interleaved series: a plain run (when `comparePredict`) and a profiled run,
+ * in alternating order (plain first on even passes, profiled first on odd ones). The two sessions
+ * have their own thread pools and weights; whichever runs second finds the other's threads just
+ * gone to sleep and the caches holding the other's weights, so a fixed order would put a
+ * position effect into profiled/plain. Alternating cancels it over an even number of passes.
+ */
+async function interleavedPass(runner: OnnxRunner, input: Record<string, OrtTensor>, index: number, comparePredict: boolean): Promise<{ passMs: number; predictMs: number | null }> {
+  if (!comparePredict) return { passMs: await runner.profiledPass(input), predictMs: null };
+  if (index % 2 === 0) {
+    const predictMs = await runner.plainPass(input);
+    return { predictMs, passMs: await runner.profiledPass(input) };
+  }
+  const passMs = await runner.profiledPass(input);
+  return { passMs, predictMs: await runner.plainPass(input) };
+}
+
+/**
  * Profiles the exported model in ONNX Runtime: warm-up passes, then `runs` timed passes, each a
- * plain run (when `comparePredict`) followed by a profiled run, on input `inputShapes` (NHWC).
- * `onPass` is called for every pass once the profile has been read (after the last pass).
+ * plain run (when `comparePredict`) and a profiled run in alternating order (`interleavedPass`),
+ * on input `inputShapes` (NHWC). `onPass` is called for every pass once the profile has been read
+ * (after the last pass).
  * @throws Error named `AbortError` when `options.signal` is aborted; errors of ONNX Runtime.
  */
 export async function profileOnnx(runner: OnnxRunner, inputShapes: number[][], options: ProfileOptions & { onRun?: (index: number, warmup: boolean) => void } = {}): Promise<ProfileResult> {
@@ -208,9 +226,7 @@ export async function profileOnnx(runner: OnnxRunner, inputShapes: number[][], o
   const walls: { passMs: number; predictMs: number | null }[] = [];
   for (let i = 0; i < warmupRuns + runs; i++) {
     abortIfRequested(options.signal);
-    const predictMs = comparePredict ? await runner.plainPass(input) : null;
-    const passMs = await runner.profiledPass(input);
-    walls.push({ passMs, predictMs });
+    walls.push(await interleavedPass(runner, input, i, comparePredict));
     options.onRun?.(i < warmupRuns ? i : i - warmupRuns, i < warmupRuns);
     await yieldToEventLoop();
   }
@@ -236,9 +252,7 @@ export async function runLiveOnnx(runner: OnnxRunner, inputShapes: number[][], c
     for (const s of samples) options.onPass(s, ++reported);
   };
   while ((options.maxRuns === undefined || run < options.maxRuns) && (await control.next(run === 0 ? 0 : options.intervalMs))) {
-    const predictMs = options.comparePredict ? await runner.plainPass(input) : null;
-    const passMs = await runner.profiledPass(input);
-    walls.push({ passMs, predictMs });
+    walls.push(await interleavedPass(runner, input, run, !!options.comparePredict));
     run++;
     control.runs = run;
     if (walls.length >= LIVE_CHUNK) await flush();

@@ -1,6 +1,6 @@
 /**
  * Measures an engine's two roofs, the attainable compute peak (GFLOP/s) and the attainable memory
- * bandwidth (GB/s), and caches them per engine and machine (the measurement takes a second or two;
+ * bandwidth (GB/s), and caches them per engine and machine (the measurement takes 3 to 5 seconds;
  * it runs when an engine is first used). The roofline model: Williams, Waterman, Patterson, CACM
  * 2009; measured roofs as in the Empirical Roofline Toolkit (best of repeated large kernels).
  *
@@ -30,16 +30,37 @@ export interface RoofProbe {
 }
 
 /**
- * Matmul side: 512 (268 MFLOP per call, 10-20 ms on WASM), 256 on the plain-JS engine (about
- * 1 GFLOP/s). Short calls: on cores shared with other processes, the best of many short calls
- * finds uncontended ones; long calls are always cut by the scheduler.
+ * Matmul side: 512 (268 MFLOP per call, 2-15 ms), 256 on the plain-JS engine (about 1 GFLOP/s).
+ * Operands of 1 MiB fit the caches, so the call is bound by arithmetic, as the compute roof means.
+ * Short calls: on cores shared with other processes, many short calls include uncontended ones.
  */
 const MATMUL_N = 512;
 const SLOW_ENGINE_MATMUL_N = 256;
-/** Element-wise probe size: 2^22 float32 values = 16 MiB per tensor, 48 MiB per call: more than a 32 MiB L3 cache. */
-export const ADD_ELEMENTS = 1 << 22;
-/** Timed calls per kernel after one warm-up call; the best one counts (attainable, not typical). */
-export const ROOF_REPS = 40;
+/**
+ * Element-wise probe size: 2^23 float32 values = 32 MiB per tensor, 96 MiB moved per call: three
+ * times this machine's 32 MiB L3 (and more than a desktop CPU's last-level cache), so the add
+ * streams from memory, as the bandwidth roof means. With 48 MiB per call (the first version) part
+ * of the data stayed in the L3, and how much depended on what other processes kept there: the
+ * roof moved by 28 % between runs.
+ */
+export const ADD_ELEMENTS = 1 << 23;
+
+/**
+ * How long each kernel is run. The roof is an attainable peak: the best call counts, and a call
+ * slowed by another process or a descheduled thread only loses. On a loaded machine few calls run
+ * undisturbed, so the count of calls matters more than their length: at least `minReps` calls and
+ * `minMs` of calls, at most `maxMs` (then at least 3 calls), after `warmupMs` of untimed calls
+ * (thread pools started, pages touched, CPU clock up).
+ */
+export interface RoofBudget {
+  warmupMs: number;
+  minReps: number;
+  minMs: number;
+  maxMs: number;
+}
+
+/** About 1 to 1.5 s per kernel (3 to 5 s per engine, once per engine and machine: the roofs are cached). */
+export const ROOF_BUDGET: RoofBudget = { warmupMs: 150, minReps: 20, minMs: 1000, maxMs: 4000 };
 
 /** A TF.js probe: each call waits for its result by reading back one value. */
 export function tfRoofProbe(tf: Tf): RoofProbe {
@@ -78,16 +99,23 @@ export function tfRoofProbe(tf: Tf): RoofProbe {
   };
 }
 
-/** Best (shortest) of `reps` timed calls after one warm-up call, ms on the clock `now`. */
-async function bestMs(call: () => Promise<void>, reps: number, now: () => number): Promise<number> {
-  await call();
+/** Best (shortest) call and the number of timed calls, ms on the clock `now`, within `budget`. */
+async function bestMs(call: () => Promise<void>, budget: RoofBudget, now: () => number): Promise<{ ms: number; reps: number }> {
+  const w0 = now();
+  do await call();
+  while (now() - w0 < budget.warmupMs);
   let best = Infinity;
-  for (let i = 0; i < reps; i++) {
-    const t0 = now();
+  let reps = 0;
+  const t0 = now();
+  for (;;) {
+    const s = now();
     await call();
-    best = Math.min(best, now() - t0);
+    const end = now();
+    best = Math.min(best, end - s);
+    reps++;
+    const elapsed = end - t0;
+    if ((reps >= budget.minReps && elapsed >= budget.minMs) || (reps >= 3 && elapsed >= budget.maxMs)) return { ms: best, reps };
   }
-  return best;
 }
 
 /** Short engine label: `wasm x2 SIMD`, `tensorflow-gpu x1 GPU`. */
@@ -96,31 +124,35 @@ export function engineLabel(info: EngineInfo): string {
 }
 
 /**
- * Measures both roofs with `probe`. Compute: the best of a 512 x 512 matmul (2 x 512^3 FLOPs)
- * and a 1x1 conv of [1, 16, 16, 512] by [1, 1, 512, 512] (n = `probe.matmulN`: 256 on plain
- * JS). Bandwidth: an element-wise add of 2^22 float32 values (reads 2 x 16 MiB, writes 16 MiB).
- * Each kernel runs once to warm up, then `reps` times; the best call counts (attainable, not typical).
+ * Measures both roofs with `probe`, on the engine's own threads. Compute: the best of a 512 x 512
+ * matmul (2 x 512^3 FLOPs) and a 1x1 conv of [1, 16, 16, 512] by [1, 1, 512, 512] (n =
+ * `probe.matmulN`: 256 on plain JS). Bandwidth: an element-wise add of 2^23 float32 values (reads
+ * 2 x 32 MiB, writes 32 MiB). Each kernel is warmed up, then called within `budget`; the best call
+ * counts (attainable, not typical).
  * @throws whatever the engine throws (out of memory, a missing kernel).
  */
-export async function measureRoofs(probe: RoofProbe, engine: string, reps = ROOF_REPS, now: () => number = () => performance.now()): Promise<EngineRoofs> {
+export async function measureRoofs(probe: RoofProbe, engine: string, budget: RoofBudget = ROOF_BUDGET, now: () => number = () => performance.now()): Promise<EngineRoofs> {
   try {
     const n = probe.matmulN;
     const s = n / 32;
-    const matmulGflops = (2 * n ** 3) / ((await bestMs(() => probe.matmul(n), reps, now)) * 1e6);
-    const convGflops = (2 * s * s * n * n) / ((await bestMs(() => probe.pointwiseConv(n), reps, now)) * 1e6);
-    const addMs = await bestMs(() => probe.add(ADD_ELEMENTS), reps, now);
+    const mm = await bestMs(() => probe.matmul(n), budget, now);
+    const conv = await bestMs(() => probe.pointwiseConv(n), budget, now);
+    const add = await bestMs(() => probe.add(ADD_ELEMENTS), budget, now);
+    const matmulGflops = (2 * n ** 3) / (mm.ms * 1e6);
+    const convGflops = (2 * s * s * n * n) / (conv.ms * 1e6);
     const perElement = probe.addBytesPerElement ?? 12;
     const bytes = perElement * ADD_ELEMENTS;
+    const mib = ADD_ELEMENTS * 4 / 2 ** 20;
     return {
       engine,
       computeGflops: Math.max(matmulGflops, convGflops),
-      bandwidthGBs: bytes / (addMs * 1e6),
+      bandwidthGBs: bytes / (add.ms * 1e6),
       computeMethod:
-        `best of ${reps} calls after a warm-up: ${n}x${n} matmul ${matmulGflops.toFixed(1)} GFLOP/s, ` +
-        `1x1 conv [1,${s},${s},${n}] x [1,1,${n},${n}] ${convGflops.toFixed(1)} GFLOP/s (2 x ${s * s} x ${n}^2 FLOPs); the higher counts`,
+        `best call after a warm-up: ${n}x${n} matmul ${matmulGflops.toFixed(1)} GFLOP/s (best of ${mm.reps}), ` +
+        `1x1 conv [1,${s},${s},${n}] x [1,1,${n},${n}] ${convGflops.toFixed(1)} GFLOP/s (2 x ${s * s} x ${n}^2 FLOPs, best of ${conv.reps}); the higher counts`,
       bandwidthMethod:
-        `best of ${reps} calls after a warm-up: element-wise add of ${ADD_ELEMENTS} float32 values ` +
-        `(${perElement === 12 ? '2 x 16 MiB read, 16 MiB written' : `${perElement} bytes per value`} = ${bytes} bytes)`,
+        `best of ${add.reps} calls after a warm-up: element-wise add of ${ADD_ELEMENTS} float32 values ` +
+        `(${perElement === 12 ? `2 x ${mib} MiB read, ${mib} MiB written` : `${perElement} bytes per value`} = ${bytes} bytes)`,
       measuredAt: new Date().toISOString(),
       cached: false,
     };
@@ -134,11 +166,14 @@ export function defaultRoofCacheDir(): string {
   return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'xception-profiler');
 }
 
-/** Cache key: the engine (package, version, threads, SIMD, GPU) and the machine (CPU model and count, memory, host). */
+/** Version of the measurement (probe sizes, budget): roofs measured another way are measured again. */
+const ROOF_METHOD = 'method=2';
+
+/** Cache key: the measurement, the engine (package, version, threads, SIMD, GPU) and the machine (CPU model and count, memory, host). */
 export function roofCacheKey(info: EngineInfo): string {
   const cpus = os.cpus();
   return [
-    info.name, info.backend, info.package, info.version, `threads=${info.threads}`, `simd=${info.simd ?? '-'}`, `gpu=${info.gpu ?? '-'}`,
+    ROOF_METHOD, info.name, info.backend, info.package, info.version, `threads=${info.threads}`, `simd=${info.simd ?? '-'}`, `gpu=${info.gpu ?? '-'}`,
     cpus[0]?.model ?? 'cpu', `${cpus.length} cpus`, `${os.totalmem()} B`, os.hostname(),
   ].join('|');
 }
@@ -172,7 +207,7 @@ export async function cachedRoofs(
   const key = roofCacheKey(info);
   const hit = options.remeasure ? undefined : readCache(dir)[key];
   if (isRoofs(hit)) return { roofs: { ...hit, cached: true } };
-  const roofs = await measureRoofs(probe(), engineLabel(info), ROOF_REPS, options.now);
+  const roofs = await measureRoofs(probe(), engineLabel(info), ROOF_BUDGET, options.now);
   try {
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, CACHE_FILE);

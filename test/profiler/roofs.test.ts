@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADD_ELEMENTS, cachedRoofs, engineLabel, measureRoofs, roofCacheKey, tfRoofProbe, type RoofProbe } from '../../src/profiler/roofs';
+import { ADD_ELEMENTS, cachedRoofs, engineLabel, measureRoofs, roofCacheKey, tfRoofProbe, type RoofBudget, type RoofProbe } from '../../src/profiler/roofs';
 import type { EngineInfo } from '../../src/report/schema';
 import * as ort from 'onnxruntime-node';
 import type { OrtModule } from '../../src/engine/onnxruntime';
@@ -11,32 +11,58 @@ import { ortRoofProbe } from '../../src/engine/onnxruntimeRoofs';
 
 const info: EngineInfo = { name: 'cpu', backend: 'cpu', package: '@tensorflow/tfjs', version: '4.22.0', threads: 1, why: 'test', skipped: [] };
 
-/** A probe whose kernels take a fixed time on a fake clock, counting its calls. */
-function fakeProbe(ms: { matmul: number; conv: number; add: number }): RoofProbe & { calls: number; now: () => number } {
+/** A probe whose kernels take a fixed time (or the next of a list of times) on a fake clock, counting its calls. */
+function fakeProbe(ms: { matmul: number | number[]; conv: number; add: number }): RoofProbe & { calls: number; now: () => number } {
   let t = 0;
+  let mm = 0;
   return {
     calls: 0,
     now: () => t,
     matmulN: 256,
-    async matmul() { this.calls++; t += ms.matmul; },
+    async matmul() { this.calls++; t += Array.isArray(ms.matmul) ? ms.matmul[mm++ % ms.matmul.length] : ms.matmul; },
     async pointwiseConv() { this.calls++; t += ms.conv; },
     async add() { this.calls++; t += ms.add; },
     dispose() {},
   };
 }
 
+/** One untimed call, then `reps` timed calls, whatever they take. */
+const reps = (n: number): RoofBudget => ({ warmupMs: 0, minReps: n, minMs: 0, maxMs: Infinity });
+
 describe('roofs', () => {
   it('compute roof = the faster of matmul and 1x1 conv (2 x 256^3 and 2 x 64 x 256^2 FLOPs); bandwidth = 12 bytes per added value over the best call', async () => {
     const probe = fakeProbe({ matmul: 4, conv: 2, add: 20 });
-    const r = await measureRoofs(probe, 'fake', 3, probe.now);
+    const r = await measureRoofs(probe, 'fake', reps(3), probe.now);
     expect(probe.calls).toBe(3 * 4); // warm-up + 3 timed calls of each kernel
     // matmul: 2 x 256^3 = 33.55 MFLOP in 4 ms = 8.39 GFLOP/s; conv: 2 x 64 x 256^2 = 8.39 MFLOP in 2 ms = 4.19.
     expect(r.computeGflops).toBeCloseTo((2 * 256 ** 3) / 4e6, 10);
-    // add: 12 x 2^22 bytes in 20 ms = 2.52 GB/s.
+    // add: 12 x 2^23 bytes (96 MiB: three times a 32 MiB L3) in 20 ms = 5.03 GB/s.
+    expect(ADD_ELEMENTS).toBe(2 ** 23);
     expect(r.bandwidthGBs).toBeCloseTo((12 * ADD_ELEMENTS) / 20e6, 10);
     expect(r.computeMethod).toContain('256x256 matmul');
-    expect(r.bandwidthMethod).toContain('50331648 bytes');
+    expect(r.bandwidthMethod).toContain('2 x 32 MiB read, 32 MiB written = 100663296 bytes');
     expect(r.cached).toBe(false);
+  });
+
+  it('the best call counts: a call slowed by another process only loses', async () => {
+    // matmul calls of 8, 4, 16 ms in turn: the 4 ms one gives the roof (2 x 256^3 FLOPs / 4 ms = 8.39 GFLOP/s).
+    const probe = fakeProbe({ matmul: [8, 4, 16], conv: 100, add: 20 });
+    const r = await measureRoofs(probe, 'fake', reps(5), probe.now);
+    expect(r.computeGflops).toBeCloseTo((2 * 256 ** 3) / 4e6, 10);
+    expect(r.computeMethod).toContain('best of 5');
+  });
+
+  it('runs each kernel for its time budget: warm-up time, then at least minReps calls and minMs, at most maxMs', async () => {
+    // 4 ms calls: warm-up until 10 ms = 3 calls; then until 5 calls and 30 ms = 8 calls. 11 per kernel.
+    let probe = fakeProbe({ matmul: 4, conv: 4, add: 4 });
+    let r = await measureRoofs(probe, 'fake', { warmupMs: 10, minReps: 5, minMs: 30, maxMs: 1000 }, probe.now);
+    expect(probe.calls).toBe(3 * 11);
+    expect(r.bandwidthMethod).toContain('best of 8 calls');
+    // 50 ms calls and a 120 ms cap: 1 warm-up call, then 3 calls (the fewest), not the 20 asked for.
+    probe = fakeProbe({ matmul: 50, conv: 50, add: 50 });
+    r = await measureRoofs(probe, 'fake', { warmupMs: 0, minReps: 20, minMs: 0, maxMs: 120 }, probe.now);
+    expect(probe.calls).toBe(3 * 4);
+    expect(r.bandwidthMethod).toContain('best of 3 calls');
   });
 
   it('are measured once per engine and machine, then read from the cache; a corrupt cache is measured again', async () => {
@@ -70,7 +96,7 @@ describe('roofs', () => {
   it('TF.js probe on the plain-JS engine: finite positive roofs, and every probe tensor freed', async () => {
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;
-    const r = await measureRoofs(tfRoofProbe(tf), engineLabel(info), 2);
+    const r = await measureRoofs(tfRoofProbe(tf), engineLabel(info), reps(2));
     expect(tf.memory().numTensors).toBe(before);
     expect(r.engine).toBe('cpu x1');
     expect(Number.isFinite(r.computeGflops) && r.computeGflops > 0).toBe(true);
@@ -80,7 +106,7 @@ describe('roofs', () => {
 
   it('ONNX Runtime probe: one-node models (MatMul, 1x1 Conv, Add + ReduceSum at 16 bytes per value) give finite roofs', async () => {
     const runtime = { ort: ort as unknown as OrtModule, providers: ['cpu'], threads: 1, skippedProviders: [] };
-    const r = await measureRoofs(ortRoofProbe(runtime), 'onnxruntime x1', 2);
+    const r = await measureRoofs(ortRoofProbe(runtime), 'onnxruntime x1', reps(2));
     expect(Number.isFinite(r.computeGflops) && r.computeGflops > 0).toBe(true);
     expect(Number.isFinite(r.bandwidthGBs) && r.bandwidthGBs > 0).toBe(true);
     expect(r.computeMethod).toContain('512x512 matmul');
