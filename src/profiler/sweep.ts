@@ -123,11 +123,12 @@ export function summarizeSweep(axis: SweepSpec['axis'], engine: string, runs: { 
     report.plateauBatch = plateau;
     const at = points.find((p) => p.batchSize === plateau);
     const next = points[points.indexOf(at!) + 1];
+    // The first point, the plateau and the point after it; the first is the plateau when batch 2 already gains nothing.
+    const said = [first, at, next].filter((p, i, all): p is SweepPoint => p !== undefined && all.indexOf(p) === i);
     report.findings.push(
       plateau == null
         ? `Time per image keeps falling up to batch ${last.batchSize}: ${ms(first.msPerImage)} at batch ${first.batchSize}, ${ms(last.msPerImage)} at batch ${last.batchSize}.`
-        : `Time per image stops falling at batch ${plateau}: ${ms(first.msPerImage)} at batch ${first.batchSize}, ${ms(at!.msPerImage)} at batch ${plateau}, ` +
-            `${ms(next.msPerImage)} at batch ${next.batchSize} (less than ${100 * PLATEAU_GAIN} % lower).`,
+        : `Time per image stops falling at batch ${plateau}: ${said.map((p) => `${ms(p.msPerImage)} at batch ${p.batchSize}`).join(', ')} (less than ${100 * PLATEAU_GAIN} % lower).`,
     );
     const best = points.reduce((a, b) => ((b.imagesPerSecond ?? 0) > (a.imagesPerSecond ?? 0) ? b : a));
     report.findings.push(

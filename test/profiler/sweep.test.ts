@@ -24,6 +24,12 @@ describe('scaling sweep', () => {
     expect(() => parseSweep('threads=1,2', 71)).toThrow('batch=N,N,... or input=N,N,...');
   });
 
+  it('a plateau at the first batch names each point once (per image 545 ms at batch 1, 686 ms at batch 2: slower)', () => {
+    const s = summarizeSweep('batch', 'test', { warmupRuns: 1, timedRuns: 3 }, [batchPoint(1, 545), batchPoint(2, 1372)]);
+    expect(s.plateauBatch).toBe(1);
+    expect(s.findings[0]).toBe('Time per image stops falling at batch 1: 545 ms at batch 1, 686 ms at batch 2 (less than 5 % lower).');
+  });
+
   it('time per image stops falling at the first batch whose next step is not 5 % faster per image', () => {
     // per image: 400, 300 (-25 %), 290 (-3.3 %: stops at 2), 200
     const points = [batchPoint(1, 400), batchPoint(2, 600), batchPoint(4, 1160), batchPoint(8, 1600)];
