@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkCharts } from './chartChecks.mjs';
+import { acceptFileDialog, diagramState, notification, statusItem, stopLive, workerPids } from './session.mjs';
 
 /**
  * Expected values at the run's input size of 71 (hand-computed; the same numbers as
@@ -16,6 +17,8 @@ import { checkCharts } from './chartChecks.mjs';
 export const EXPECTED_AT_71 = { shape: '9x9x728', macs: '43.5M', macsExact: '43,459,416' };
 
 const LAYER = '[data-layer="block4_sepconv2"]';
+/** Text on one line (table rows read with tabs and newlines). */
+const oneLine = (t) => t.replace(/\s+/g, ' ').trim();
 /** block4's summary row: the first view shows one row per block (webview/layout.ts). */
 const FIRST_PICTURE = '[data-block-header="block4"]';
 
@@ -75,32 +78,6 @@ async function loggedFirstPicture(h, server) {
   );
 }
 
-/** The Xception Profiler status bar item (named by its engine) and whether it spins or shows pause. */
-async function statusItem(page) {
-  const item = page.locator('.part.statusbar .statusbar-item', { hasText: /\b(WASM x\d+|TF GPU|TF native|JS CPU)\b/ }).first();
-  await item.waitFor({ state: 'visible', timeout: 15_000 });
-  return {
-    text: (await item.innerText()).trim(),
-    spinning: (await item.locator('.codicon-modifier-spin, .codicon-loading').count()) > 0,
-    paused: (await item.locator('.codicon-debug-pause').count()) > 0,
-  };
-}
-
-/** Waits for a notification toast whose text matches `re`; returns its text. */
-async function notification(h, wb, re, what) {
-  return h.waitFor(async () => (await wb.notifications()).find((t) => re.test(t)) ?? null, { timeout: 20_000, interval: 250, what });
-}
-
-/** Waits until the diagram's session state is one of `states` ([data-session] on the app root). */
-async function sessionState(h, frame, states, timeout = 180_000) {
-  const sel = states.map((s) => `[data-session="${s}"]`).join(', ');
-  await h.waitFor(async () => ((await frame.locator(sel).count()) > 0 ? true : null), { timeout, interval: 250, what: `the diagram state ${states.join(' or ')}` }).catch(async (e) => {
-    const now = await frame.locator('#status').innerText().catch(() => '(no #status)');
-    throw new Error(`${e.message}; status line: ${JSON.stringify(now)}`);
-  });
-  return (await frame.locator('#status').innerText()).trim();
-}
-
 /**
  * Runs the checks against an open workbench.
  * @param {object} ctx
@@ -111,8 +88,9 @@ async function sessionState(h, frame, states, timeout = 180_000) {
  * @param {string} ctx.workspace the opened workspace folder (a scratch copy)
  * @param {string} ctx.root this repository (its node_modules hold onnxruntime-node)
  * @param {import('./server.mjs').CodeServer} ctx.server the code-server (its logs hold the extension's output)
+ * @param {string} ctx.extensionDir where code-server installed the .vsix (its dist/worker.js is the profiling worker)
  */
-export async function checkPackagedExtension({ h, wb, shots, check, workspace, root, server }) {
+export async function checkPackagedExtension({ h, wb, shots, check, workspace, root, server, extensionDir }) {
   const page = wb.page;
   let frame;
 
@@ -228,7 +206,7 @@ export async function checkPackagedExtension({ h, wb, shots, check, workspace, r
     fs.mkdirSync(nm, { recursive: true });
     for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) fs.symlinkSync(path.join(root, 'node_modules', pkg), path.join(nm, pkg), 'dir');
     try {
-      await wb.runCommand('Stop Live Profiling').catch(() => undefined);
+      await stopLive(h, wb, frame);
       await wb.runCommand('Compare Engines');
       // The quick pick comes with every engine but the plain-JS one picked: accept it.
       await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 15_000 });
@@ -244,9 +222,15 @@ export async function checkPackagedExtension({ h, wb, shots, check, workspace, r
       const bn = await frame.locator('#engine-comparison [data-row="block4_sepconv2_bn"]').innerText();
       assert.match(bn, /folded into block4_sepconv2/, `on ORT the BN row says where its time is: ${JSON.stringify(bn)}`);
       const sep = await frame.locator('#engine-comparison [data-row="block4_sepconv2"]').innerText();
+      assert.match(sep, /([\d.]+ ms.*){2}/s, `block4_sepconv2 has a median on each engine: ${JSON.stringify(sep)}`);
+      // The per-kind split: kernel time by kind of work, one column per engine.
+      const kinds = (await frame.locator('#engine-comparison [data-total^="kind-"]').allInnerTexts()).map(oneLine);
+      for (const kind of ['depthwise', 'pointwise']) assert.ok(kinds.some((k) => k.startsWith(kind)), `a ${kind} row in the per-kind split: ${JSON.stringify(kinds)}`);
+      const summary = oneLine(await frame.locator('#engine-comparison summary').innerText());
       await frame.locator('#engine-comparison').scrollIntoViewIfNeeded();
-      await wb.screenshot(path.join(shots, '04-compare-engines.png'));
-      return `${head.replace(/\s+/g, ' ').trim()} | ${sep.replace(/\s+/g, ' ').trim()} | ${bn.replace(/\s+/g, ' ').trim()}`;
+      await wb.page.mouse.move(2, 2);
+      await wb.screenshot(path.join(shots, '08-compare-engines.png'));
+      return `${summary} | ${oneLine(head)} | ${oneLine(sep)} | ${oneLine(bn)} | kinds: ${kinds.join('; ')}`;
     } finally {
       for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) fs.rmSync(path.join(nm, pkg), { force: true });
     }
@@ -261,85 +245,163 @@ export async function checkPackagedExtension({ h, wb, shots, check, workspace, r
     return JSON.stringify(text.split('\n').slice(0, 3).join(' | '));
   });
 
-  await checkSessionStates({ h, wb, shots, check, frame: () => frame });
+  await checkSessionStates({ h, wb, shots, check, workspace, extensionDir });
 }
 
 /**
  * Live profiling's states as a user sees them: cancel while live, cancel while paused (feedback,
- * no spinner left), then a window reload with a report (tree, hover and Export work again).
+ * no spinner left, no worker left), then a window reload during live profiling with a report
+ * (the reload says it ended live profiling and offers Resume; tree, hover and Export work again).
  */
-async function checkSessionStates({ h, wb, shots, check, frame }) {
+async function checkSessionStates({ h, wb, shots, check, workspace, extensionDir }) {
   const page = wb.page;
-  await check('cancel while live profiling: a notification, the panel says so, the spinner stops', async () => {
-    assert.ok(frame(), 'needs the diagram of the first checks');
-    await wb.runCommand('Show Diagram');
-    await sessionState(h, frame(), ['live-running']);
+  /** Waits until no profiling worker of the extension is left; returns how long that took, ms. */
+  const workerGone = async () => {
+    const t0 = Date.now();
+    await h.waitFor(() => (workerPids(extensionDir).length === 0 ? true : null), { timeout: 10_000, interval: 50, what: 'the profiling worker to end' }).catch((e) => {
+      throw new Error(`${e.message}: still running, pids ${workerPids(extensionDir).join(', ')}`);
+    });
+    return Date.now() - t0;
+  };
+  /** Profile Xception again (a fresh run); waits for live profiling with its worker. Returns the diagram's frame and the worker's pids. */
+  const startLive = async () => {
+    await wb.runCommand('Xception Profiler: Profile Xception');
+    const { frame } = await diagramState(h, page, ['live-running']);
+    const pids = workerPids(extensionDir);
+    assert.ok(pids.length > 0, `a profiling worker runs during live profiling (${extensionDir}/dist/worker.js)`);
+    return { frame, pids };
+  };
+  /** Cancel Profiling, with the notifications cleared first (the toast read is this cancel's). */
+  const cancel = async () => {
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await wb.runCommand('Xception Profiler: Cancel Profiling');
+    return notification(h, wb, /Live profiling cancelled/, 'a "Live profiling cancelled" notification');
+  };
+
+  await check('cancel while live profiling: a notification, the panel says so, the spinner stops, the worker ends', async () => {
+    const { frame, pids } = await startLive();
     const before = await statusItem(page);
     assert.ok(before.spinning, `the status bar spins while live profiling runs: ${JSON.stringify(before)}`);
     // The live profiled/plain ratio in VS Code (issue 15's note): the whole-pass line's numbers.
-    const pass = (await frame().locator('#pass').innerText()).trim();
+    const pass = (await frame.locator('#pass').innerText()).trim();
     console.log(`       [e2e] live whole-pass line in VS Code: ${pass}`);
-    await wb.runCommand('Xception Profiler: Cancel Profiling');
-    const toast = await notification(h, wb, /Live profiling cancelled/, 'a "Live profiling cancelled" notification');
-    const status = await sessionState(h, frame(), ['cancelled'], 10_000);
+    const toast = await cancel();
+    const gone = await workerGone();
+    const { status } = await diagramState(h, page, ['cancelled'], 10_000);
     const after = await statusItem(page);
-    await wb.screenshot(path.join(shots, '05-cancel-while-live.png'));
+    await wb.screenshot(path.join(shots, '10-cancel-while-live.png'));
     assert.ok(!after.spinning, `no spinner after the cancel: ${JSON.stringify(after)}`);
     await wb.escape();
-    return `notification ${JSON.stringify(toast.split('\n')[0])}; panel ${JSON.stringify(status)}; status bar ${JSON.stringify(after.text)}`;
+    return `notification ${JSON.stringify(toast.split('\n')[0])}; panel ${JSON.stringify(status)}; status bar ${JSON.stringify(after.text)}; worker ${pids.join(', ')} gone ${gone} ms after the notification`;
   });
 
-  await check('cancel while live profiling is paused: live profiling ends, said once, no spinner', async () => {
-    await wb.runCommand('Xception Profiler: Profile Xception');
-    await sessionState(h, frame(), ['live-running']);
+  await check('cancel while live profiling is paused: live profiling ends, said once, no spinner, the worker ends', async () => {
+    const { pids } = await startLive();
     await wb.runCommand('Xception Profiler: Pause Live Profiling');
-    const paused = await sessionState(h, frame(), ['live-paused'], 30_000);
-    const item = await statusItem(page);
-    assert.ok(!item.spinning && item.paused, `paused: a pause sign, no spinner: ${JSON.stringify(item)}`);
-    await wb.screenshot(path.join(shots, '06-live-paused.png'));
-    await wb.runCommand('Xception Profiler: Cancel Profiling');
-    const toast = await notification(h, wb, /Live profiling cancelled/, 'a "Live profiling cancelled" notification');
-    await sessionState(h, frame(), ['cancelled'], 10_000);
+    const { status: paused } = await diagramState(h, page, ['live-paused'], 30_000);
+    const item = await h.waitFor(async () => ((i) => (!i.spinning && i.paused ? i : null))(await statusItem(page)), { timeout: 10_000, what: 'a pause sign and no spinner in the status bar' });
+    await wb.screenshot(path.join(shots, '11-live-paused.png'));
+    const toast = await cancel();
+    const gone = await workerGone();
+    await diagramState(h, page, ['cancelled'], 10_000);
     const after = await statusItem(page);
     assert.ok(!after.spinning && !after.paused, `after the cancel: no spinner, no pause sign: ${JSON.stringify(after)}`);
-    await wb.screenshot(path.join(shots, '07-cancel-while-paused.png'));
+    await wb.screenshot(path.join(shots, '12-cancel-while-paused.png'));
     await wb.escape();
-    return `paused line ${JSON.stringify(paused)}; notification ${JSON.stringify(toast.split('\n')[0])}; status bar ${JSON.stringify(after.text)}`;
+    return `paused: ${JSON.stringify(paused)}, status bar ${JSON.stringify(item.text)}; notification ${JSON.stringify(toast.split('\n')[0])}; status bar ${JSON.stringify(after.text)}; worker ${pids.join(', ')} gone ${gone} ms after the notification`;
   });
 
-  await check('reload with a report: tree, a hover and Export work again, the report marked with its time and engine', async () => {
+  await check('reload with a report: tree, a hover and Export work again, the report marked with its time and engine; live profiling the reload ended says so, with Resume', async () => {
+    // Live profiling runs when the window reloads.
+    await startLive();
+    await wb.runCommand('Notifications: Clear All Notifications');
     await wb.reloadWindow();
+    const ended = await notification(h, wb, /Live profiling ended with the window reload/, 'a "Live profiling ended with the window reload" notification', 60_000);
+    assert.match(ended, /report of \d{4}-\d\d-\d\d \d\d:\d\d UTC on \w+, restored/, `the notice names the report's time and engine: ${JSON.stringify(ended)}`);
+    assert.match(ended, /Resume Live Profiling/, `the notice offers Resume: ${JSON.stringify(ended)}`);
+    await wb.screenshot(path.join(shots, '13-after-reload-notice.png'));
     // The Architecture view lists the flows again (its message names the restored report).
     const tree = new ArchitectureTree(page);
     await wb.treeItems('Xception Profiler', 'Architecture');
-    const rows = await h.waitFor(async () => ((r) => (r.some((x) => /^entry/i.test(x.label)) || r.length > 0 ? r : null))(await tree.rows()), { timeout: 30_000, what: 'Architecture rows after the reload' });
-    const message = await page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Architecture' }) }).first().innerText();
+    const rows = await h.waitFor(async () => ((r) => (r.length > 0 ? r : null))(await tree.rows()), { timeout: 30_000, what: 'Architecture rows after the reload' });
+    const message = await tree.pane.innerText();
     assert.ok(/report of \d{4}-\d\d-\d\d \d\d:\d\d UTC on \w+, restored/.test(message), `the view says the report was restored, with its time and engine: ${JSON.stringify(message.slice(0, 300))}`);
     const item = await statusItem(page);
-    await wb.screenshot(path.join(shots, '08-after-reload-tree.png'));
+    assert.ok(!item.spinning, `no spinner after the reload: ${JSON.stringify(item)}`);
+    await wb.screenshot(path.join(shots, '14-after-reload-tree.png'));
     // An editor hover.
     await wb.openFile('xception_features.py');
     const hover = await wb.editorHover('block4_sepconv2', { timeout: 30_000, contains: 'block4_sepconv2' });
     assert.ok(hover.includes(EXPECTED_AT_71.shape) || hover.includes('(None, 9, 9, 728)'), `hover after the reload shows the output shape: ${JSON.stringify(hover)}`);
-    await wb.screenshot(path.join(shots, '09-after-reload-hover.png'));
-    // Export: the format pick, then the save dialog; the file holds the report.
-    const out = path.join(os.tmpdir(), `xp-e2e-export-${process.pid}.json`);
+    await wb.screenshot(path.join(shots, '15-after-reload-hover.png'));
+    // Export: the format pick, then the save dialog (code-server's own, a quick input) offering
+    // xception-profile.json in the workspace, accepted as is; the file holds the report.
+    const out = path.join(workspace, 'xception-profile.json');
     await wb.runCommand('Xception Profiler: Export Profile...');
     const input = wb.quickInput();
-    const formatRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'JSON' }).first();
+    const formatRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'JSON report' }).first();
     await formatRow.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
       throw new Error(`no export format pick after the reload (notifications: ${JSON.stringify(await wb.notifications())})`);
     });
     await formatRow.click();
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(out);
-    await page.keyboard.press('Enter');
+    await h.waitFor(async () => ((v) => (v.endsWith('xception-profile.json') ? v : null))(await input.inputValue().catch(() => '')), { timeout: 15_000, what: 'the save dialog offering xception-profile.json' });
+    await wb.screenshot(path.join(shots, '16-after-reload-export-dialog.png'));
+    await acceptFileDialog(h, wb, out, 'Export');
     const written = await h.waitFor(() => (fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) : null), { timeout: 20_000, what: `the exported ${out}` });
-    await wb.screenshot(path.join(shots, '10-after-reload-export.png'));
+    const exported = await notification(h, wb, /exported JSON report to xception-profile\.json/, 'the "exported" notification');
     const layer = written.layers?.find((l) => l.name === 'block4_sepconv2');
     assert.deepEqual(layer?.outputShape, [null, 9, 9, 728], 'the exported report has block4_sepconv2 with its shape');
-    fs.rmSync(out, { force: true });
-    return `${rows.length} tree rows; status bar ${JSON.stringify(item.text)}; hover ${JSON.stringify(hover.split('\n')[0])}; exported ${written.layers.length} layers`;
+    // Resume: live profiling starts again (a new run: the reload ended the worker); then cancelled.
+    await wb.runCommand('Xception Profiler: Resume Live Profiling');
+    const { status: resumed } = await diagramState(h, page, ['live-running']);
+    await cancel();
+    await workerGone();
+    return `notice ${JSON.stringify(ended.split('\n')[0])}; ${rows.length} tree rows; status bar ${JSON.stringify(item.text)}; hover ${JSON.stringify(hover.split('\n')[0])}; exported ${written.layers.length} layers (${JSON.stringify(exported.split('\n')[0])}); Resume: ${JSON.stringify(resumed)}`;
+  });
+}
+
+/**
+ * "Analyze Model File..." on a TF.js graph model of the workspace (graph-model/emotion.json, the
+ * @vladmandic/human emotion model): the diagram shows its node groups and the Architecture tree
+ * lists them. Run after the Xception checks.
+ */
+export async function checkGraphModelFile({ h, wb, shots, check, workspace }) {
+  const page = wb.page;
+  await check('"Analyze Model File..." opens a TF.js graph model: diagram and tree show its node groups', async () => {
+    await wb.escape(2);
+    // A run left going by an earlier check would make the command ask "keep or restart" first.
+    for (const f of page.frames()) if ((await f.locator('[data-session^="live-"]').count().catch(() => 0)) > 0) await wb.runCommand('Xception Profiler: Cancel Profiling');
+    await wb.runCommand('Analyze Model File...');
+    // code-server's own file dialog: a quick input holding the workspace folder's path.
+    await acceptFileDialog(h, wb, path.join(workspace, 'graph-model', 'emotion.json'), 'Analyze');
+    // A group only this model has (Xception's diagram also has block1_conv2_act).
+    const group = '[data-layer="separable_conv2d_1"]';
+    const frame = await h.waitFor(
+      async () => {
+        for (const f of page.frames()) if ((await f.locator(group).count().catch(() => 0)) > 0) return f;
+        return null;
+      },
+      { timeout: 120_000, what: 'a diagram with the node group separable_conv2d_1' },
+    );
+    const status = await frame.locator('#status').innerText().catch(() => '');
+    await wb.screenshot(path.join(shots, '17-graph-model-diagram.png'));
+    const layers = await frame.locator('[data-layer]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-layer')));
+    for (const name of ['block1_conv1_act', 'separable_conv2d_1', 'conv2d_5', 'predictions']) assert.ok(layers.includes(name), `the diagram shows ${name}: ${JSON.stringify(layers.slice(0, 30))}`);
+    const tree = new ArchitectureTree(page);
+    await tree.collapseOtherPanes();
+    const rows = await h.waitFor(
+      async () => {
+        const r = await tree.rows();
+        for (const row of r) if (row.expanded === 'false') await tree.expand(row.label);
+        const all = await tree.rows();
+        return all.some((x) => x.label === 'block1_conv2_act') ? all : null;
+      },
+      { timeout: 30_000, what: 'the tree row block1_conv2_act' },
+    );
+    await wb.screenshot(path.join(shots, '18-graph-model-tree.png'));
+    const row = rows.find((x) => x.label === 'block1_conv2_act');
+    assert.ok(row.description.includes('29x29x64'), `block1_conv2_act row shows 29x29x64: ${JSON.stringify(row.description)}`);
+    return `diagram: ${layers.length} groups (${JSON.stringify(oneLine(status))}); tree row block1_conv2_act: ${row.description}`;
   });
 }
 
