@@ -5,8 +5,23 @@
  * (seconds per run: rerun for every mutant they cover, they would make a run of the core take hours
  * on 2 shared cores). `npm test` still runs them all; the mutation score is a lower bound.
  */
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import base from './vitest.config.mts';
+
+/**
+ * Runs the quickest test files first. Stryker stops a mutant's run at its first failing test, and
+ * most of a run's time is importing test files: vitest's default order (slowest first) would import
+ * the heaviest files before the small direct tests that kill most mutants. Same tests, same verdicts.
+ */
+class QuickestFirst extends BaseSequencer {
+  override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    // Duration of the file's last run in this process (the dry run times every file); unknown last.
+    const cost = (f: TestSpecification): number => this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`)?.duration ?? Infinity;
+    return Promise.resolve([...files].sort((a, b) => cost(a) - cost(b)));
+  }
+}
 
 export default defineConfig({
   ...base,
@@ -20,6 +35,7 @@ export default defineConfig({
       'test/importers/{topology,modelFileErrors,validPadding,shapes,badInput,kerasJson,build}.test.ts',
       'test/exporters/{csv,trace,markdown,formats}.test.ts',
     ],
+    sequence: { sequencer: QuickestFirst },
     // Instrumented code on a shared 2-core machine runs several times slower.
     testTimeout: 300_000,
   },
