@@ -9,11 +9,17 @@
  * specific line for messages (`truncated file: eof = 500000, ..., stored_eof = 1116712`).
  */
 import type { Dataset, File as H5File, Group } from 'h5wasm';
-import { ModelFileError } from './errors';
+import { ModelFileError, type ModelFileLocation } from './errors';
 
 type H5wasm = typeof import('h5wasm');
 
 let loading: Promise<H5wasm> | undefined;
+
+/** Largest single read of weight values, bytes (see `H5Reader.readFloat32`). */
+export const READ_PART_BYTES = 4 * 2 ** 20;
+
+/** The number of values of a shape. */
+const product = (dims: readonly number[]): number => dims.reduce((n, d) => n * d, 1);
 
 /** `\x89HDF\r\n\x1a\n`: the HDF5 signature at offset 0 (files with a user block are not model files). */
 export function isHdf5(bytes: Uint8Array): boolean {
@@ -50,10 +56,10 @@ export function h5Reason(error: unknown): string {
   return reasons.length ? reasons[reasons.length - 1] : text.split('\n')[0];
 }
 
-/** An HDF5 file open for reading, with the typed look-ups the model readers need. */
 /** An HDF5 file that HDF5 itself cannot open (not HDF5, truncated, a stub). */
 export class H5OpenError extends ModelFileError {}
 
+/** An HDF5 file open for reading, with the typed look-ups the model readers need. */
 export class H5Reader {
   private constructor(
     private readonly api: H5wasm,
@@ -80,23 +86,27 @@ export class H5Reader {
     this.handle.close();
   }
 
-  /** The group at `path` (`/` is the root), or undefined when there is none. */
-  group(path: string): Group | undefined {
-    const entity = path === '/' || path === '' ? this.handle : this.safeGet(path);
+  /**
+   * The group at `path` (`/` is the root), or undefined when there is none.
+   * @param layer the Keras layer it belongs to, for messages.
+   * @throws ModelFileError when HDF5 cannot look the path up (e.g. it runs through a dataset).
+   */
+  group(path: string, layer?: string): Group | undefined {
+    const entity = path === '/' || path === '' ? this.handle : this.safeGet(path, layer);
     return entity instanceof this.api.Group ? entity : undefined;
   }
 
-  /** The dataset at `path`, or undefined. */
-  dataset(path: string): Dataset | undefined {
-    const entity = this.safeGet(path);
+  /** The dataset at `path`, or undefined (errors as `group`). */
+  dataset(path: string, layer?: string): Dataset | undefined {
+    const entity = this.safeGet(path, layer);
     return entity instanceof this.api.Dataset ? entity : undefined;
   }
 
-  private safeGet(path: string): ReturnType<H5File['get']> {
+  private safeGet(path: string, layer?: string): ReturnType<H5File['get']> {
     try {
       return this.handle.get(path);
     } catch (error) {
-      throw new ModelFileError(`HDF5 cannot read object "${path}": ${h5Reason(error)}`, { file: this.label, field: path });
+      throw new ModelFileError(`HDF5 cannot read object "${path}": ${h5Reason(error)}`, { file: this.label, layer, field: path });
     }
   }
 
@@ -127,11 +137,12 @@ export class H5Reader {
 
   private attribute(path: string, name: string): unknown {
     const owner = this.group(path) ?? this.dataset(path);
-    if (!owner || !(name in owner.attrs)) return undefined;
+    if (!owner) return undefined;
+    // Listing the attributes reads the object header too: a damaged one fails there.
     try {
-      return owner.attrs[name].value;
+      return name in owner.attrs ? owner.attrs[name].value : undefined;
     } catch (error) {
-      throw new ModelFileError(`HDF5 cannot read attribute "${name}": ${h5Reason(error)}`, { file: this.label, field: `${path}/${name}` });
+      throw new ModelFileError(`HDF5 cannot read attribute "${name}": ${h5Reason(error)}`, { file: this.label, field: path === '/' ? name : `${path}/${name}` });
     }
   }
 
@@ -142,20 +153,55 @@ export class H5Reader {
 
   /**
    * Reads a numeric dataset as float32 (float16 and float64 are converted, as Keras would cast).
-   * @throws ModelFileError when the values cannot be read (truncated file) or are not numbers.
+   * A dataset larger than `partBytes` is read in parts of at most that size (hyperslabs along the
+   * first axis whose trailing block fits) into one Float32Array: h5wasm copies each read out of
+   * the WASM heap, and that heap grows to the largest read and never shrinks, so reading a large
+   * weight whole would hold it twice for the rest of the process.
+   * @param field the dataset's path, and `layer` the Keras layer it belongs to, for messages.
+   * @param partBytes largest single read, bytes (default `READ_PART_BYTES`).
+   * @throws ModelFileError when the values cannot be read (a damaged file) or are not numbers.
    */
-  readFloat32(dataset: Dataset, field: string): Float32Array {
-    let value: unknown;
-    try {
-      value = dataset.value;
-    } catch (error) {
-      throw new ModelFileError(`HDF5 cannot read the values: ${h5Reason(error)}`, { file: this.label, field });
+  readFloat32(dataset: Dataset, field: string, { layer, partBytes = READ_PART_BYTES }: { layer?: string; partBytes?: number } = {}): Float32Array {
+    const at: ModelFileLocation = { file: this.label, layer, field };
+    const shape = this.shape(dataset);
+    const itemBytes = Math.max(1, dataset.metadata.size);
+    const total = product(shape);
+    if (shape.length === 0 || total * itemBytes <= partBytes) return this.float32(this.read(() => dataset.value, at), dataset, at);
+    const budget = Math.max(1, Math.floor(partBytes / itemBytes));
+    let axis = 0;
+    while (axis < shape.length - 1 && product(shape.slice(axis + 1)) > budget) axis++;
+    const step = Math.max(1, Math.floor(budget / product(shape.slice(axis + 1))));
+    const out = new Float32Array(total);
+    let offset = 0;
+    // Row-major order: the leading indices count up like digits, each with the parts of `axis` in turn.
+    for (let outer = 0; outer < product(shape.slice(0, axis)); outer++) {
+      const lead: [number, number][] = [];
+      for (let a = axis - 1, rest = outer; a >= 0; rest = Math.floor(rest / shape[a]), a--) lead.unshift([rest % shape[a], (rest % shape[a]) + 1]);
+      for (let start = 0; start < shape[axis]; start += step) {
+        const part = this.float32(this.read(() => dataset.slice([...lead, [start, Math.min(start + step, shape[axis])]]), at), dataset, at);
+        out.set(part, offset);
+        offset += part.length;
+      }
     }
+    return out;
+  }
+
+  /** One read of values, HDF5's errors named. */
+  private read(get: () => unknown, at: ModelFileLocation): unknown {
+    try {
+      return get();
+    } catch (error) {
+      throw new ModelFileError(`HDF5 cannot read the values: ${h5Reason(error)}`, at);
+    }
+  }
+
+  /** Values as h5wasm returns them, as float32. */
+  private float32(value: unknown, dataset: Dataset, at: ModelFileLocation): Float32Array {
     if (value instanceof Float32Array) return value;
     if (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array)) {
       return Float32Array.from(value as unknown as ArrayLike<number>);
     }
     if (typeof value === 'number') return Float32Array.of(value);
-    throw new ModelFileError(`expected numbers, found ${typeof value === 'object' && value !== null ? value.constructor.name : typeof value} (dtype ${JSON.stringify(dataset.dtype)})`, { file: this.label, field });
+    throw new ModelFileError(`expected numbers, found ${typeof value === 'object' && value !== null ? value.constructor.name : typeof value} (dtype ${JSON.stringify(dataset.dtype)})`, at);
   }
 }

@@ -41,11 +41,11 @@ export function listH5Weights(h5: H5Reader, root: string): H5WeightsLayout | und
   if (layerNames) {
     const layers = layerNames.map((layer): H5LayerWeights => {
       const group = join(root, layer);
-      if (!h5.group(group)) throw new ModelFileError(`layer_names lists layer "${layer}", but the file has no group "${group}"`, { file: h5.label, layer, field: 'layer_names' });
+      if (!h5.group(group, layer)) throw new ModelFileError(`layer_names lists layer "${layer}", but the file has no group "${group}"`, { file: h5.label, layer, field: 'layer_names' });
       const names = h5.stringListAttribute(group, 'weight_names') ?? [];
       const weights = names.filter((n) => n !== '').map((name): H5Weight => {
         const path = join(group, name);
-        const dataset = h5.dataset(path);
+        const dataset = h5.dataset(path, layer);
         if (!dataset) throw new ModelFileError(`missing weight "${name}": weight_names lists it, but the file has no dataset "${path}"`, { file: h5.label, layer, field: 'weight_names' });
         return { name, path, shape: h5.shape(dataset) };
       });
@@ -68,7 +68,7 @@ function keras3Layers(h5: H5Reader, group: string, depth = 0): H5LayerWeights[] 
       .sort((a, b) => Number(a) - Number(b))
       .map((index): H5Weight => {
         const path = join(vars, index);
-        const dataset = h5.dataset(path);
+        const dataset = h5.dataset(path, layer);
         if (!dataset) throw new ModelFileError(`"${path}" is not a dataset`, { file: h5.label, layer, field: path });
         return { name: index, path, shape: h5.shape(dataset) };
       });
@@ -147,7 +147,7 @@ export function matchH5Weights(model: tfTypes.LayersModel, layout: H5WeightsLayo
     const weights = layout.kind === 'keras3' ? keras3WeightsOf(layer, stored) : flatWeights(stored);
     const at = { file, layer: layer.name, className: layer.getClassName() };
     if (weights.length !== layer.weights.length) {
-      throw new ModelFileError(`the file stores ${weights.length} weights for it (${weights.map((w) => w.name).join(', ') || 'none'}), the layer has ${layer.weights.length} (${layer.weights.map((w) => w.originalName).join(', ')})`, {
+      throw new ModelFileError(`the file stores ${weights.length} weight${weights.length === 1 ? '' : 's'} for it (${weights.map((w) => w.name).join(', ') || 'none'}), the layer has ${layer.weights.length} (${layer.weights.map((w) => w.originalName).join(', ')})`, {
         ...at,
         field: stored.weights[0]?.path ?? stored.layer,
       });
@@ -172,11 +172,8 @@ export function loadH5Weights(tf: Tf, h5: H5Reader, assignments: Assignment[]): 
   let weights = 0;
   let values = 0;
   for (const { layer, stored } of assignments) {
-    const tensors = stored.map((w) => {
-      const dataset = h5.dataset(w.path);
-      if (!dataset) throw new ModelFileError(`missing weight "${w.name}"`, { file: h5.label, layer: layer.name, field: w.path });
-      return tf.tensor(h5.readFloat32(dataset, w.path), w.shape, 'float32');
-    });
+    // listH5Weights found each dataset in this same open file.
+    const tensors = stored.map((w) => tf.tensor(h5.readFloat32(h5.dataset(w.path)!, w.path, { layer: layer.name }), w.shape, 'float32'));
     try {
       layer.setWeights(tensors);
     } finally {

@@ -29,7 +29,8 @@ const WEIGHTS_ENTRY = 'model.weights.h5';
 /**
  * Streams one entry of a zip file on disk into `target`, 1 MiB at a time, so neither the archive
  * nor the entry is held in memory. Stops as soon as more than `maxBytes` have been inflated.
- * @throws ModelFileError when the entry is missing, corrupt or larger than `maxBytes`.
+ * @throws ModelFileError when the entry is missing, corrupt, cut short or larger than `maxBytes`,
+ *   or when `target` cannot be written.
  */
 export function extractZipEntry(zipFile: string, entry: string, target: string, maxBytes: number): number {
   const label = { file: zipFile, field: entry };
@@ -37,6 +38,7 @@ export function extractZipEntry(zipFile: string, entry: string, target: string, 
   let done = false;
   let written = 0;
   let failure: ModelFileError | undefined;
+  const copyFailed = (error: unknown): ModelFileError => new ModelFileError(`cannot be extracted to a temporary file (${error instanceof Error ? error.message : String(error)})`, label);
   const out = openSync(target, 'w');
   const input = openSync(zipFile, 'r');
   try {
@@ -50,7 +52,12 @@ export function extractZipEntry(zipFile: string, entry: string, target: string, 
         if (error) failure = new ModelFileError(`cannot be decompressed (${error.message})`, label);
         else if (written + chunk.length > maxBytes) failure = new ModelFileError(`would decompress to more than ${maxBytes} bytes, the most accepted`, label);
         else {
-          writeSync(out, chunk);
+          try {
+            writeSync(out, chunk);
+          } catch (writeError) {
+            failure = copyFailed(writeError);
+            return;
+          }
           written += chunk.length;
           done = final;
         }
@@ -65,15 +72,16 @@ export function extractZipEntry(zipFile: string, entry: string, target: string, 
       if (n === 0) break;
     }
   } catch (error) {
-    if (!(error instanceof ModelFileError)) failure ??= new ModelFileError(`is not a readable zip entry (${error instanceof Error ? error.message : String(error)})`, label);
-    else failure ??= error;
+    const reason = error instanceof Error ? error.message : String(error);
+    // fflate throws errors with numeric codes for a broken archive ("invalid zip data" when it is
+    // cut short); Node's have string codes (reading the archive failed).
+    failure ??= typeof (error as { code?: unknown }).code === 'number' ? new ModelFileError(`is cut short or damaged (${reason})`, label) : copyFailed(error);
   } finally {
     closeSync(input);
     closeSync(out);
   }
   if (failure) throw failure;
   if (!found) throw new ModelFileError('is not in the archive', label);
-  if (!done) throw new ModelFileError('ends before its last byte (truncated archive)', label);
   return written;
 }
 

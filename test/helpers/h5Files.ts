@@ -1,6 +1,7 @@
 // Small HDF5 files written with h5wasm for the tests, in the layouts Keras writes (see
 // src/importers/h5Weights.ts): Keras 2 full models and weights-only files.
 import h5wasm from 'h5wasm/node';
+import type { File as H5File, Group as H5Group } from 'h5wasm';
 import { loadH5wasm } from '../../src/importers/h5';
 
 /** One stored weight: its Keras name (`conv/kernel:0`), shape and value per element (default i / 1000). */
@@ -48,4 +49,42 @@ export async function writePlainH5(file: string): Promise<void> {
   const h5 = new h5wasm.File(file, 'w');
   h5.create_group('measurements').create_dataset({ name: 'temperature', data: Float32Array.of(20.5, 21), shape: [2], dtype: '<f' });
   h5.close();
+}
+
+/** A tiny Sequential: conv (3x3, 2 filters, 8x8x1 input), flatten, out (Dense 3). */
+export const tinyConfig = {
+  class_name: 'Sequential',
+  config: {
+    name: 'tiny',
+    layers: [
+      { class_name: 'Conv2D', config: { name: 'conv', batch_input_shape: [null, 8, 8, 1], filters: 2, kernel_size: [3, 3], strides: [1, 1], padding: 'valid', activation: 'relu', use_bias: true } },
+      { class_name: 'Flatten', config: { name: 'flatten' } },
+      { class_name: 'Dense', config: { name: 'out', units: 3, activation: 'linear', use_bias: true } },
+    ],
+  },
+  keras_version: '2.3.1',
+};
+/** The weights of `tinyConfig` (Keras 2 names), each layer's replaceable by `overrides`. */
+export const tinyWeights = (overrides: Partial<Record<string, WeightToWrite[]>> = {}): [string, WeightToWrite[]][] => [
+  ['conv', overrides.conv ?? [{ name: 'conv/kernel:0', shape: [3, 3, 1, 2] }, { name: 'conv/bias:0', shape: [2] }]],
+  ['flatten', []],
+  ['out', overrides.out ?? [{ name: 'out/kernel:0', shape: [72, 3] }, { name: 'out/bias:0', shape: [3] }]],
+];
+
+/** Opens an HDF5 file written here to change it (h5wasm's append mode), then closes it. */
+export async function editH5(file: string, edit: (h5: H5File) => void): Promise<void> {
+  await loadH5wasm();
+  const h5 = new h5wasm.File(file, 'a');
+  try {
+    edit(h5);
+  } finally {
+    h5.close();
+  }
+}
+
+/** Replaces a string-list attribute (`layer_names`, `weight_names`) of the object at `path`. */
+export function setNames(h5: H5File, path: string, name: string, values: string[]): void {
+  const owner = path === '/' ? h5 : (h5.get(path) as H5Group);
+  owner.delete_attribute(name);
+  owner.create_attribute(name, values);
 }

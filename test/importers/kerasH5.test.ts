@@ -11,7 +11,7 @@ import { ModelFileError } from '../../src/importers/errors';
 import { H5Reader } from '../../src/importers/h5';
 import { countStoredValues, listH5Weights } from '../../src/importers/h5Weights';
 import { loadModelFile, readModelFile, type LoadedModel } from '../../src/importers/modelFile';
-import { writeKeras2H5, writePlainH5, type WeightToWrite } from '../helpers/h5Files';
+import { tinyConfig, tinyWeights, writeKeras2H5, writePlainH5, type WeightToWrite } from '../helpers/h5Files';
 
 const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', 'models', name);
 const paramsOf = (loaded: LoadedModel): number => loaded.report.totals.params.trainable + loaded.report.totals.params.nonTrainable;
@@ -120,25 +120,6 @@ describe('.keras weights (model.weights.h5, Keras 3 layout)', () => {
     }
   });
 });
-
-/** A tiny Sequential: conv (3x3, 2 filters, 8x8x1 input), flatten, out (Dense 3). */
-const tinyConfig = {
-  class_name: 'Sequential',
-  config: {
-    name: 'tiny',
-    layers: [
-      { class_name: 'Conv2D', config: { name: 'conv', batch_input_shape: [null, 8, 8, 1], filters: 2, kernel_size: [3, 3], strides: [1, 1], padding: 'valid', activation: 'relu', use_bias: true } },
-      { class_name: 'Flatten', config: { name: 'flatten' } },
-      { class_name: 'Dense', config: { name: 'out', units: 3, activation: 'linear', use_bias: true } },
-    ],
-  },
-  keras_version: '2.3.1',
-};
-const tinyWeights = (overrides: Partial<Record<string, WeightToWrite[]>> = {}): [string, WeightToWrite[]][] => [
-  ['conv', overrides.conv ?? [{ name: 'conv/kernel:0', shape: [3, 3, 1, 2] }, { name: 'conv/bias:0', shape: [2] }]],
-  ['flatten', []],
-  ['out', overrides.out ?? [{ name: 'out/kernel:0', shape: [72, 3] }, { name: 'out/bias:0', shape: [3] }]],
-];
 
 describe('Keras HDF5 files written here', () => {
   let dir: string;

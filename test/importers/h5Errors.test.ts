@@ -1,0 +1,257 @@
+// Every ModelFileError of the HDF5 readers (h5.ts, h5Weights.ts, kerasH5.ts) and of the .keras
+// weights (kerasZip.ts) reached by a small file crafted here, with its exact message: the file,
+// the layer and the field named. Files are written with h5wasm and fflate, then broken on purpose.
+import * as tf from '@tensorflow/tfjs';
+import { strToU8, zipSync } from 'fflate';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelFileError } from '../../src/importers/errors';
+import { H5Reader } from '../../src/importers/h5';
+import { listH5Weights, matchH5Weights } from '../../src/importers/h5Weights';
+import { extractZipEntry } from '../../src/importers/kerasZip';
+import { loadModelFile } from '../../src/importers/modelFile';
+import { editH5, setNames, tinyConfig, tinyWeights, writeKeras2H5 } from '../helpers/h5Files';
+import h5wasm from 'h5wasm/node';
+import type { File as H5File, Group as H5Group } from 'h5wasm';
+
+let dir: string;
+const at = (name: string): string => path.join(dir, name);
+
+/** The error `run` fails with (undefined when it does not fail). */
+async function failure(run: () => Promise<unknown> | unknown): Promise<unknown> {
+  try {
+    const result = await run();
+    (result as { model?: tf.LayersModel } | undefined)?.model?.dispose();
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+/** A .keras archive of the tiny model (Keras 3 config form is not needed: the Keras 2 config reads the same) with `weights` as model.weights.h5. */
+function writeKeras(file: string, weights: Uint8Array, level: 0 | 6 = 0): Uint8Array {
+  const bytes = zipSync({ 'config.json': strToU8(JSON.stringify(tinyConfig)), 'metadata.json': strToU8('{"keras_version": "3.4.1"}'), 'model.weights.h5': [weights, { level }] });
+  writeFileSync(file, bytes);
+  return bytes;
+}
+
+/** Offset of the data of the zip entry `name` (after its local header). */
+function entryData(zip: Uint8Array, name: string): number {
+  const header = Buffer.from(zip).indexOf(Buffer.from(name)) - 30;
+  const view = new DataView(zip.buffer, zip.byteOffset);
+  return header + 30 + view.getUint16(header + 26, true) + view.getUint16(header + 28, true);
+}
+
+/** Keras 3 weights of the tiny model: layers/<name>/vars/<i>. */
+async function writeKeras3Weights(file: string, edit?: (h5: H5File) => void): Promise<void> {
+  const h5 = new h5wasm.File(file, 'w');
+  try {
+    const layers = h5.create_group('layers');
+    for (const [layer, weights] of tinyWeights()) {
+      const vars = layers.create_group(layer).create_group('vars');
+      weights.forEach((w, i) => vars.create_dataset({ name: String(i), data: new Float32Array(w.shape.reduce((a, b) => a * b, 1)), shape: w.shape, dtype: '<f' }));
+    }
+    edit?.(h5);
+  } finally {
+    h5.close();
+  }
+}
+
+/** The exact message each crafted file fails with. */
+const EXPECTED: Record<string, string> = {
+  'layer-without-group.h5':
+    'layer-without-group.h5: layer "extra", field "layer_names": layer_names lists layer "extra", but the file has no group "model_weights/extra"',
+  'weight-without-dataset.h5':
+    'weight-without-dataset.h5: layer "out", field "weight_names": missing weight "out/gamma:0": weight_names lists it, but the file has no dataset "model_weights/out/out/gamma:0"',
+  'weight-under-a-dataset.h5':
+    'weight-under-a-dataset.h5: layer "out", field "model_weights/out/out/kernel:0": HDF5 cannot read object "model_weights/out/out/kernel:0": message type not found',
+  'bias-missing.h5':
+    'bias-missing.h5: layer "conv" (Conv2D), field "model_weights/conv/conv/kernel:0": the file stores 1 weight for it (conv/kernel:0), the layer has 2 (conv/kernel, conv/bias)',
+  'empty-model-weights.h5':
+    'empty-model-weights.h5: field "model_weights": no weights found under "model_weights"',
+  'damaged-attribute.h5':
+    'damaged-attribute.h5: field "model_config": HDF5 cannot read attribute "model_config": incorrect metadata checksum after all read attempts',
+  'damaged-values.h5':
+    'damaged-values.h5: layer "out", field "model_weights/out/out/kernel:0": HDF5 cannot read the values: filter returned failure during read',
+  'string-weight.h5':
+    'string-weight.h5: layer "out", field "model_weights/out/out/bias:0": expected numbers, found Array (dtype "S")',
+  'var-is-a-group.keras':
+    'var-is-a-group.keras › model.weights.h5: layer "out", field "layers/out/vars/2": "layers/out/vars/2" is not a dataset',
+  'no-layers-group.keras':
+    'no-layers-group.keras › model.weights.h5: field "layers": has no "layers" group (Keras 3 writes layers/<name>/vars)',
+  'corrupt-deflate.keras':
+    'corrupt-deflate.keras: field "model.weights.h5": cannot be decompressed (invalid block type)',
+  'unknown-method.keras':
+    'unknown-method.keras: field "model.weights.h5": cannot be decompressed (unknown compression type 99)',
+  'renamed-entry.keras':
+    'renamed-entry.keras: field "model.weights.h5": is not in the archive',
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'h5-errors-'));
+  await writeKeras2H5(at('tiny.h5'), tinyWeights(), tinyConfig);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('Keras 2 HDF5 weights: each broken part named', () => {
+  it.each<[string, (file: string) => Promise<void>]>([
+    ['layer-without-group.h5', async (file) => {
+      await writeKeras2H5(file, tinyWeights(), tinyConfig);
+      await editH5(file, (h5) => setNames(h5, 'model_weights', 'layer_names', ['conv', 'flatten', 'out', 'extra']));
+    }],
+    ['weight-without-dataset.h5', async (file) => {
+      await writeKeras2H5(file, tinyWeights(), tinyConfig);
+      await editH5(file, (h5) => setNames(h5, 'model_weights/out', 'weight_names', ['out/kernel:0', 'out/bias:0', 'out/gamma:0']));
+    }],
+    ['weight-under-a-dataset.h5', async (file) => {
+      // weight_names says out/kernel:0 sits in a group "out", but "out" is a dataset here.
+      await writeKeras2H5(file, tinyWeights({ out: [{ name: 'out', shape: [3] }] }), tinyConfig);
+      await editH5(file, (h5) => setNames(h5, 'model_weights/out', 'weight_names', ['out/kernel:0', 'out/bias:0']));
+    }],
+    ['bias-missing.h5', (file) => writeKeras2H5(file, tinyWeights({ conv: [{ name: 'conv/kernel:0', shape: [3, 3, 1, 2] }] }), tinyConfig)],
+    ['empty-model-weights.h5', async (file) => {
+      const h5 = new h5wasm.File(file, 'w');
+      h5.create_attribute('model_config', JSON.stringify(tinyConfig));
+      h5.create_group('model_weights');
+      h5.close();
+    }],
+    ['damaged-attribute.h5', async (file) => {
+      // One byte of the root's object header flipped: HDF5 opens the file, but not its attributes.
+      await writeKeras2H5(file, tinyWeights(), tinyConfig);
+      const bytes = readFileSync(file);
+      bytes[bytes.indexOf(Buffer.from('model_config')) + 33] ^= 0xff;
+      writeFileSync(file, bytes);
+    }],
+    ['damaged-values.h5', async (file) => {
+      // The kernel gzip-compressed, then its compressed bytes overwritten: found by writing the
+      // file twice with other values and comparing.
+      const write = (target: string, value: number): Promise<void> =>
+        writeKeras2H5(target, tinyWeights({ out: [{ name: 'out/kernel:0', shape: [72, 3], value: () => value, gzip: true }, { name: 'out/bias:0', shape: [3] }] }), tinyConfig);
+      await write(file, 1);
+      await write(`${file}.other`, 2);
+      const bytes = readFileSync(file);
+      const other = readFileSync(`${file}.other`);
+      const first = bytes.findIndex((b, i) => b !== other[i]);
+      bytes.fill(0xff, first, first + 8);
+      writeFileSync(file, bytes);
+    }],
+    ['string-weight.h5', async (file) => {
+      await writeKeras2H5(file, tinyWeights({ out: [{ name: 'out/kernel:0', shape: [72, 3] }] }), tinyConfig);
+      await editH5(file, (h5) => {
+        (h5.get('model_weights/out/out') as H5Group).create_dataset({ name: 'bias:0', data: ['a', 'b', 'c'], shape: [3] });
+        setNames(h5, 'model_weights/out', 'weight_names', ['out/kernel:0', 'out/bias:0']);
+      });
+    }],
+  ])('%s', async (name, write) => {
+    const file = at(name);
+    await write(file);
+    const start = performance.now();
+    const error = await failure(() => loadModelFile(tf, file));
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(error).toBeInstanceOf(ModelFileError);
+    expect((error as Error).message).toBe(EXPECTED[name]);
+  });
+
+  it('a weights-only file matched by order must store weights for as many layers as the model has (Keras load_weights)', async () => {
+    const file = at('weights-only.h5');
+    await writeKeras2H5(file, tinyWeights());
+    await editH5(file, (h5) => setNames(h5, '/', 'layer_names', ['conv', 'flatten']));
+    const model = tf.sequential({ layers: [tf.layers.conv2d({ name: 'conv', inputShape: [8, 8, 1], filters: 2, kernelSize: 3 }), tf.layers.flatten({ name: 'flatten' }), tf.layers.dense({ name: 'out', units: 3 })] });
+    const h5 = await H5Reader.open(file);
+    try {
+      expect(() => matchH5Weights(model, listH5Weights(h5, '/')!, file, 'order')).toThrow(new ModelFileError('the file stores weights for 1 layers, the model has 2 layers with weights', { file, field: 'layer_names' }));
+    } finally {
+      h5.close();
+      model.dispose();
+    }
+  });
+});
+
+describe('.keras weights (model.weights.h5 in the zip): each broken part named', () => {
+  let keras3: Uint8Array;
+  beforeAll(async () => {
+    await writeKeras3Weights(at('keras3.weights.h5'));
+    keras3 = readFileSync(at('keras3.weights.h5'));
+  });
+
+  it.each<[string, () => Promise<void>]>([
+    ['var-is-a-group.keras', async () => {
+      await writeKeras3Weights(at('group.weights.h5'), (h5) => (h5.get('layers/out/vars') as H5Group).create_group('2'));
+      writeKeras(at('var-is-a-group.keras'), readFileSync(at('group.weights.h5')));
+    }],
+    ['no-layers-group.keras', async () => {
+      const h5 = new h5wasm.File(at('plain.weights.h5'), 'w');
+      h5.create_group('measurements');
+      h5.close();
+      writeKeras(at('no-layers-group.keras'), readFileSync(at('plain.weights.h5')));
+    }],
+    ['corrupt-deflate.keras', async () => {
+      const zip = writeKeras(at('corrupt-deflate.keras'), keras3, 6);
+      zip.fill(0xff, entryData(zip, 'model.weights.h5'), entryData(zip, 'model.weights.h5') + 16);
+      writeFileSync(at('corrupt-deflate.keras'), zip);
+    }],
+    ['unknown-method.keras', async () => {
+      // The local header's compression method (offset 8) set to 99 (AES); the central directory's left as it is.
+      const zip = writeKeras(at('unknown-method.keras'), keras3);
+      const header = entryData(zip, 'model.weights.h5') - 30 - 'model.weights.h5'.length;
+      new DataView(zip.buffer, zip.byteOffset).setUint16(header + 8, 99, true);
+      writeFileSync(at('unknown-method.keras'), zip);
+    }],
+    ['renamed-entry.keras', async () => {
+      // The central directory lists model.weights.h5; its local header says model.weights.h6.
+      const zip = writeKeras(at('renamed-entry.keras'), keras3);
+      zip[Buffer.from(zip).indexOf(Buffer.from('model.weights.h5')) + 15] = '6'.charCodeAt(0);
+      writeFileSync(at('renamed-entry.keras'), zip);
+    }],
+  ])('%s', async (name, write) => {
+    await write();
+    const error = await failure(() => loadModelFile(tf, at(name)));
+    expect(error).toBeInstanceOf(ModelFileError);
+    expect((error as Error).message).toBe(EXPECTED[name]);
+  });
+
+  it('extractZipEntry stops at its byte limit (zip bomb), at the end of a truncated archive, and when the copy cannot be written', () => {
+    const zip = writeKeras(at('whole.keras'), keras3, 6);
+    const message = (run: () => unknown): string => {
+      try {
+        run();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ModelFileError);
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message(() => extractZipEntry(at('whole.keras'), 'model.weights.h5', at('out.h5'), 1000))).toBe('whole.keras: field "model.weights.h5": would decompress to more than 1000 bytes, the most accepted');
+    writeFileSync(at('truncated.keras'), zip.subarray(0, entryData(zip, 'model.weights.h5') + 200));
+    // Through readModelFile a truncated archive fails earlier (no central directory: "not a readable zip archive").
+    expect(message(() => extractZipEntry(at('truncated.keras'), 'model.weights.h5', at('out.h5'), 2 ** 30))).toBe('truncated.keras: field "model.weights.h5": is cut short or damaged (invalid zip data)');
+    // Writing the copy fails (a full disk): named, not thrown raw.
+    expect(message(() => extractZipEntry(at('whole.keras'), 'model.weights.h5', '/dev/full', 2 ** 30))).toBe('whole.keras: field "model.weights.h5": cannot be extracted to a temporary file (ENOSPC: no space left on device, write)');
+  });
+});
+
+describe('H5Reader.readFloat32 in parts', () => {
+  it.each<[string, number[], '<f' | '<d']>([
+    ['rank 3, split on axis 1', [5, 7, 3], '<f'],
+    ['rank 1', [50], '<f'],
+    ['float64', [4, 6], '<d'],
+  ])('%s: the same values as one read', async (_, shape, dtype) => {
+    const file = at(`parts-${shape.join('x')}.h5`);
+    const n = shape.reduce((a, b) => a * b, 1);
+    const h5w = new h5wasm.File(file, 'w');
+    const data = dtype === '<f' ? Float32Array.from({ length: n }, (_, i) => i / 7) : Float64Array.from({ length: n }, (_, i) => i / 7);
+    h5w.create_dataset({ name: 'w', data, shape, dtype });
+    h5w.close();
+    const h5 = await H5Reader.open(file);
+    try {
+      const whole = h5.readFloat32(h5.dataset('w')!, 'w');
+      expect(Array.from(whole)).toEqual(Array.from(Float32Array.from(data)));
+      // 6 float32 (or 3 float64) values per read at most.
+      expect(Array.from(h5.readFloat32(h5.dataset('w')!, 'w', { partBytes: 24 }))).toEqual(Array.from(whole));
+    } finally {
+      h5.close();
+    }
+  });
+});
