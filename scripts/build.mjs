@@ -45,7 +45,8 @@ const webview = {
   platform: 'browser',
   format: 'iife',
   target: 'es2022',
-  entryPoints: { webview: 'webview/main.ts' },
+  // The charts (Observable Plot) are a second script, loaded when a chart opens (webview/charts/load.ts).
+  entryPoints: { webview: 'webview/main.ts', 'webview-charts': 'webview/charts/entry.ts' },
   outdir: 'dist',
   loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
 };

@@ -11,10 +11,14 @@ import type { ArchitectureReport } from '../report/schema';
 import { DEFAULTS } from '../report/defaults';
 import type { FlopsConvention } from '../report/flopsConvention';
 
-/** The webview bundle's code: `dist/webview.js` and, when the bundle has styles, `dist/webview.css`. */
+/**
+ * The webview bundle's code: `dist/webview.js`, when the bundle has styles `dist/webview.css`, and
+ * the chart drawers `dist/webview-charts.js` (a panel loads them on first use; a report inlines them).
+ */
 export interface WebviewAssets {
   js: string;
   css?: string;
+  charts?: string;
 }
 
 /**
@@ -54,13 +58,14 @@ ${style}</head>
 <script nonce="${nonce}">
 ${inlineSafe(assets.js, 'script')}
 </script>
-</body>
+${assets.charts ? `<script nonce="${nonce}">\n${inlineSafe(assets.charts, 'script')}\n</script>\n` : ''}</body>
 </html>
 `;
 }
 
 /**
- * Reads the webview bundle from `distDir` (`webview.js`, and `webview.css` when present).
+ * Reads the webview bundle from `distDir` (`webview.js`, and `webview.css` and `webview-charts.js`
+ * when present).
  * @throws Error naming the missing file and how to build it.
  */
 export function loadWebviewAssets(distDir: string): WebviewAssets {
@@ -71,5 +76,7 @@ export function loadWebviewAssets(distDir: string): WebviewAssets {
   const cssPath = join(distDir, 'webview.css');
   const assets: WebviewAssets = { js: readFileSync(jsPath, 'utf8') };
   if (existsSync(cssPath)) assets.css = readFileSync(cssPath, 'utf8');
+  const chartsPath = join(distDir, 'webview-charts.js');
+  if (existsSync(chartsPath)) assets.charts = readFileSync(chartsPath, 'utf8');
   return assets;
 }

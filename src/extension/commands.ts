@@ -60,9 +60,14 @@ async function profileJob(session: Session, job: ProfileJob, title: string): Pro
   if (!DiagramPanel.instance) session.firstPicture.start();
   // Relays progress to the notification once withProgress has started it.
   let report: ProgressSink | undefined;
-  const result = session.profile(job, (message, fraction) => report?.(message, fraction));
-  const panel = DiagramPanel.show(session);
-  panel.setMetric(session.metric);
+  // The panel opens with the static report in its HTML, before the worker starts.
+  let shown = false;
+  const showPanel = (): void => {
+    shown = true;
+    DiagramPanel.show(session).setMetric(session.metric);
+  };
+  const result = session.profile(job, (message, fraction) => report?.(message, fraction), showPanel);
+  if (!shown) showPanel();
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     let last = 0;
     report = (message, fraction) => {

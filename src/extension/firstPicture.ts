@@ -10,7 +10,7 @@
 import type { PaintedMessage } from '../report/messages';
 
 /** The extension host's marks, in the order they normally happen. */
-export type HostMark = 'panel created' | 'HTML set' | 'ready received' | 'report posted';
+export type HostMark = 'static report read' | 'panel created' | 'HTML set' | 'worker forked' | 'ready received' | 'report posted';
 
 /** One command's timeline, from `start` to the webview's `painted` message. */
 export class FirstPictureTimeline {

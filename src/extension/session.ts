@@ -194,10 +194,13 @@ export class Session implements vscode.Disposable {
    * (live mode) the background passes to the views. The state moves to `building` before this
    * returns (a second command sees it at once). Does nothing while a run works: the caller asks
    * the user first (`startConflict`) and cancels.
+   * @param beforeWorker called once the session has its first picture (Xception's precomputed
+   *   static report) and before the worker is forked: the caller shows the panel then, so that the
+   *   webview starts loading before the worker's start-up competes for the CPU.
    * @returns the report with timings, as soon as it is in (live mode goes on after it); undefined
    *   when the run was cancelled or failed (the state machine has said so), or when a run works.
    */
-  profile(job: ProfileJob, onProgress?: ProgressSink): Promise<ArchitectureReport | undefined> {
+  profile(job: ProfileJob, onProgress?: ProgressSink, beforeWorker?: () => void): Promise<ArchitectureReport | undefined> {
     if (isWorking(this.state_)) return Promise.resolve(undefined);
     const subject = jobSubject(job);
     this.output.appendLine(`[${new Date().toISOString()}] profiling ${job.model.kind === 'file' ? job.model.path : subject}, engine ${job.engine}${job.live ? `, live every ${job.live.intervalMs} ms` : ''}`);
@@ -210,7 +213,9 @@ export class Session implements vscode.Disposable {
     if (precomputed) {
       this.fire({ kind: 'report', report: precomputed });
       this.dispatch({ type: 'progress', stage: 'building', message: 'static analysis shown; loading the engine' });
+      this.firstPicture.mark('static report read');
     }
+    beforeWorker?.();
     const workerPath = path.join(this.extensionUri.fsPath, 'dist', 'worker.js');
     const run = new ProfilingRun(job, workerPath, this.config.liveWindow, {
       onProgress: (message, fraction, stage) => {
@@ -232,6 +237,7 @@ export class Session implements vscode.Disposable {
       onLog: (line) => this.output.appendLine(line),
     });
     this.run = run;
+    this.firstPicture.mark('worker forked');
     // A worker that dies after its result is lost here; before it, the result's rejection says how.
     let gotResult = false;
     void run.result.then(() => (gotResult = true), () => undefined).then(() => run.exited).then(({ code, signal }) => this.onRunExited(run, code, signal, gotResult));

@@ -6,7 +6,7 @@
  *
  * UPDATE_SCREENSHOTS=1 also writes media/screenshot-light.png and media/screenshot-dark.png.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -73,7 +73,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
   let dir: string;
   let staticReport: ArchitectureReport;
   let reportUrl: string;
-  let assets: { js: string; css?: string };
+  let assets: { js: string; css?: string; charts: string };
 
   beforeAll(async () => {
     assets = await buildWebview(ROOT);
@@ -361,5 +361,37 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(await reloaded.page.locator('[data-layer="block4_sepconv2"]').count()).toBe(0);
     expect(reloaded.problems.errors).toEqual([]);
     await reloaded.page.close();
+  });
+
+  it('VS Code panel: the chart code (webview-charts.js) is not loaded for the first picture, and loads, with the nonce, when the roofline opens', async () => {
+    writeFileSync(join(dir, 'webview.js'), assets.js);
+    writeFileSync(join(dir, 'webview-charts.js'), assets.charts);
+    writeFileSync(join(dir, 'webview.css'), assets.css ?? '');
+    const report = JSON.parse(readFileSync(join(ROOT, 'test/browser/fixtures/xception71-roofline-batch.json'), 'utf8')) as ArchitectureReport;
+    const html = webviewHtml({
+      cspSource: 'file:',
+      nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg=',
+      scriptUri: pathToFileURL(join(dir, 'webview.js')).href,
+      styleUri: pathToFileURL(join(dir, 'webview.css')).href,
+      report,
+    });
+    writeFileSync(join(dir, 'panel-charts.html'), html);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems = await watch(page);
+    await page.addInitScript(() => {
+      (window as unknown as { acquireVsCodeApi: () => unknown }).acquireVsCodeApi = () => ({ postMessage: () => undefined, getState: () => undefined, setState: () => undefined });
+    });
+    const scripts: string[] = [];
+    page.on('request', (r) => scripts.push(r.url().split('/').pop() ?? ''));
+    await page.goto(pathToFileURL(join(dir, 'panel-charts.html')).href);
+    await page.waitForFunction(() => window.__xpStats?.firstPaintMs !== undefined);
+    expect(scripts).not.toContain('webview-charts.js');
+    expect(await page.evaluate(() => window.__xpCharts === undefined)).toBe(true);
+    await page.locator('details#roofline summary').click();
+    await page.locator('details#roofline svg.roofline-chart [data-layer="block4_sepconv2"]').first().waitFor();
+    expect(scripts).toContain('webview-charts.js');
+    // Loaded under the strict CSP (nonce only): no violation reported.
+    expect(problems.errors).toEqual([]);
+    await page.close();
   });
 });

@@ -147,10 +147,13 @@ export function withSyntheticTimings(report: ArchitectureReport): ArchitectureRe
   return r;
 }
 
-/** Builds `webview/main.ts` (IIFE, minified) with esbuild's API; returns the code, not files. */
-export async function buildWebview(root: string): Promise<{ js: string; css?: string }> {
+/**
+ * Builds `webview/main.ts` and the charts script `webview/charts/entry.ts` (IIFE, minified) with
+ * esbuild's API, as scripts/build.mjs does; returns the code, not files.
+ */
+export async function buildWebview(root: string): Promise<{ js: string; css?: string; charts: string }> {
   const result = await esbuild.build({
-    entryPoints: [join(root, 'webview/main.ts')],
+    entryPoints: { webview: join(root, 'webview/main.ts'), 'webview-charts': join(root, 'webview/charts/entry.ts') },
     bundle: true,
     format: 'iife',
     platform: 'browser',
@@ -160,8 +163,9 @@ export async function buildWebview(root: string): Promise<{ js: string; css?: st
     outdir: join(root, 'dist-test'),
     logLevel: 'silent',
   });
-  const js = result.outputFiles.find((f) => f.path.endsWith('.js'));
+  const js = result.outputFiles.find((f) => f.path.endsWith('webview.js'));
+  const charts = result.outputFiles.find((f) => f.path.endsWith('webview-charts.js'));
   const css = result.outputFiles.find((f) => f.path.endsWith('.css'));
-  if (!js) throw new Error('esbuild produced no webview.js');
-  return { js: js.text, css: css?.text };
+  if (!js || !charts) throw new Error('esbuild produced no webview.js or webview-charts.js');
+  return { js: js.text, css: css?.text, charts: charts.text };
 }

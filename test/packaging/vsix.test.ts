@@ -64,6 +64,7 @@ describe('the .vsix', () => {
       'dist/extension.js',
       'dist/worker.js',
       'dist/webview.js',
+      'dist/webview-charts.js',
       'dist/webview.css',
       'dist/tfjs-backend-wasm.wasm',
       'dist/tfjs-backend-wasm-simd.wasm',

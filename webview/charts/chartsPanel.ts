@@ -9,8 +9,7 @@ import { ridgeIntensity } from '../../src/profiler/roofline';
 import type { ArchitectureReport, SweepReport } from '../../src/report/schema';
 import { bakedClone, pngDataUrl, serializeWithBackground } from '../exporting';
 import { sweepTable } from '../../src/report/sweepView';
-import { rooflineChart } from './rooflineChart';
-import { sweepChart } from './sweepChart';
+import { loadCharts, type ChartsModule } from './load';
 import { onThemeChange } from './theme';
 
 /** What the chart sections ask of the app. */
@@ -199,18 +198,29 @@ export class ChartsPanel {
     return Math.max(420, Math.min(900, (box.clientWidth || this.roofline.parentElement?.clientWidth || 800) - 8));
   }
 
+  /** Runs `draw` with the chart drawers, loaded on first use (load.ts); a failed load is said in `box`. */
+  private withCharts(box: HTMLElement, draw: (charts: ChartsModule) => void): void {
+    loadCharts().then(draw, (e: Error) => box.replaceChildren(el('p', 'muted', `The charts could not be loaded: ${e.message}`)));
+  }
+
   private drawRoofline(): void {
     if (!this.report || !this.roofline.open) return;
     this.lastDraw = performance.now();
-    this.rooflineSvg = rooflineChart(this.report, this.width(this.rooflineBox));
-    this.rooflineBox.replaceChildren(this.rooflineSvg ?? el('p', 'muted', 'No layer timed yet: dots appear once the layers are profiled.'));
+    this.withCharts(this.rooflineBox, (charts) => {
+      if (!this.report || !this.roofline.open) return;
+      this.rooflineSvg = charts.rooflineChart(this.report, this.width(this.rooflineBox));
+      this.rooflineBox.replaceChildren(this.rooflineSvg ?? el('p', 'muted', 'No layer timed yet: dots appear once the layers are profiled.'));
+    });
   }
 
   private drawSweep(): void {
-    const s = this.report?.sweep;
-    if (!s || !this.sweep.open) return;
-    this.sweepSvg = sweepChart(s, this.width(this.sweepBox));
-    this.sweepBox.replaceChildren(this.sweepSvg ?? el('p', 'muted', 'No sweep point was timed.'));
+    if (!this.report?.sweep || !this.sweep.open) return;
+    this.withCharts(this.sweepBox, (charts) => {
+      const s = this.report?.sweep;
+      if (!s || !this.sweep.open) return;
+      this.sweepSvg = charts.sweepChart(s, this.width(this.sweepBox));
+      this.sweepBox.replaceChildren(this.sweepSvg ?? el('p', 'muted', 'No sweep point was timed.'));
+    });
   }
 
   private async savePng(svg: SVGSVGElement | undefined): Promise<void> {
