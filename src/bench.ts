@@ -39,10 +39,11 @@ export const MIN_RUNS_FOR_RATIO = 5;
 /**
  * Timed runs on the onnxruntime engine. Its passes are short (about 70 ms at 299 on 2 idle cores)
  * and its profiler costs about 1 %, so its ratios need more pairs than the TF.js engines': on a
- * loaded 2-core machine one pass varies by about 10 %, and two identical sessions' medians over
- * 10 runs differed by up to 5 % (the whole margin), over 30 runs by about 2 %.
+ * 2-core machine loaded about 9x over, one pass varied by 15-20 % (160-330 ms) and two identical
+ * sessions' medians differed by up to 5 % (the whole margin) over 10-30 runs; over 60 runs the
+ * spread of the ratio is about 2 %.
  */
-export const ORT_RUNS = 30;
+export const ORT_RUNS = 60;
 /** Name of the single-thread WASM row in `--engines`. */
 const WASM_SINGLE = 'wasm-1thread';
 
