@@ -210,6 +210,7 @@ async function runGraphModelJob(ctx: JobContext, graph: GraphModelFile): Promise
     if (job.timing && job.live) notes.push({ severity: 'info', message: 'live profiling: layers models only; this graph model was timed once' });
     report = { ...report, diagnostics: [...report.diagnostics, ...notes] };
     send({ type: 'result', report });
+    endLiveAtOnce(ctx);
     return report;
   } finally {
     loaded.model.dispose();
@@ -245,7 +246,17 @@ async function runOnnxFileJob(ctx: JobContext, file: OnnxModelFile, ort: OrtRunt
   if (job.timing && job.live) notes.push({ severity: 'info', message: 'live profiling: layers models only; this ONNX model was timed once' });
   report = { ...report, diagnostics: [...report.diagnostics, ...notes] };
   send({ type: 'result', report });
+  endLiveAtOnce(ctx);
   return report;
+}
+
+/**
+ * A job that asked for live profiling on a model that has none (graph models, ONNX files): says
+ * live profiling stopped right after the result. The session moves to live profiling on a result
+ * of a live job, and would otherwise take the worker's exit for a lost worker.
+ */
+function endLiveAtOnce({ job, send }: JobContext): void {
+  if (job.timing && job.live) send({ type: 'live', state: 'stopped', runs: 0 });
 }
 
 /**

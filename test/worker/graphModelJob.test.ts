@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../../src/worker/client';
+import { runJob } from '../../src/worker/job';
 import type { FromWorker } from '../../src/worker/protocol';
 import { buildWorkerBundle, smallJob } from '../helpers/workerBundle';
 
@@ -25,5 +26,13 @@ describe('graph model jobs', () => {
     expect(conv.timing!.runs).toBe(2);
     expect(conv.timing!.kernels.map((k) => k.name)).toEqual(['FusedConv2D']);
     expect(report.diagnostics.map((d) => d.message)).toContain('weights: loaded 23 stored weights from the shard files');
+  });
+
+  it('a live job on a graph model says live profiling stopped right after the result (the session would take the exit for a lost worker)', async () => {
+    const events: FromWorker[] = [];
+    const report = await runJob(smallJob(1, { model: { kind: 'file', path: emotion }, live: { intervalMs: 0 } }), (e) => events.push(e));
+    expect(report.diagnostics.map((d) => d.message)).toContain('live profiling: layers models only; this graph model was timed once');
+    expect(events.slice(-2).map((e) => e.type)).toEqual(['result', 'live']);
+    expect(events.at(-1)).toMatchObject({ type: 'live', state: 'stopped', runs: 0 });
   });
 });
