@@ -17,8 +17,7 @@
  */
 import { passFacts, runtimeText } from '../src/report/viewModel';
 import type { ArchitectureReport, Diagnostic, EngineComparison, EngineInfo, RegularConvComparison, SeparableVsRegular } from '../src/report/schema';
-import { plural } from '../src/report/format';
-import { formatCount, formatMs, formatRatio } from './format';
+import { formatCount, formatMs, formatRatio, plural } from '../src/report/format';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, txt?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

@@ -4,7 +4,7 @@
  * afterwards by `paint.ts`, which only touches the elements indexed here.
  */
 import type { Diagnostic } from '../src/report/schema';
-import { formatShape } from './format';
+import { formatShape } from '../src/report/format';
 import type { BlockBox, Layout } from './geometry';
 import { blockRowText } from '../src/report/diagramView';
 import { blockTitle, opLabel } from './labels';

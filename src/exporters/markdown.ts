@@ -4,10 +4,10 @@
  * Markdown tables). Also the one-row table of "Copy Row as Markdown" in the sidebar tree.
  */
 import { countUnit, describeFlopsConvention, type FlopsConvention } from '../report/flopsConvention';
-import { formatMs, formatShape, layerMedianMs } from '../report/format';
-import { escapeMarkdown, rowMarkdown } from '../report/layerCard';
+import { formatShape } from '../report/format';
+import { escapeCell, escapeMarkdown, rowMarkdown } from '../report/layerCard';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
-import { describeEngine, flowTable, layerCountText, layerShareText, MACS_NOTE, paramsRow, passLine, timeNote, totalsLines } from '../report/viewModel';
+import { describeEngine, flowTable, layerCountText, layerShareText, layerTimeCell, layerTimingNote, MACS_NOTE, paramsRow, passLine, timeNote, totalsLines } from '../report/viewModel';
 
 /** Text as an inline code span when it is a plain name, else escaped Markdown; `|` escaped for tables. */
 function nameCell(text: string): string {
@@ -20,16 +20,15 @@ function row(cells: string[]): string {
 
 /** Header cells of the per-layer table: the median says what it measured (`Median (wall time on wasm)`). */
 function layerHeader(report: ArchitectureReport, convention: FlopsConvention): string[] {
-  return ['Layer', 'Class', 'Block', 'Output', 'Params', `${countUnit(convention)} per image`, `Median (${timeNote(report)})`, 'p90', 'Share'];
+  return ['Layer', 'Class', 'Block', 'Output', 'Params', `${countUnit(convention)} per image`, `Median (${timeNote(report)})`, 'p90', 'Share', 'Note'];
 }
 
-/** Alignment row: first four columns left, numbers right. */
-function alignment(columns: number, left: number): string {
-  return row(Array.from({ length: columns }, (_, i) => (i < left ? ':--' : '--:')));
+/** Alignment row: the first `left` columns left, numbers right, the last `leftEnd` (notes) left. */
+function alignment(columns: number, left: number, leftEnd = 0): string {
+  return row(Array.from({ length: columns }, (_, i) => (i < left || i >= columns - leftEnd ? ':--' : '--:')));
 }
 
 function layerCells(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string[] {
-  const ms = layerMedianMs(layer);
   return [
     nameCell(layer.name),
     nameCell(layer.className),
@@ -37,19 +36,21 @@ function layerCells(report: ArchitectureReport, layer: LayerReport, convention: 
     formatShape(layer.outputShape),
     paramsRow(layer.params.trainable, layer.params.nonTrainable).value,
     layerCountText(layer, convention),
-    layer.timing ? formatMs(ms) : '-',
-    layer.timing ? formatMs(layer.timing.p90Ms) : '-',
+    escapeCell(layerTimeCell(layer, 'medianMs')),
+    escapeCell(layerTimeCell(layer, 'p90Ms')),
     layerShareText(report, layer),
+    escapeCell(layerTimingNote(layer)),
   ];
 }
 
 /**
  * A Markdown table (header, alignment, one row per layer) of `layers`: name, class, block, output
- * shape, params, compute under `convention`, median, p90 and share of the pass.
+ * shape, params, compute under `convention`, median and p90 (`n/a (reason)` when missing), share of
+ * the pass, and a note on untimed kernels.
  */
 export function markdownLayerTable(report: ArchitectureReport, layers: LayerReport[], convention: FlopsConvention = 'macs'): string {
   const header = layerHeader(report, convention);
-  return [row(header), alignment(header.length, 4), ...layers.map((l) => row(layerCells(report, l, convention)))].join('\n') + '\n';
+  return [row(header), alignment(header.length, 4, 1), ...layers.map((l) => row(layerCells(report, l, convention)))].join('\n') + '\n';
 }
 
 /** A one-row Markdown table of one layer: "Copy Row as Markdown". */

@@ -15,7 +15,7 @@
 import { formatKerasShape } from '../report/format';
 import { describeFlopsConvention, layerFlops, type FlopsConvention } from '../report/flopsConvention';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
-import { batchOf, MACS_NOTE, timeNote, untimedKernelsText } from '../report/viewModel';
+import { batchOf, MACS_NOTE, timeNote, timingNaReason, untimedKernelsText } from '../report/viewModel';
 
 /** One trace event. `ts` and `dur` in microseconds. */
 export interface TraceEvent {
@@ -91,7 +91,9 @@ function layerArgs(report: ArchitectureReport, layer: LayerReport, convention: F
 /**
  * The report's timings as a Chrome trace (see the module docstring for the layout).
  * Layers without a median (not timed, or "n/a") are left out of the run and listed in the run's
- * `args.untimedLayers`; kernels without a median are left out and listed in the layer's args.
+ * `args.untimedLayers` (with their reasons in `args.untimedReasons`); kernels without a median are
+ * left out and listed in the layer's args (`kernelsWithoutTime`, and `kernelsNote`: how many, why,
+ * and the timed kernels' total).
  * @throws Error when no layer of the report has a median time (a static-only report).
  */
 export function reportToTrace(report: ArchitectureReport, convention: FlopsConvention = 'flops'): TraceFile {
@@ -124,6 +126,8 @@ export function reportToTrace(report: ArchitectureReport, convention: FlopsConve
       profiledMedianMs: report.timing?.profiledMedianMs ?? null,
       predictMedianMs: report.timing?.predictMedianMs ?? null,
       untimedLayers: report.layers.filter((l) => !timed.includes(l)).map((l) => l.name),
+      // Why each is n/a (the card's words); a layer without a timing at all was not timed.
+      untimedReasons: Object.fromEntries(report.layers.filter((l) => !timed.includes(l)).map((l) => [l.name, l.timing ? (timingNaReason(l.timing) ?? 'no valid sample') : 'not timed'])),
     },
   };
   events.push(runEvent);

@@ -190,13 +190,22 @@ export function ridgeIntensity(roofs: EngineRoofs): number {
   return roofs.computeGflops / roofs.bandwidthGBs;
 }
 
+/** The bandwidth roof at `intensity` FLOPs per byte, GFLOP/s: bandwidth (GB/s) x intensity. */
+export function memoryRoofGflops(roofs: EngineRoofs, intensity: number): number {
+  return roofs.bandwidthGBs * intensity;
+}
+
+/** Attainable GFLOP/s at `intensity` (the roofline itself): min(peak, bandwidth x intensity). */
+export function attainableGflops(roofs: EngineRoofs, intensity: number): number {
+  return Math.min(memoryRoofGflops(roofs, intensity), roofs.computeGflops);
+}
+
 /** Where `point` stands under `roofs`; undefined until it is timed or when it has no FLOPs. */
 export function standing(point: Pick<RooflinePoint, 'intensity' | 'gflops'>, roofs: EngineRoofs): Standing | undefined {
   if (point.gflops == null || !(point.intensity > 0)) return undefined;
-  const memoryRoof = roofs.bandwidthGBs * point.intensity;
-  const bound = memoryRoof < roofs.computeGflops ? 'memory' : 'compute';
-  const attainableGflops = Math.min(memoryRoof, roofs.computeGflops);
-  return { bound, attainableGflops, fraction: point.gflops / attainableGflops };
+  const bound = memoryRoofGflops(roofs, point.intensity) < roofs.computeGflops ? 'memory' : 'compute';
+  const attainable = attainableGflops(roofs, point.intensity);
+  return { bound, attainableGflops: attainable, fraction: point.gflops / attainable };
 }
 
 /** `memory-bound: 38 % of the bandwidth roof` / `compute-bound: 71 % of peak`. */

@@ -28,7 +28,8 @@ export function commandUri(command: string, args: unknown[]): string {
 
 /**
  * One-line description of a layer: output shape, compute and live median with its engine, e.g.
- * `37x37x728 · 734.5M MACs · 12.3 ms on wasm` (time left out until measured; compute left out when 0).
+ * `37x37x728 · 734.5M MACs · 12.3 ms on wasm` (time left out until measured, `n/a (reason)` when it
+ * could not be; compute left out when 0).
  */
 export function layerDescription(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string {
   const parts = [formatShape(layer.outputShape)];
@@ -37,6 +38,7 @@ export function layerDescription(report: ArchitectureReport, layer: LayerReport,
   const time = timeOnEngine(report, layerMedianMs(layer));
   if (time) parts.push(time);
   else if (layer.timing?.foldedInto) parts.push(`folded into ${layer.timing.foldedInto}`);
+  else if (layer.timing?.naReason) parts.push(`n/a (${layer.timing.naReason})`);
   return parts.join(' · ');
 }
 
@@ -111,7 +113,7 @@ export function groupCardMarkdown(report: ArchitectureReport, kind: GroupRowKind
 }
 
 /** Escapes formatted values (digits, shapes, units) for Markdown, keeping inline code spans. */
-function escapeCell(value: string): string {
+export function escapeCell(value: string): string {
   return value
     .split(/(`[^`]*`)/)
     .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\*_[\]|<>]/g, (c) => `\\${c}`)))

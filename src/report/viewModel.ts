@@ -211,6 +211,17 @@ export function timingNaReason(t: LayerTiming): string | undefined {
   return t.naReason ?? (t.foldedInto ? `folded into ${t.foldedInto}` : undefined);
 }
 
+/** One time of a layer as a table cell: `7.35 ms`, `n/a (reason)`, or `-` until it is timed. */
+export function layerTimeCell(layer: LayerReport, which: 'medianMs' | 'p90Ms'): string {
+  const t = layer.timing;
+  return t ? msText(t[which], timingNaReason(t)) : '-';
+}
+
+/** What a table row notes about a layer's time: its untimed kernels (`untimedKernelsText`), or empty. */
+export function layerTimingNote(layer: LayerReport): string {
+  return layer.timing ? (untimedKernelsText(layer.timing) ?? '') : '';
+}
+
 /** The measured rows of a timed layer. */
 function measuredView(report: ArchitectureReport, layer: LayerReport, t: LayerTiming): MeasuredView {
   const batch = batchOf(report);

@@ -20,16 +20,16 @@ import { buildWebview } from './fixtures';
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
-/** The rows of the hover card's tables: label, value text (without the note), note. */
-function domRows(page: Page): Promise<PrintedRow[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('#hover-card table.hc-rows tr')].map((tr) => {
+/** The rows of the hover card's tables (`kernels`: its kernel table; else every other): label, value text (without the note), note. */
+function domRows(page: Page, kernels = false): Promise<PrintedRow[]> {
+  return page.evaluate((sel) =>
+    [...document.querySelectorAll(sel)].map((tr) => {
       const td = tr.querySelector('td')!;
       const note = td.querySelector('.hc-row-note')?.textContent ?? undefined;
       const text = [...td.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join('');
       return { label: tr.querySelector('th')!.textContent!, text, ...(note ? { note } : {}) };
     }),
-  );
+  kernels ? '#hover-card table.hc-kernels tr' : '#hover-card table.hc-rows:not(.hc-kernels) tr');
 }
 
 describe.skipIf(!existsSync(CHROMIUM))(`one layer in the webview card${existsSync(CHROMIUM) ? '' : ' (skipped: /usr/bin/chromium not installed)'}`, () => {
@@ -38,7 +38,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`one layer in the webview card${existsSyn
   let assets: { js: string; css?: string };
   const dir = join(tmpdir(), `xp-views-${process.pid}`);
 
-  async function cardOf(convention: FlopsConvention, layer: string): Promise<PrintedRow[]> {
+  async function cardOf(convention: FlopsConvention, layer: string): Promise<{ rows: PrintedRow[]; kernels: PrintedRow[] }> {
     const file = join(dir, `${convention}.html`);
     writeFileSync(file, renderHtmlReport(report, assets, convention));
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -50,8 +50,9 @@ describe.skipIf(!existsSync(CHROMIUM))(`one layer in the webview card${existsSyn
     await page.locator(`[data-layer="${layer}"] rect`).hover();
     await page.locator('#hover-card').waitFor({ state: 'visible' });
     const rows = await domRows(page);
+    const kernels = await domRows(page, true);
     await page.close();
-    return rows;
+    return { rows, kernels };
   }
 
   beforeAll(async () => {
@@ -65,12 +66,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`one layer in the webview card${existsSyn
     await browser?.close();
   });
 
-  it('prints the same rows as the view-model (and so as the Markdown card), kernels after them', async () => {
+  it('prints the same rows as the view-model (and so as the Markdown card), roofline rows included, and the kernels', async () => {
     const layer = report.layers.find((l) => l.name === LAYER)!;
     const view = layerCardView(report, layer, 'macs');
-    const rows = await cardOf('macs', LAYER);
-    const kernels = rows.slice(cardRows(view).length);
-    expect(rows.slice(0, cardRows(view).length)).toEqual(cardRows(view));
+    const { rows, kernels } = await cardOf('macs', LAYER);
+    expect(rows).toEqual(cardRows(view));
+    expect(rows.map((r) => r.label)).toEqual(expect.arrayContaining(['MACs', 'Median', 'Kernels', 'Roofline', 'Roofline, depthwise', 'Roofline, pointwise']));
     expect(kernels).toEqual([
       { label: 'DepthwiseConv2dNative', text: `n/a (${TIMER_ERROR})` },
       { label: 'Conv2D', text: '6.61 ms' },
@@ -80,7 +81,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`one layer in the webview card${existsSyn
   it('counts FLOPs by the convention the report was exported with', async () => {
     // block2_pool: 3x3 max pooling to 74x74x128: tf.profiler counts 9 x 700,928 = 6,308,352 FLOPs.
     const pool = report.layers.find((l) => l.name === 'block2_pool')!;
-    const rows = await cardOf('tf-profiler', 'block2_pool');
+    const { rows } = await cardOf('tf-profiler', 'block2_pool');
     const flops = rows.find((r) => r.label === 'FLOPs')!;
     expect(flops).toEqual(cardRows(layerCardView(report, pool, 'tf-profiler')).find((r) => r.label === 'FLOPs'));
     expect(flops.text).toBe('6.3M FLOPs (6,308,352)');

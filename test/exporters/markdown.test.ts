@@ -11,7 +11,7 @@ beforeAll(async () => {
 // Synthetic pass: 8,357,403,496 MACs / 1e8 = 83.57403496 ms over the 41 layers with MACs (6 Conv2D,
 // 34 SeparableConv2D, 1 Dense), plus 0.05 ms for each of the 93 others = 88.22403496 ms.
 // block4_sepconv2: 7.34517784 ms = 8.3 % of it.
-const SEPCONV_ROW = '| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 734.5M | 7.35 ms | 8.08 ms | 8.3 % |';
+const SEPCONV_ROW = '| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 734.5M | 7.35 ms | 8.08 ms | 8.3 % |  |';
 
 describe('reportToMarkdown', () => {
   it('has the heading, the facts and the totals', () => {
@@ -53,7 +53,7 @@ describe('reportToMarkdown', () => {
     const md = reportToMarkdown(report, 'flops');
     expect(md).toContain('\nCounts are per image. FLOPs = 2 x MACs per image. Times are');
     expect(md).not.toContain('FLOPs: FLOPs');
-    expect(md).toContain('| Layer | Class | Block | Output | Params | FLOPs per image | Median (wall time on wasm) | p90 | Share |');
+    expect(md).toContain('| Layer | Class | Block | Output | Params | FLOPs per image | Median (wall time on wasm) | p90 | Share | Note |');
     expect(md).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 1.47G |');
   });
 
@@ -65,7 +65,7 @@ describe('reportToMarkdown', () => {
 
   it('marks untimed layers', async () => {
     const md = reportToMarkdown(await xceptionReport());
-    expect(md).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 734.5M | - | - | - |');
+    expect(md).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 734.5M | - | - | - |  |');
   });
 });
 
@@ -73,8 +73,8 @@ describe('markdownLayerRow', () => {
   it('is a one-row table', () => {
     const layer = report.layers.find((l) => l.name === 'block4_sepconv2')!;
     expect(markdownLayerRow(report, layer, 'macs').split('\n')).toEqual([
-      '| Layer | Class | Block | Output | Params | MACs per image | Median (wall time on wasm) | p90 | Share |',
-      '| :-- | :-- | :-- | :-- | --: | --: | --: | --: | --: |',
+      '| Layer | Class | Block | Output | Params | MACs per image | Median (wall time on wasm) | p90 | Share | Note |',
+      '| :-- | :-- | :-- | :-- | --: | --: | --: | --: | --: | :-- |',
       SEPCONV_ROW,
       '',
     ]);

@@ -132,10 +132,13 @@ describe('reportToTrace', () => {
     const r = withTimings(await xceptionReport());
     r.layers[0].timing = undefined;
     r.layers[5].timing!.medianMs = null;
+    r.layers[5].timing!.naReason = 'WebGL query timers are not supported in this environment.';
     const t = reportToTrace(r);
     expect(validateTrace(t)).toEqual([]);
     expect(t.traceEvents.filter((e) => e.cat.startsWith('layer,'))).toHaveLength(132);
-    expect(t.traceEvents.find((e) => e.cat === 'run')!.args.untimedLayers).toEqual([r.layers[0].name, r.layers[5].name]);
+    const run = t.traceEvents.find((e) => e.cat === 'run')!;
+    expect(run.args.untimedLayers).toEqual([r.layers[0].name, r.layers[5].name]);
+    expect(run.args.untimedReasons).toEqual({ [r.layers[0].name]: 'not timed', [r.layers[5].name]: 'WebGL query timers are not supported in this environment.' });
   });
 
   it('refuses a report without timings with a clear message', async () => {

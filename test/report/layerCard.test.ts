@@ -113,5 +113,7 @@ describe('a layer ONNX Runtime folded into another', () => {
   it('reads "folded into <layer>" instead of a time', () => {
     const bn = { name: 'block4_sepconv2_bn', className: 'BatchNormalization', outputShape: [null, 19, 19, 728], macs: 0, flops: 0, elementwiseOps: 2 * 19 * 19 * 728, timing: { medianMs: null, minMs: null, p90Ms: null, runs: 0, kernels: [], foldedInto: 'block4_sepconv2' } } as unknown as LayerReport;
     expect(layerDescription(staticReport, bn, 'macs')).toBe('19x19x728 · folded into block4_sepconv2');
+    const untimed = { ...bn, timing: { ...bn.timing!, foldedInto: undefined, naReason: 'no kernel recorded for this layer' } };
+    expect(layerDescription(staticReport, untimed, 'macs')).toBe('19x19x728 · n/a (no kernel recorded for this layer)');
   });
 });

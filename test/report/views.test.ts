@@ -1,7 +1,8 @@
 /**
  * One layer through every view: the view-model's rows (`layerCardView`) are what the editor hover,
- * the tree tooltip, the Markdown export, the CSV export and the CLI print, with the same numbers
- * and the same words. (The webview's card renders the same rows: test/browser/views.test.ts.)
+ * the tree tooltip, the Markdown export, the CSV export, the Chrome trace and the CLI print, with the
+ * same numbers and the same words. (The webview's card, in the HTML export, renders the same rows:
+ * test/browser/views.test.ts.)
  * The layer has a kernel without a time, the pass holds 4 images, and the engine is WASM, so that
  * the labels about what was measured show too.
  */
@@ -9,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { summaryText } from '../../src/cli';
 import { parseCsv, reportToCsv } from '../../src/exporters/csv';
 import { markdownLayerRow, reportToMarkdown } from '../../src/exporters/markdown';
+import { reportToTrace } from '../../src/exporters/trace';
 import { LayerHoverProvider } from '../../src/extension/hover';
 import { layerCardTooltip } from '../../src/extension/tree';
 import { layerCardMarkdown } from '../../src/report/layerCard';
@@ -95,10 +97,20 @@ describe('every view prints the view-model', () => {
     expect((hover.contents as MarkdownString).value).toBe(card);
   });
 
-  it('the Markdown export row has the card\'s compute, median, p90 and share', () => {
-    const cells = markdownLayerRow(report, layer, 'macs').split('\n')[2].split(' | ');
-    expect(cells.slice(5)).toEqual(['734.5M', value('Median'), value('p90'), `${value('Share of pass')} |`]);
+  it('the Markdown export row has the card\'s compute, median, p90, share and untimed kernels', () => {
+    const [header, , line] = markdownLayerRow(report, layer, 'macs').split('\n');
+    expect(header).toContain('| Median (wall time on wasm) |');
+    const cells = line.split(' | ');
+    expect(cells.slice(5)).toEqual(['734.5M', value('Median'), value('p90'), value('Share of pass'), `${value('Kernels')} |`]);
     expect(reportToMarkdown(report)).toContain('wall time on wasm, for the whole batch');
+  });
+
+  it('the Chrome trace names the engine, says wall time per batch and counts per image, and keeps the untimed kernels\' reason', () => {
+    const trace = reportToTrace(report, 'macs');
+    const ev = trace.traceEvents.find((e) => e.name === NAME && e.cat.startsWith('layer'))!;
+    expect(ev.args).toMatchObject({ engine: 'wasm', macs: 734_517_784, medianMs: 7.34517784, kernelsNote: value('Kernels') });
+    expect(trace.otherData.times).toBe('median wall time on wasm, ms for the whole batch of 4 images');
+    expect(trace.otherData.counts).toContain('per image (x 4 per batch); MACs: multiply-accumulates; bias adds, BN and activations are element-wise ops, not MACs');
   });
 
   it('the CSV has the exact numbers, the engine, the batch and the untimed kernels', () => {

@@ -5,7 +5,7 @@
  * kind. Each dot carries `data-layer` so the app can show the layer card and reveal the layer.
  */
 import * as Plot from '@observablehq/plot';
-import { formatIntensity, ridgeIntensity, rooflinePoints, type RooflinePoint } from '../../src/profiler/roofline';
+import { attainableGflops, formatIntensity, memoryRoofGflops, ridgeIntensity, rooflinePoints, type RooflinePoint } from '../../src/profiler/roofline';
 import type { ArchitectureReport, EngineRoofs, RooflineKind } from '../../src/report/schema';
 import { cssVar, KIND_COLORS, KIND_LABELS, KIND_SYMBOLS, withNonce } from './theme';
 
@@ -20,7 +20,7 @@ export function drawablePoints(report: ArchitectureReport): RooflinePoint[] {
 function roofLine(roofs: EngineRoofs, x0: number, x1: number): { x: number; y: number }[] {
   const ridge = ridgeIntensity(roofs);
   const xs = [x0, ...(ridge > x0 && ridge < x1 ? [ridge] : []), x1];
-  return xs.map((x) => ({ x, y: Math.min(roofs.computeGflops, roofs.bandwidthGBs * x) }));
+  return xs.map((x) => ({ x, y: attainableGflops(roofs, x) }));
 }
 
 /** Dot label for people and screen readers: `block4_sepconv2 (depthwise): 2.21 FLOP/B, 3.4 GFLOP/s`. */
@@ -53,7 +53,7 @@ export function rooflineChart(report: ArchitectureReport, width: number): SVGSVG
     marks.push(
       Plot.line(line, { x: 'x', y: 'y', stroke: fg, strokeWidth: 2 }),
       Plot.text([line[line.length - 1]], { x: 'x', y: 'y', text: () => `compute roof ${roofs.computeGflops.toFixed(1)} GFLOP/s`, textAnchor: 'end', dy: -8, fill: fg }),
-      Plot.text([{ x: x0 * 1.3, y: roofs.bandwidthGBs * x0 * 1.3 }], {
+      Plot.text([{ x: x0 * 1.3, y: memoryRoofGflops(roofs, x0 * 1.3) }], {
         x: 'x', y: 'y', text: () => `bandwidth roof ${roofs.bandwidthGBs.toFixed(2)} GB/s`, textAnchor: 'start', dy: -8, fill: fg,
       }),
       Plot.ruleX([ridge!], { stroke: muted, strokeDasharray: '3,3' }),
