@@ -38,9 +38,10 @@ export async function checkCharts({ h, wb, frame, shots, check }) {
       { timeout: 30_000, interval: 500, what: '#hover-card with a Roofline section' },
     );
     await wb.screenshot(path.join(shots, '05-roofline.png'));
-    const line = card.split('\n').find((l) => l.startsWith('depthwise:'));
-    assert.ok(line && /(memory|compute)-bound: [\d.]+ %/.test(line), `the card says where the depthwise kernel stands: ${JSON.stringify(card)}`);
-    return `${summary}; ${count} dots; ${line}`;
+    // The card's roofline row of the depthwise kernel: its intensity, then where it stands.
+    const row = card.match(/Roofline, depthwise\s+([\d.]+ FLOP\/B[^\n]*)\n[^\n]*?((memory|compute)-bound: [\d.]+ % of [^;\n]+)/);
+    assert.ok(row, `the card says where the depthwise kernel stands: ${JSON.stringify(card.slice(card.indexOf('Roofline')))}`);
+    return `${summary}; ${count} dots; block4_sepconv2 depthwise: ${row[1]}, ${row[2]}`;
   });
 
   await check('batch sweep from the panel: batch 1,2 at 71x71 profiled on the same engine, chart, table and findings', async () => {
