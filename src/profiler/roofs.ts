@@ -1,6 +1,6 @@
 /**
  * Measures an engine's two roofs, the attainable compute peak (GFLOP/s) and the attainable memory
- * bandwidth (GB/s), and caches them per engine and machine (the measurement takes 3 to 5 seconds;
+ * bandwidth (GB/s), and caches them per engine and machine (the measurement takes about 4 seconds;
  * it runs when an engine is first used). The roofline model: Williams, Waterman, Patterson, CACM
  * 2009; measured roofs as in the Empirical Roofline Toolkit (best of repeated large kernels).
  *
@@ -46,21 +46,23 @@ const SLOW_ENGINE_MATMUL_N = 256;
 export const ADD_ELEMENTS = 1 << 23;
 
 /**
- * How long each kernel is run. The roof is an attainable peak: the best call counts, and a call
+ * How long the kernels are run. The roof is an attainable peak: the best call counts, and a call
  * slowed by another process or a descheduled thread only loses. On a loaded machine few calls run
- * undisturbed, so the count of calls matters more than their length: at least `minReps` calls and
- * `minMs` of calls, at most `maxMs` (then at least 3 calls), after `warmupMs` of untimed calls
- * (thread pools started, pages touched, CPU clock up).
+ * undisturbed and the load comes in bursts of seconds, so the kernels take turns in slices of
+ * `sliceMs` (each kernel's calls spread over the whole measurement, not one burst), after
+ * `warmupMs` of untimed calls each (thread pools started, pages touched, CPU clock up), until
+ * every kernel has `minReps` calls and `minMs` have passed; at most `maxMs` (then at least 3 calls each).
  */
 export interface RoofBudget {
   warmupMs: number;
+  sliceMs: number;
   minReps: number;
   minMs: number;
   maxMs: number;
 }
 
-/** About 1 to 1.5 s per kernel (3 to 5 s per engine, once per engine and machine: the roofs are cached). */
-export const ROOF_BUDGET: RoofBudget = { warmupMs: 150, minReps: 20, minMs: 1000, maxMs: 4000 };
+/** About 3 s of timed calls per engine, 4 s in all (once per engine and machine: the roofs are cached). */
+export const ROOF_BUDGET: RoofBudget = { warmupMs: 150, sliceMs: 100, minReps: 20, minMs: 3000, maxMs: 10_000 };
 
 /** A TF.js probe: each call waits for its result by reading back one value. */
 export function tfRoofProbe(tf: Tf): RoofProbe {
@@ -99,22 +101,30 @@ export function tfRoofProbe(tf: Tf): RoofProbe {
   };
 }
 
-/** Best (shortest) call and the number of timed calls, ms on the clock `now`, within `budget`. */
-async function bestMs(call: () => Promise<void>, budget: RoofBudget, now: () => number): Promise<{ ms: number; reps: number }> {
-  const w0 = now();
-  do await call();
-  while (now() - w0 < budget.warmupMs);
-  let best = Infinity;
-  let reps = 0;
+/** Best (shortest) call of each of `calls` and its number of timed calls, ms on the clock `now`, within `budget`. */
+async function bestMs(calls: (() => Promise<void>)[], budget: RoofBudget, now: () => number): Promise<{ ms: number; reps: number }[]> {
+  for (const call of calls) {
+    const w0 = now();
+    do await call();
+    while (now() - w0 < budget.warmupMs);
+  }
+  const best = calls.map(() => ({ ms: Infinity, reps: 0 }));
   const t0 = now();
   for (;;) {
-    const s = now();
-    await call();
-    const end = now();
-    best = Math.min(best, end - s);
-    reps++;
-    const elapsed = end - t0;
-    if ((reps >= budget.minReps && elapsed >= budget.minMs) || (reps >= 3 && elapsed >= budget.maxMs)) return { ms: best, reps };
+    for (const [k, call] of calls.entries()) {
+      const s0 = now();
+      let end: number;
+      do {
+        const s = now();
+        await call();
+        end = now();
+        best[k].ms = Math.min(best[k].ms, end - s);
+        best[k].reps++;
+      } while (end - s0 < budget.sliceMs);
+    }
+    const elapsed = now() - t0;
+    const fewest = Math.min(...best.map((b) => b.reps));
+    if ((fewest >= budget.minReps && elapsed >= budget.minMs) || (fewest >= 3 && elapsed >= budget.maxMs)) return best;
   }
 }
 
@@ -127,17 +137,15 @@ export function engineLabel(info: EngineInfo): string {
  * Measures both roofs with `probe`, on the engine's own threads. Compute: the best of a 512 x 512
  * matmul (2 x 512^3 FLOPs) and a 1x1 conv of [1, 16, 16, 512] by [1, 1, 512, 512] (n =
  * `probe.matmulN`: 256 on plain JS). Bandwidth: an element-wise add of 2^23 float32 values (reads
- * 2 x 32 MiB, writes 32 MiB). Each kernel is warmed up, then called within `budget`; the best call
- * counts (attainable, not typical).
+ * 2 x 32 MiB, writes 32 MiB). Each kernel is warmed up, then the three take turns within `budget`;
+ * each one's best call counts (attainable, not typical).
  * @throws whatever the engine throws (out of memory, a missing kernel).
  */
 export async function measureRoofs(probe: RoofProbe, engine: string, budget: RoofBudget = ROOF_BUDGET, now: () => number = () => performance.now()): Promise<EngineRoofs> {
   try {
     const n = probe.matmulN;
     const s = n / 32;
-    const mm = await bestMs(() => probe.matmul(n), budget, now);
-    const conv = await bestMs(() => probe.pointwiseConv(n), budget, now);
-    const add = await bestMs(() => probe.add(ADD_ELEMENTS), budget, now);
+    const [mm, conv, add] = await bestMs([() => probe.matmul(n), () => probe.pointwiseConv(n), () => probe.add(ADD_ELEMENTS)], budget, now);
     const matmulGflops = (2 * n ** 3) / (mm.ms * 1e6);
     const convGflops = (2 * s * s * n * n) / (conv.ms * 1e6);
     const perElement = probe.addBytesPerElement ?? 12;
@@ -167,7 +175,7 @@ export function defaultRoofCacheDir(): string {
 }
 
 /** Version of the measurement (probe sizes, budget): roofs measured another way are measured again. */
-const ROOF_METHOD = 'method=2';
+const ROOF_METHOD = 'method=3';
 
 /** Cache key: the measurement, the engine (package, version, threads, SIMD, GPU) and the machine (CPU model and count, memory, host). */
 export function roofCacheKey(info: EngineInfo): string {

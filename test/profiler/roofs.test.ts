@@ -27,7 +27,7 @@ function fakeProbe(ms: { matmul: number | number[]; conv: number; add: number })
 }
 
 /** One untimed call, then `reps` timed calls, whatever they take. */
-const reps = (n: number): RoofBudget => ({ warmupMs: 0, minReps: n, minMs: 0, maxMs: Infinity });
+const reps = (n: number): RoofBudget => ({ warmupMs: 0, sliceMs: 0, minReps: n, minMs: 0, maxMs: Infinity });
 
 describe('roofs', () => {
   it('compute roof = the faster of matmul and 1x1 conv (2 x 256^3 and 2 x 64 x 256^2 FLOPs); bandwidth = 12 bytes per added value over the best call', async () => {
@@ -52,15 +52,21 @@ describe('roofs', () => {
     expect(r.computeMethod).toContain('best of 5');
   });
 
-  it('runs each kernel for its time budget: warm-up time, then at least minReps calls and minMs, at most maxMs', async () => {
-    // 4 ms calls: warm-up until 10 ms = 3 calls; then until 5 calls and 30 ms = 8 calls. 11 per kernel.
+  it('runs the kernels in turns for the time budget: warm-up time each, then slices until every kernel has minReps calls and minMs passed, at most maxMs', async () => {
+    // 4 ms calls: warm-up until 10 ms = 3 calls each; then rounds of one 4 ms slice per kernel (12 ms)
+    // until 5 calls each and 30 ms: 5 rounds. 8 calls per kernel.
     let probe = fakeProbe({ matmul: 4, conv: 4, add: 4 });
-    let r = await measureRoofs(probe, 'fake', { warmupMs: 10, minReps: 5, minMs: 30, maxMs: 1000 }, probe.now);
-    expect(probe.calls).toBe(3 * 11);
-    expect(r.bandwidthMethod).toContain('best of 8 calls');
-    // 50 ms calls and a 120 ms cap: 1 warm-up call, then 3 calls (the fewest), not the 20 asked for.
+    let r = await measureRoofs(probe, 'fake', { warmupMs: 10, sliceMs: 4, minReps: 5, minMs: 30, maxMs: 1000 }, probe.now);
+    expect(probe.calls).toBe(3 * 8);
+    expect(r.bandwidthMethod).toContain('best of 5 calls');
+    // Slices of 10 ms: 3 matmul calls of 4 ms per slice, 1 add call of 50 ms; the add's 5 calls decide: 5 rounds, 15 matmul calls.
+    probe = fakeProbe({ matmul: 4, conv: 4, add: 50 });
+    r = await measureRoofs(probe, 'fake', { warmupMs: 0, sliceMs: 10, minReps: 5, minMs: 0, maxMs: 1000 }, probe.now);
+    expect(r.computeMethod).toContain('matmul 8.4 GFLOP/s (best of 15)');
+    expect(r.bandwidthMethod).toContain('best of 5 calls');
+    // 50 ms calls and a 120 ms cap: 1 warm-up call each, then 3 rounds (the fewest), not the 20 asked for.
     probe = fakeProbe({ matmul: 50, conv: 50, add: 50 });
-    r = await measureRoofs(probe, 'fake', { warmupMs: 0, minReps: 20, minMs: 0, maxMs: 120 }, probe.now);
+    r = await measureRoofs(probe, 'fake', { warmupMs: 0, sliceMs: 0, minReps: 20, minMs: 0, maxMs: 120 }, probe.now);
     expect(probe.calls).toBe(3 * 4);
     expect(r.bandwidthMethod).toContain('best of 3 calls');
   });
