@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ModelFileError } from '../../../src/importers/errors';
+import { activationName, activationOps, canonicalActivation, isKnownActivation } from '../../../src/analysis/layers/activations';
 import { LAYERS, layerSpec, type CallResult } from '../../../src/analysis/layers/registry';
 import type { Config } from '../../../src/analysis/layers/configReaders';
 
@@ -438,5 +439,42 @@ describe('kinds and the fields an engine mismatch names', () => {
     expect(layerSpec('Conv2D')).toBe(LAYERS.Conv2D);
     expect(layerSpec('toString')).toBeUndefined();
     expect(layerSpec('Conv3D')).toBeUndefined();
+  });
+});
+
+describe('activations (activations.ts)', () => {
+  it('reads every way Keras writes an activation', () => {
+    expect(activationName('relu')).toBe('relu');
+    expect(activationName('')).toBeUndefined();
+    expect(activationName(null)).toBeUndefined();
+    expect(activationName(3)).toBeUndefined();
+    // Keras 3: {"class_name": "function", "config": "relu"}, or a config object with a name.
+    expect(activationName({ class_name: 'function', config: 'gelu' })).toBe('gelu');
+    expect(activationName({ class_name: 'function', config: { name: 'tanh' } })).toBe('tanh');
+    expect(activationName({ class_name: 'Swish', config: { beta: 1 } })).toBe('Swish');
+    expect(activationName({ config: 7 })).toBeUndefined();
+  });
+
+  it('canonical names of the other spellings, and which names are known', () => {
+    expect(['swish', 'hard_swish', 'hardSigmoid', 'hardswish', 'logSoftmax', 'leakyRelu', 'relu', 'magic'].map(canonicalActivation)).toEqual([
+      'silu',
+      'hard_silu',
+      'hard_sigmoid',
+      'hard_silu',
+      'log_softmax',
+      'leaky_relu',
+      'relu',
+      'magic',
+    ]);
+    expect(['linear', 'swish', 'hardswish', 'mish', 'log_sigmoid'].every(isKnownActivation)).toBe(true);
+    expect(['magic', 'toString', 'constructor'].some(isKnownActivation)).toBe(false);
+  });
+
+  it('ops per value: the table, 1 for an unknown name, 0 for none', () => {
+    expect(activationOps('gelu', 10)).toBe(80);
+    expect(activationOps({ class_name: 'function', config: 'hardSigmoid' }, 10)).toBe(30);
+    expect(activationOps('linear', 10)).toBe(0);
+    expect(activationOps('magic', 10)).toBe(10);
+    expect(activationOps(undefined, 10)).toBe(0);
   });
 });
