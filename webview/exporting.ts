@@ -5,6 +5,7 @@
  */
 import type { LayerReport } from '../src/report/schema';
 import { markdownLayerTable } from '../src/exporters/markdown';
+import { countNote } from '../src/report/viewModel';
 import { escapeMarkdown } from '../src/report/layerCard';
 import type { ReportModel } from './model';
 import type { DiagramView } from './render';
@@ -17,10 +18,10 @@ export function scopeLayers(model: ReportModel, scope: ExportScope): LayerReport
   return scope === 'all' ? model.report.layers : model.report.layers.filter((l) => l.flow === scope);
 }
 
-/** The scope's layers as a Markdown table, the same table as the Markdown export's (exporters/markdown.ts). */
+/** The scope's layers as a Markdown table under the chosen FLOPs convention, the same table as the Markdown export's (exporters/markdown.ts). */
 export function markdownTable(model: ReportModel, scope: ExportScope): string {
   const title = scope === 'all' ? model.report.model.name : `${model.report.model.name}, ${scope} flow`;
-  return `**${escapeMarkdown(title)}** (1 MAC = 2 FLOPs; shapes NHWC without batch)\n\n${markdownLayerTable(model.report, scopeLayers(model, scope))}`;
+  return `**${escapeMarkdown(title)}** (${escapeMarkdown(countNote(model.convention))}; shapes NHWC without batch)\n\n${markdownLayerTable(model.report, scopeLayers(model, scope), model.convention)}`;
 }
 
 const COPIED = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-size', 'font-family', 'font-weight', 'opacity', 'fill-opacity'];

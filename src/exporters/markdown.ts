@@ -3,11 +3,11 @@
  * engine and pass timing, the totals, a table per flow and a table per layer (GitHub-flavoured
  * Markdown tables). Also the one-row table of "Copy Row as Markdown" in the sidebar tree.
  */
-import { countUnit, describeFlopsConvention, type FlopsConvention } from '../report/flopsConvention';
+import { countUnit, type FlopsConvention } from '../report/flopsConvention';
 import { formatShape } from '../report/format';
 import { escapeCell, escapeMarkdown, rowMarkdown } from '../report/layerCard';
 import type { ArchitectureReport, LayerReport } from '../report/schema';
-import { describeEngine, flowTable, layerCountText, layerShareText, layerTimeCell, layerTimingNote, MACS_NOTE, paramsRow, passLine, timeNote, totalsLines } from '../report/viewModel';
+import { countNote, describeEngine, flowTable, layerCountText, layerShareText, layerTimeCell, layerTimingNote, paramsRow, passLine, timeNote, totalsLines } from '../report/viewModel';
 
 /** Text as an inline code span when it is a plain name, else escaped Markdown; `|` escaped for tables. */
 function nameCell(text: string): string {
@@ -85,8 +85,7 @@ export function reportToMarkdown(report: ArchitectureReport, convention: FlopsCo
   for (const cells of flows.rows) out.push(row([nameCell(cells[0]), ...cells.slice(1)]));
   out.push('', '## Layers', '');
   out.push(markdownLayerTable(report, report.layers, convention).trimEnd());
-  // describeFlopsConvention('flops') already reads "FLOPs = ...": no second "FLOPs:" before it.
-  const counted = convention === 'macs' ? `MACs: ${MACS_NOTE}` : describeFlopsConvention(convention);
+  const counted = countNote(convention);
   out.push(
     '',
     `Counts are per image. ${escapeMarkdown(counted)}. Times are medians over the timed runs in ms (${timeNote(report)}, for the whole batch); "Share" is the share of the sum of the layer medians.`,

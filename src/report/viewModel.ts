@@ -66,6 +66,12 @@ export function rowValueText(row: ViewRow): string {
 /** What MACs count, said wherever MACs are labelled. */
 export const MACS_NOTE = 'multiply-accumulates; bias adds, BN and activations are element-wise ops, not MACs';
 
+/** What the one compute count of a table counts under `convention`: the MACs note, or how FLOPs are counted. */
+export function countNote(convention: FlopsConvention): string {
+  // describeFlopsConvention('flops') already reads "FLOPs = ...": no second "FLOPs:" before it.
+  return convention === 'macs' ? `MACs: ${MACS_NOTE}` : describeFlopsConvention(convention);
+}
+
 /** What element-wise ops count. */
 export const ELEMENTWISE_NOTE = 'BN, activations, Add, pooling and bias adds (not MACs)';
 

@@ -279,6 +279,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(out).toContainEqual({ type: 'metricChanged', metric: 'macs' });
     const copy = out.find((m) => m.type === 'copy') as { text: string } | undefined;
     expect(copy?.text).toContain('| `block4_sepconv2` | `SeparableConv2D` | `block4` | 37x37x728 | 536,536 | 734.5M |');
+    // Says what it counts, as the Markdown export's footnote does.
+    expect(copy?.text).toContain('MACs: multiply\\-accumulates; bias adds, BN and activations are element\\-wise ops, not MACs');
     const save = out.find((m) => m.type === 'save') as { format: string; data: string } | undefined;
     expect(save?.format).toBe('svg');
     expect(save?.data).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*block4_sepconv2/);

@@ -118,6 +118,24 @@ describe.skipIf(!existsSync(CHROMIUM))('report panels in Chromium (real Xception
     await page.close();
   });
 
+  it("the engine line keeps a native engine's whole load error and the runtime it was loaded in", async () => {
+    const report = structuredClone(real);
+    const abi = [
+      "The module '/w/node_modules/@tensorflow/tfjs-node/lib/napi-v8/tfjs_binding.node'",
+      'was compiled against a different Node.js version using',
+      'NODE_MODULE_VERSION 115. This version of Node.js requires',
+      'NODE_MODULE_VERSION 127. Please try re-compiling or re-installing',
+    ].join('\n');
+    report.engine!.skipped = [{ name: 'tensorflow', reason: abi }];
+    report.engine!.runtime = { node: '20.18.0', modules: '127', napi: '9', electron: '34.2.0' };
+    const { page, errors } = await open(report, 'engine-abi');
+    const title = (await page.locator('#engine .engine-name').getAttribute('title')) ?? '';
+    expect(title).toContain(`tensorflow skipped: ${abi}`);
+    expect(title).toContain('runtime: node 20.18.0 (NODE_MODULE_VERSION 127, napi 9), electron 34.2.0');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('wrong results: the badge beside the engine, error markers and text on the affected layers', async () => {
     // The real report with a mismatch added (as the correctness check reports WASM's zeros for a
     // depthwise 1xN stride-2 "same" kernel); the layers get its error diagnostic.
