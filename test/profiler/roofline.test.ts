@@ -114,6 +114,8 @@ describe('standing under the roofs', () => {
     const mem = standing({ intensity: 2, gflops: 7.6 }, roofs)!;
     expect(mem).toEqual({ bound: 'memory', attainableGflops: 20, fraction: 0.38 });
     expect(standingText(mem)).toBe('memory-bound: 38 % of the bandwidth roof');
+    // Above the memory roof: the layer's tensors stayed in the caches (the roof streams 3x the L3).
+    expect(standingText(standing({ intensity: 2, gflops: 29.4 }, roofs)!)).toBe('memory-bound: 147 % of the bandwidth roof (above it: its data stays in the caches)');
     const comp = standing({ intensity: 50, gflops: 71 }, roofs)!;
     expect(comp.bound).toBe('compute');
     expect(standingText(comp)).toBe('compute-bound: 71 % of peak');
