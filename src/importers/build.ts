@@ -153,9 +153,10 @@ export async function buildModel(tf: Tf, imported: ImportedModel, options: Build
     customObjects[className] = [cls, (c: new (config: unknown) => unknown, config: unknown) => new c(config)];
   }
   // Weights stored in HDF5 replace the initial values (or are not needed): zeros initialise fastest.
-  const initial = (config: Record<string, unknown> | undefined): Record<string, unknown> | undefined => (imported.storedWeights && config ? withZeroInitializers(config) : config);
+  const initial = (config: Record<string, unknown> | undefined, className: string): Record<string, unknown> | undefined =>
+    imported.storedWeights && config ? withZeroInitializers(config, className) : config;
   const json = toKerasJson(plan.topology, (layer) =>
-    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : initial(plan.tfjsConfig.get(layer) ?? layer.config),
+    standInLayers.has(layer) ? { name: layer.name, trainable: true, dtype: 'float32' } : initial(plan.tfjsConfig.get(layer) ?? layer.config, layer.className),
   );
   let model: tfTypes.LayersModel;
   try {

@@ -16,7 +16,7 @@ type H5wasm = typeof import('h5wasm');
 let loading: Promise<H5wasm> | undefined;
 
 /** Largest single read of weight values, bytes (see `H5Reader.readFloat32`). */
-export const READ_PART_BYTES = 4 * 2 ** 20;
+export const READ_PART_BYTES = 2 ** 20;
 
 /** The number of values of a shape. */
 const product = (dims: readonly number[]): number => dims.reduce((n, d) => n * d, 1);

@@ -203,12 +203,38 @@ export async function applyStoredWeights(tf: Tf, model: tfTypes.LayersModel, sto
 }
 
 /**
- * A layer config whose weight initialisers are all `Zeros`: for a model whose weights come from
- * a file, random initial values (Glorot etc., about 3 s for Xception's 23M on the plain-JS
- * engine) would be computed only to be overwritten, or never used by a static analysis.
+ * The initialiser fields of the Keras layer classes whose weights are large (kernels, embeddings,
+ * recurrent kernels). A config often leaves them out (Keras's default, Glorot uniform, applies),
+ * so they are set, not only replaced. BatchNormalization's are left: small, and ones by default.
  */
-export function withZeroInitializers(config: Record<string, unknown>): Record<string, unknown> {
-  const keys = Object.keys(config).filter((k) => k.endsWith('_initializer') && config[k] !== null && config[k] !== undefined);
+const INITIALIZERS: Record<string, string[]> = {
+  Conv1D: ['kernel_initializer', 'bias_initializer'],
+  Conv2D: ['kernel_initializer', 'bias_initializer'],
+  Conv3D: ['kernel_initializer', 'bias_initializer'],
+  Conv1DTranspose: ['kernel_initializer', 'bias_initializer'],
+  Conv2DTranspose: ['kernel_initializer', 'bias_initializer'],
+  Conv3DTranspose: ['kernel_initializer', 'bias_initializer'],
+  Dense: ['kernel_initializer', 'bias_initializer'],
+  DepthwiseConv2D: ['depthwise_initializer', 'bias_initializer'],
+  SeparableConv1D: ['depthwise_initializer', 'pointwise_initializer', 'bias_initializer'],
+  SeparableConv2D: ['depthwise_initializer', 'pointwise_initializer', 'bias_initializer'],
+  Embedding: ['embeddings_initializer'],
+  SimpleRNN: ['kernel_initializer', 'recurrent_initializer', 'bias_initializer'],
+  GRU: ['kernel_initializer', 'recurrent_initializer', 'bias_initializer'],
+  LSTM: ['kernel_initializer', 'recurrent_initializer', 'bias_initializer'],
+};
+
+/**
+ * A layer config whose weight initialisers are `Zeros`: for a model whose weights come from a
+ * file, random initial values would be computed only to be overwritten (about 3 s for Xception's
+ * 23M on the plain-JS engine), or never used by a static analysis; and zeros cost no memory until
+ * written (a fresh zeroed allocation is not resident), so loading the file's values does not hold
+ * the weights twice. Sets the fields `className` takes (`INITIALIZERS`) and replaces any other
+ * `*_initializer` the config lists.
+ */
+export function withZeroInitializers(config: Record<string, unknown>, className = ''): Record<string, unknown> {
+  const listed = Object.keys(config).filter((k) => k.endsWith('_initializer') && config[k] !== null && config[k] !== undefined);
+  const keys = [...new Set([...listed, ...(INITIALIZERS[className] ?? [])])];
   if (keys.length === 0) return config;
   return { ...config, ...Object.fromEntries(keys.map((k) => [k, { class_name: 'Zeros', config: {} }])) };
 }

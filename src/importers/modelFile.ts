@@ -249,7 +249,7 @@ export async function buildCheckedModel(tf: Tf, checked: CheckedModel | CheckedX
  * @throws ModelFileError naming the layer and the weight when a stored shape is not Xception's.
  */
 async function buildXceptionWithWeights(tf: Tf, checked: CheckedXceptionWeights, options: BuildOptions): Promise<LoadedModel> {
-  const model = buildXception(tf, { includeTop: checked.includeTop, classes: checked.classes, seed: 1 });
+  const model = buildXception(tf, { includeTop: checked.includeTop, classes: checked.classes, zeroWeights: true });
   try {
     const loaded = await applyStoredWeights(tf, model, checked.storedWeights, options.loadWeights !== false);
     // After the file's own notes (the first 1 + checked.diagnostics.length), before the analysis's.

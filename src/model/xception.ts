@@ -23,6 +23,12 @@ export interface XceptionOptions {
   /** Seed of the weight initialisers, for reproducible weights (timings do not depend on values). */
   seed?: number;
   /**
+   * Kernels and classifier weights start at zero instead of Glorot uniform, for weights about to be
+   * loaded from a file: nothing random is computed, and a zeroed allocation is not resident
+   * until it is written. Default false.
+   */
+  zeroWeights?: boolean;
+  /**
    * false builds the paper's "regular convolution" twin: every SeparableConv2D becomes a Conv2D
    * with the same name, kernel size, filters, strides and padding (no bias). Default true.
    */
@@ -61,7 +67,9 @@ export function buildXception(tf: Tf, options: XceptionOptions = {}): tfTypes.La
 
   const seedOffset = { next: 0 };
   const init = (): ReturnType<Tf['initializers']['glorotUniform']> =>
-    options.seed === undefined
+    options.zeroWeights
+      ? tf.initializers.zeros()
+      : options.seed === undefined
       ? tf.initializers.glorotUniform({})
       : tf.initializers.glorotUniform({ seed: options.seed + seedOffset.next++ });
 

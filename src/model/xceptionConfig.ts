@@ -93,7 +93,7 @@ export function xceptionKerasConfig(options: XceptionOptions = {}): XceptionKera
       },
     });
   const recorder = {
-    initializers: { glorotUniform: () => ({}) },
+    initializers: { glorotUniform: () => ({}), zeros: () => ({}) },
     layers: Object.fromEntries(Object.entries(CLASSES).map(([fn, className]) => [fn, factory(className)])),
     input({ shape, name }: { shape: number[]; name: string }): RecordedTensor {
       layers.push({ class_name: 'InputLayer', name, config: { name, batch_input_shape: [null, ...shape], dtype: 'float32' }, inbound_nodes: [] });

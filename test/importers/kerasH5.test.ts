@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileError } from '../../src/importers/errors';
 import { H5Reader } from '../../src/importers/h5';
-import { countStoredValues, listH5Weights } from '../../src/importers/h5Weights';
+import { countStoredValues, listH5Weights, withZeroInitializers } from '../../src/importers/h5Weights';
 import { loadModelFile, readModelFile, type LoadedModel } from '../../src/importers/modelFile';
 import { tinyConfig, tinyWeights, writeKeras2H5, writePlainH5, type WeightToWrite } from '../helpers/h5Files';
 
@@ -203,5 +203,20 @@ describe('Keras HDF5 files written here', () => {
     } finally {
       loaded.model.dispose();
     }
+  });
+});
+
+describe('withZeroInitializers', () => {
+  it("sets the initialisers a config leaves to Keras's default (Glorot), and replaces those it lists", () => {
+    const zeros = { class_name: 'Zeros', config: {} };
+    expect(withZeroInitializers({ name: 'd', units: 3 }, 'Dense')).toEqual({ name: 'd', units: 3, kernel_initializer: zeros, bias_initializer: zeros });
+    expect(withZeroInitializers({ name: 's', depthwise_initializer: { class_name: 'GlorotUniform', config: {} } }, 'SeparableConv2D')).toEqual({
+      name: 's',
+      depthwise_initializer: zeros,
+      pointwise_initializer: zeros,
+      bias_initializer: zeros,
+    });
+    // BatchNormalization's (ones and zeros, small) stay as they are.
+    expect(withZeroInitializers({ name: 'bn', axis: -1 }, 'BatchNormalization')).toEqual({ name: 'bn', axis: -1 });
   });
 });
