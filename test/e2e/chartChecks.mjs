@@ -1,6 +1,6 @@
 // Issue 14's checks in the real VS Code panel: the roofline chart (a dot per layer kernel, the
 // layer card on hover) and a batch sweep started from the panel's sweep form, with screenshots
-// 05-roofline.png and 06-batch-sweep.png.
+// 05-roofline.png, 06-batch-sweep.png (chart) and 07-batch-sweep-table.png.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { stopLive } from './session.mjs';
@@ -68,6 +68,9 @@ export async function checkCharts({ h, wb, frame, shots, check }) {
     await section.scrollIntoViewIfNeeded();
     await wb.page.mouse.move(2, 2);
     await wb.screenshot(path.join(shots, '06-batch-sweep.png'));
+    // The findings and the table, below the chart.
+    await section.locator('table.sweep-table').scrollIntoViewIfNeeded();
+    await wb.screenshot(path.join(shots, '07-batch-sweep-table.png'));
     const table = (await rows.allInnerTexts()).map((r) => r.replace(/\s+/g, ' ').trim());
     assert.match(table[0], /^1 /, `first row is batch 1: ${JSON.stringify(table)}`);
     assert.match(table[1], /^2 /, `second row is batch 2: ${JSON.stringify(table)}`);

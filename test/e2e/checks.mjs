@@ -252,15 +252,16 @@ export async function checkPackagedExtension({ h, wb, shots, check, workspace, r
     return JSON.stringify(text.split('\n').slice(0, 3).join(' | '));
   });
 
-  await session.cancelWhilePaused();
   await session.reload();
+  await session.cancelWhilePaused();
 }
 
 /**
  * Live profiling's states as a user sees them, as checks run at their place in the sequence:
- * cancel while live (the first run's live profiling), cancel while paused (feedback, no spinner
- * left, no worker left), then a window reload during live profiling with a report (the reload
- * says it ended live profiling and offers Resume; tree, hover and Export work again).
+ * cancel while live (the first run's live profiling); a window reload during live profiling with
+ * a report (the reload says it ended live profiling and offers Resume; tree, hover and Export work
+ * again; Resume starts a run); cancel while paused, on the resumed run (feedback, no spinner left,
+ * no worker left).
  */
 function sessionChecks({ h, wb, shots, check, workspace, extensionDir }) {
   const page = wb.page;
@@ -287,9 +288,10 @@ function sessionChecks({ h, wb, shots, check, workspace, extensionDir }) {
     return notification(h, wb, /Live profiling cancelled/, 'a "Live profiling cancelled" notification');
   };
 
-  /** The live profiling of the run before, if it still runs; otherwise a new one. */
+  /** The live profiling of the run before (waited for while that run works); otherwise a new run's. */
   const liveNowOrStart = async () => {
-    const now = await diagramState(h, page, ['live-running'], 2_000).catch(() => undefined);
+    const working = await diagramState(h, page, ['building', 'analysing', 'timing', 'live-running'], 2_000).catch(() => undefined);
+    const now = working && (await diagramState(h, page, ['live-running']));
     const pids = workerPids(extensionDir);
     return now && pids.length > 0 ? { frame: now.frame, pids } : startLive();
   };
@@ -312,7 +314,7 @@ function sessionChecks({ h, wb, shots, check, workspace, extensionDir }) {
   });
 
   const cancelWhilePaused = () => check('cancel while live profiling is paused: live profiling ends, said once, no spinner, the worker ends', async () => {
-    const { pids } = await startLive();
+    const { pids } = await liveNowOrStart();
     await wb.runCommand('Xception Profiler: Pause Live Profiling');
     const { status: paused } = await diagramState(h, page, ['live-paused'], 30_000);
     const item = await h.waitFor(async () => ((i) => (!i.spinning && i.paused ? i : null))(await statusItem(page)), { timeout: 10_000, what: 'a pause sign and no spinner in the status bar' });
@@ -367,11 +369,9 @@ function sessionChecks({ h, wb, shots, check, workspace, extensionDir }) {
     const exported = await notification(h, wb, /exported JSON report to xception-profile\.json/, 'the "exported" notification');
     const layer = written.layers?.find((l) => l.name === 'block4_sepconv2');
     assert.deepEqual(layer?.outputShape, [null, 9, 9, 728], 'the exported report has block4_sepconv2 with its shape');
-    // Resume: profiling starts again (a new run: the reload ended the worker); then cancelled.
+    // Resume: profiling starts again (a new run: the reload ended the worker); the next check pauses and cancels it.
     await wb.runCommand('Xception Profiler: Resume Live Profiling');
     const { status: resumed } = await diagramState(h, page, ['building', 'analysing', 'timing', 'live-running'], 60_000);
-    await wb.runCommand('Xception Profiler: Cancel Profiling');
-    await workerGone();
     return `notice ${JSON.stringify(lineWith(ended, /Live profiling ended/))}; ${rows.length} tree rows; status bar ${JSON.stringify(item.text)}; hover ${JSON.stringify(hover.split('\n')[0])}; exported ${written.layers.length} layers (${JSON.stringify(lineWith(exported, /exported/))}); Resume: ${JSON.stringify(resumed)}`;
   });
   return { cancelWhileLive, cancelWhilePaused, reload };
