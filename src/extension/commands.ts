@@ -43,6 +43,15 @@ async function analyzeModelFile(session: Session, uri?: unknown): Promise<void> 
   await profileJob(session, job, `Profiling ${jobSubject(job)}`);
 }
 
+/** What `job` does, for the question asked while another run works ("... cancel it and <action>?"). */
+function jobAction(job: ProfileJob): string {
+  const subject = jobSubject(job);
+  if (job.sweep) return `run the ${job.sweep.axis === 'batch' ? 'batch-size' : 'input-size'} sweep ${job.sweep.values.join(', ')} on ${subject}`;
+  if (job.compareEngines?.length) return `compare engines on ${subject}`;
+  if (job.onnxFile) return `export ${subject} as ONNX`;
+  return `restart profiling ${subject}`;
+}
+
 /**
  * Profiles `job` in a worker with a cancellable notification titled `title`, and shows the panel.
  * While a run works, asks first: keep it (also when the question is dismissed) or restart; a
@@ -50,7 +59,7 @@ async function analyzeModelFile(session: Session, uri?: unknown): Promise<void> 
  * session's state machine (one notification, the same text as the status line).
  */
 async function profileJob(session: Session, job: ProfileJob, title: string): Promise<void> {
-  const conflict = startConflict(session.state, jobSubject(job));
+  const conflict = startConflict(session.state, jobAction(job));
   if (conflict) {
     const choice = await vscode.window.showWarningMessage(`Xception Profiler: ${conflict}`, CHOICE_KEEP, CHOICE_RESTART);
     if (choice !== CHOICE_RESTART) return;

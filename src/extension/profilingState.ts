@@ -277,11 +277,13 @@ export const CHOICE_KEEP = 'Keep Current Run';
 export const CHOICE_RESTART = 'Restart';
 
 /**
- * The question a second "Profile Xception" asks while a run works, or undefined when nothing
- * runs. Never a silent cancel: the answers are `CHOICE_KEEP` (also the default when dismissed)
- * and `CHOICE_RESTART`.
+ * The question a second "Profile Xception" (or a sweep, Compare Engines, an ONNX export) asks
+ * while a run works, or undefined when nothing runs. `action` says what the new job does, after
+ * "cancel it and": `restart profiling Xception 299x299`, `run the batch-size sweep 1, 2 on ...`.
+ * Never a silent cancel: the answers are `CHOICE_KEEP` (also the default when dismissed) and
+ * `CHOICE_RESTART`.
  */
-export function startConflict(s: ProfilingState, subject: string): string | undefined {
+export function startConflict(s: ProfilingState, action: string): string | undefined {
   if (!isWorking(s)) return undefined;
-  return `${s.subject || 'A profiling run'} is ${phaseName(s.phase)}${s.passes > 0 ? ` (${passesLabel(s.passes)})` : ''}. Keep it, or cancel it and restart profiling ${subject}?`;
+  return `${s.subject || 'A profiling run'} is ${phaseName(s.phase)}${s.passes > 0 ? ` (${passesLabel(s.passes)})` : ''}. Keep it, or cancel it and ${action}?`;
 }

@@ -1,17 +1,8 @@
-// Waiting for the profiling session's states as the views show them (the diagram's
-// [data-session], the status bar item, notifications, the worker process), shared by the e2e
-// checks. Each wait is for a state, never a fixed sleep: the machine is shared and loaded.
+// Shared by the e2e checks: waiting for the profiling session's states as the views show them
+// (the diagram's [data-session], the status bar item, notifications, the worker process), and
+// code-server's own file dialog. Each wait is for a state, never a fixed sleep: the machine is
+// shared and loaded.
 import * as fs from 'node:fs';
-
-/** Waits until the diagram's session state is one of `states` ([data-session] on the app root); returns the status line. */
-export async function sessionState(h, frame, states, timeout = 180_000) {
-  const sel = states.map((s) => `[data-session="${s}"]`).join(', ');
-  await h.waitFor(async () => ((await frame.locator(sel).count()) > 0 ? true : null), { timeout, interval: 250, what: `the diagram state ${states.join(' or ')}` }).catch(async (e) => {
-    const now = await frame.locator('#status').innerText().catch(() => '(no #status)');
-    throw new Error(`${e.message}; status line: ${JSON.stringify(now)}`);
-  });
-  return (await frame.locator('#status').innerText()).trim();
-}
 
 /**
  * Ends live profiling (on by default, it follows every result) with "Stop Live Profiling" and
@@ -20,7 +11,7 @@ export async function sessionState(h, frame, states, timeout = 180_000) {
 export async function stopLive(h, wb, frame) {
   if ((await frame.locator('[data-session="live-running"], [data-session="live-paused"]').count()) === 0) return;
   await wb.runCommand('Xception Profiler: Stop Live Profiling');
-  await sessionState(h, frame, ['done'], 30_000);
+  await diagramState(h, wb.page, ['done'], 30_000);
 }
 
 /**

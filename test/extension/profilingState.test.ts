@@ -59,7 +59,7 @@ describe('profiling state machine: a run', () => {
   it('start while working changes nothing (the user decides first: startConflict)', () => {
     for (const from of ['building', 'analysing', 'timing', 'live-running', 'live-paused'] as Phase[]) {
       expect(nextState(AT[from], START)).toBe(AT[from]);
-      expect(startConflict(AT[from], 'Xception 299x299')).toMatch(/^Xception 71x71 is .+\. Keep it, or cancel it and restart profiling Xception 299x299\?$/);
+      expect(startConflict(AT[from], 'restart profiling Xception 299x299')).toMatch(/^Xception 71x71 is .+\. Keep it, or cancel it and restart profiling Xception 299x299\?$/);
     }
     expect(startConflict(AT['live-running'], 'Xception 71x71')).toContain('live running (2 passes measured)');
     for (const from of ['idle', 'done', 'cancelled', 'failed'] as Phase[]) expect(startConflict(AT[from], 'x')).toBeUndefined();

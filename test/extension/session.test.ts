@@ -180,6 +180,21 @@ describe('session: a second "Profile Xception" while one runs', () => {
     await first;
   });
 
+  it('a sweep asked for while a run works says it is a sweep (not "restart profiling"), and keeping leaves the run alone', async () => {
+    const { api } = start();
+    process.env.XP_FAKE_MODE = 'timing';
+    const first = run('xceptionProfiler.profile');
+    await reach(api, 'timing');
+    const firstRun = api.session.currentRun;
+    await run('xceptionProfiler.sweep', 'batch=1,2');
+    expect(stub.messages.filter((m) => m.level === 'warning').map((m) => m.text)).toEqual([
+      expect.stringMatching(/^Xception Profiler: Xception 71x71 is timing\. Keep it, or cancel it and run the batch-size sweep 1, 2 on Xception 71x71\?$/),
+    ]);
+    expect(api.session.currentRun).toBe(firstRun);
+    run('xceptionProfiler.cancel');
+    await first;
+  });
+
   it('Restart cancels the first run without a "cancelled" notice and starts again', async () => {
     const { api } = start();
     process.env.XP_FAKE_MODE = 'timing';
