@@ -197,6 +197,7 @@ export class App {
 
   /** Replaces the report and re-renders everything. */
   setReport(report: ArchitectureReport): void {
+    const reportAt = Date.now();
     this.model = new ReportModel(report);
     this.model.convention = this.convention;
     this.card.hide();
@@ -206,7 +207,6 @@ export class App {
     this.setStatus();
     this.persist();
     if (this.stats.firstPaintMs === undefined) {
-      const reportAt = Date.now();
       requestAnimationFrame(() => {
         this.stats.firstPaintMs = performance.now();
         // After the frame: the diagram is on screen. The host logs the timeline (firstPicture.ts).

@@ -31,7 +31,7 @@ export function jsonForScript(value: unknown): string {
 }
 
 /** Makes inlined code safe inside `<script>` / `<style>`: no `</script` or `</style` can end it early. */
-function inlineSafe(code: string, tag: 'script' | 'style'): string {
+export function inlineSafe(code: string, tag: 'script' | 'style'): string {
   return code.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1');
 }
 

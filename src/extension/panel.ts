@@ -4,9 +4,12 @@
  * panel answers with the cached report and status, so hiding and showing it never loses results.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FlopsConvention } from '../report/flopsConvention';
 import { type HostMessage, type MetricId, parseWebviewMessage } from '../report/messages';
+import type { WebviewAssets } from '../exporters/html';
 import type { ArchitectureReport } from '../report/schema';
 import { statusLine, type ProfilingState } from './profilingState';
 import type { Session, SessionEvent } from './session';
@@ -67,6 +70,8 @@ export class DiagramPanel implements vscode.Disposable {
       nonce: randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+      chartsUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview-charts.js')).toString(),
+      inline: bundleCode(dist.fsPath),
       report: this.embedded,
     });
     session.firstPicture.mark('HTML set');
@@ -163,6 +168,21 @@ export class DiagramPanel implements vscode.Disposable {
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+let bundle: Pick<WebviewAssets, 'js' | 'css'> | undefined;
+
+/**
+ * The webview bundle's code, read once per extension host (inlined in the panel's HTML); undefined
+ * when it cannot be read (the page then loads it by URI).
+ */
+function bundleCode(distDir: string): Pick<WebviewAssets, 'js' | 'css'> | undefined {
+  try {
+    bundle ??= { js: readFileSync(join(distDir, 'webview.js'), 'utf8'), css: readFileSync(join(distDir, 'webview.css'), 'utf8') };
+  } catch {
+    return undefined;
+  }
+  return bundle;
 }
 
 async function saveImage(format: 'svg' | 'png', data: string): Promise<void> {

@@ -320,12 +320,16 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
       nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg=',
       scriptUri: pathToFileURL(join(dir, 'webview.js')).href,
       styleUri: pathToFileURL(join(dir, 'webview.css')).href,
+      // As the panel does: the bundle inlined under the nonce (no resource load before the picture).
+      inline: { js: assets.js, css: assets.css },
       report: renamed(staticReport, 'avg_pool', XSS_NAME),
     });
     writeFileSync(join(dir, 'panel-embedded.html'), html);
-    const open = async (state: unknown): Promise<{ page: Page; problems: { errors: string[] } }> => {
+    const open = async (state: unknown): Promise<{ page: Page; problems: { errors: string[] }; loaded: string[] }> => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const problems = await watch(page);
+      const loaded: string[] = [];
+      page.on('request', (r) => loaded.push(r.url()));
       await page.addInitScript((initial) => {
         const w = window as unknown as { __posted: unknown[]; __state: unknown; acquireVsCodeApi: () => unknown };
         w.__posted = [];
@@ -333,10 +337,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
         w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.__posted.push(m), getState: () => w.__state, setState: (s: unknown) => (w.__state = s) });
       }, state);
       await page.goto(pathToFileURL(join(dir, 'panel-embedded.html')).href);
-      return { page, problems };
+      return { page, problems, loaded: loaded.slice(1) };
     };
     const t0 = Date.now();
-    const { page, problems } = await open(undefined);
+    const { page, problems, loaded } = await open(undefined);
     // No report message is ever sent: the picture comes from the HTML alone.
     await page.waitForSelector('[data-block-header="block4"]');
     const painted = await expect
@@ -350,6 +354,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
     expect(painted.paintedAt).toBeGreaterThanOrEqual(painted.reportAt);
     expect(painted.paintedAt).toBeLessThanOrEqual(Date.now());
     console.log(`panel with the report embedded (Xception 299, 1280x800): page start -> script ${Math.round(painted.scriptAt - painted.pageAt)} ms, -> report ${Math.round(painted.reportAt - painted.pageAt)} ms, -> painted ${Math.round(painted.paintedAt - painted.pageAt)} ms`);
+    // Nothing was fetched after the page itself: script, styles and report came with the HTML.
+    expect(loaded).toEqual([]);
     // A layer name from the model stays text.
     await page.locator('[data-block-header="exit"], [data-block-header="block14"]').first().waitFor();
     expect(await page.evaluate(() => document.querySelector('img[src="x"]'))).toBeNull();
@@ -375,6 +381,8 @@ describe.skipIf(!existsSync(CHROMIUM))(`diagram webview in Chromium${existsSync(
       nonce: 'dGVzdG5vbmNlMTIzNDU2Nzg=',
       scriptUri: pathToFileURL(join(dir, 'webview.js')).href,
       styleUri: pathToFileURL(join(dir, 'webview.css')).href,
+      inline: { js: assets.js, css: assets.css },
+      chartsUri: pathToFileURL(join(dir, 'webview-charts.js')).href,
       report,
     });
     writeFileSync(join(dir, 'panel-charts.html'), html);

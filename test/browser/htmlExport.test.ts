@@ -63,4 +63,22 @@ describe('webviewHtml', () => {
     expect(html).toContain('<link rel="stylesheet" href="https://x/webview.css"');
     expect(html).toContain('<div id="app"></div>');
   });
+
+  it('inlines the bundle under the nonce, names the charts script, embeds the report as JSON data', () => {
+    const html = webviewHtml({
+      cspSource: 'https://x.vscode-cdn.net',
+      nonce: 'abc',
+      scriptUri: 'https://x/webview.js',
+      styleUri: 'https://x/webview.css',
+      inline: { js: 'run("</script>")', css: 'body{}' },
+      chartsUri: 'https://x/webview-charts.js?a=1&b=2',
+      report,
+    });
+    expect(html).toContain('<script nonce="abc">\nrun("<\\/script>")\n</script>');
+    expect(html).toContain('<style nonce="abc">\nbody{}\n</style>');
+    expect(html).not.toContain('https://x/webview.js');
+    expect(html).not.toContain('https://x/webview.css');
+    expect(html).toContain('<div id="app" data-charts-src="https://x/webview-charts.js?a=1&#38;b=2"></div>');
+    expect(html).toContain(`<script type="application/json" id="report-data">${jsonForScript(report)}</script>`);
+  });
 });

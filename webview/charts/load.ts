@@ -1,8 +1,9 @@
 /**
  * Loads the chart drawers (`dist/webview-charts.js`, entry.ts) on first use. The main bundle
  * holds no Plot code: the diagram is painted before any chart code is fetched or run. The script
- * is looked up beside the main one (`webview.js` -> `webview-charts.js`) and carries the main
- * script's CSP nonce; in the standalone HTML report it is inlined, so it is there already.
+ * is found at `#app`'s `data-charts-src` (the VS Code panel, whose main script is inlined), else
+ * beside the main script (`webview.js` -> `webview-charts.js`), and carries the main script's
+ * CSP nonce; in the standalone HTML report it is inlined, so it is there already.
  */
 import type { ArchitectureReport, SweepReport } from '../../src/report/schema';
 
@@ -31,7 +32,7 @@ let loading: Promise<ChartsModule> | undefined;
 export function loadCharts(): Promise<ChartsModule> {
   if (window.__xpCharts) return Promise.resolve(window.__xpCharts);
   loading ??= new Promise<ChartsModule>((resolve, reject) => {
-    const src = mainScript?.src ? new URL(CHARTS_FILE, mainScript.src).href : '';
+    const src = document.getElementById('app')?.dataset.chartsSrc || (mainScript?.src ? new URL(CHARTS_FILE, mainScript.src).href : '');
     if (!src) {
       reject(new Error(`${CHARTS_FILE} is not in this page`));
       return;
