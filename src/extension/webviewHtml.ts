@@ -50,10 +50,10 @@ export function webviewHtml(options: WebviewHtmlOptions): string {
   const { inline } = options;
   const style = inline
     ? inline.css
-      ? `<style nonce="${nonce}">\n${inlineSafe(inline.css, 'style')}\n</style>`
+      ? `<style nonce="${nonce}">${inlineSafe(inline.css, 'style')}</style>`
       : ''
     : `<link rel="stylesheet" href="${escapeHtml(options.styleUri)}" nonce="${nonce}">`;
-  const script = inline ? `<script nonce="${nonce}">\n${inlineSafe(inline.js, 'script')}\n</script>` : `<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>`;
+  const script = inline ? `<script nonce="${nonce}">${inlineSafe(inline.js, 'script')}</script>` : `<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>`;
   const charts = options.chartsUri ? ` data-charts-src="${escapeHtml(options.chartsUri)}"` : '';
   return `<!DOCTYPE html>
 <html lang="en">

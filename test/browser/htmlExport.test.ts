@@ -74,8 +74,8 @@ describe('webviewHtml', () => {
       chartsUri: 'https://x/webview-charts.js?a=1&b=2',
       report,
     });
-    expect(html).toContain('<script nonce="abc">\nrun("<\\/script>")\n</script>');
-    expect(html).toContain('<style nonce="abc">\nbody{}\n</style>');
+    expect(html).toContain('<script nonce="abc">run("<\\/script>")</script>');
+    expect(html).toContain('<style nonce="abc">body{}</style>');
     expect(html).not.toContain('https://x/webview.js');
     expect(html).not.toContain('https://x/webview.css');
     expect(html).toContain('<div id="app" data-charts-src="https://x/webview-charts.js?a=1&#38;b=2"></div>');
