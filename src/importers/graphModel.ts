@@ -58,7 +58,7 @@ export const CONTROL_FLOW_OPS = new Set([
 export const MAX_GRAPH_NODES = 200_000;
 
 /** True when a parsed JSON document is a TF.js graph model. */
-export function isGraphModelJson(json: unknown): boolean {
+export function isGraphModelJson(json: unknown): json is Record<string, unknown> {
   return isObject(json) && json.format === 'graph-model';
 }
 
@@ -87,8 +87,7 @@ function signatureTensors(value: unknown): SignatureTensor[] {
  * @throws ModelFileError naming the node and the field: no node list, a node without name or op,
  *   duplicate names, an input naming no node, a malformed weights manifest.
  */
-export function importGraphModel(json: unknown, file: string): GraphModelFile {
-  if (!isObject(json)) throw new ModelFileError(`expected a JSON object, got ${preview(json)}`, { file });
+export function importGraphModel(json: Record<string, unknown>, file: string): GraphModelFile {
   const topology = json.modelTopology;
   if (!isObject(topology) || !Array.isArray(topology.node)) {
     throw new ModelFileError(`expected a GraphDef with a "node" list, got ${preview(topology)}`, { file, field: 'modelTopology' });
