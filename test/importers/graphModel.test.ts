@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelFileError } from '../../src/importers/errors';
 import { commonScope, scopeOf } from '../../src/importers/graphModelAnalysis';
 import { loadGraphModelFile, type LoadedGraphModel } from '../../src/importers/graphModelLoad';
 import { profileGraphModel } from '../../src/importers/graphModelRun';
@@ -134,6 +135,18 @@ describe('tiny graphs written here', () => {
     } finally {
       loaded.model.dispose();
     }
+  });
+
+  it('a graph TF.js loads but cannot run (inner sizes of a MatMul differ): the file and the reason named', async () => {
+    const file = writeGraph(dir, 'bad-matmul', [placeholder('x', [1, 3]), constant('w'), { name: 'y', op: 'MatMul', input: ['x', 'w'] }], [{ name: 'w', shape: [4, 2] }], ['y']);
+    const error = await loadGraphModelFile(tf, file).then(
+      (loaded) => (loaded.model.dispose(), undefined),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ModelFileError);
+    expect((error as Error).message).toBe(
+      'bad-matmul.json: TF.js could not run the graph once: Error in matMul: inner shapes (3) and (4) of Tensors with shapes 1,3 and 4,2 and transposeA=false and transposeB=false must match.',
+    );
   });
 
   it('an op TF.js lacks: named, analysed from the file, not runnable (so not timed)', async () => {
