@@ -93,8 +93,24 @@ export async function acceptFileDialog(h, wb, file, okLabel) {
   await input.fill(folder);
   // A file to open is listed in its folder; a file to save may not exist yet: then ".." is.
   await h.waitFor(async () => (await row(name).isVisible().catch(() => false)) || (await row('..').isVisible().catch(() => false)), { timeout: 15_000, what: `the dialog listing ${folder}` });
-  await input.fill(file);
-  await h.waitFor(async () => ((await input.inputValue()) === file ? true : null), { timeout: 5_000, what: `the dialog holding ${file}` });
+  // The dialog may still rewrite the value it listed (a fill racing it ended as "<folder>/<file>"
+  // appended to the folder): type the path until two polls in a row read exactly it.
+  let steady = 0;
+  let value = '';
+  await h
+    .waitFor(
+      async () => {
+        value = await input.inputValue();
+        if (value === file) return ++steady >= 2;
+        steady = 0;
+        await input.fill(file);
+        return false;
+      },
+      { timeout: 15_000, interval: 300, what: `the dialog holding ${file}` },
+    )
+    .catch((e) => {
+      throw new Error(`${e.message} (it reads ${JSON.stringify(value)})`);
+    });
   const ok = page.locator('.quick-input-widget .monaco-button', { hasText: okLabel }).first();
   let message = '';
   await h
