@@ -57,7 +57,8 @@ export interface LiveOptions {
   /**
    * Also run a plain `model.predict` beside each profiled pass (before it on even passes, after
    * it on odd ones: `livePlainFirst`), so that the profiling overhead stays measured
-   * (interleaved, same engine) while live. Doubles the work per live run.
+   * (interleaved, same engine) while live, after an untimed plain pass that takes the wake-up
+   * cost of the pause. Triples the work per live run.
    */
   comparePredict?: boolean;
   syncEachLayer?: boolean;
@@ -85,9 +86,13 @@ export async function runLive(tf: Tf, model: tfTypes.LayersModel, control: LiveC
   try {
     while ((options.maxRuns === undefined || run < options.maxRuns) && (await control.next(run === 0 ? 0 : options.intervalMs))) {
       // The first pass after the interval's pause pays a wake-up cost (cold caches, a CPU clock
-      // that dropped while idle, parked WASM threads). Always giving it to plain predict made
-      // profiled/plain read 0.91-0.98 in live mode (1.01-1.04 back to back in the CLI); taking
-      // turns gives both medians the same share of it.
+      // that dropped while idle, parked WASM threads, V8 having flushed code while idle): measured
+      // in the built worker at 71x71 on WASM x2, whichever pass went first was 25-35 % slower
+      // (Node 24, code-server's) or ~10 % (Node 20). Always giving it to plain predict made
+      // profiled/plain read 0.91-0.98 in VS Code's live mode (1.01-1.04 back to back in the CLI);
+      // taking turns only spread it over both medians. An untimed plain pass takes it instead, so
+      // both timed passes run warm, as in the CLI's back-to-back runs (a third pass per live run).
+      if (options.comparePredict) await predictPass(tf, model, inputs);
       const plainFirst = livePlainFirst(run);
       let predictMs = options.comparePredict && plainFirst ? await predictPass(tf, model, inputs) : null;
       const sample = await profiledPass(tf, model, inputs, { syncEachLayer: options.syncEachLayer });

@@ -1,6 +1,7 @@
 /**
- * Live profiling's plain-vs-profiled order: after each pause the first pass runs cold, so the
- * two passes take turns going first (src/profiler/live.ts). Checked on the plain-JS backend with a
+ * Live profiling's plain-vs-profiled order: after each pause the first pass runs cold, so an
+ * untimed plain pass takes the wake-up cost and the two timed passes take turns going first
+ * (src/profiler/live.ts). Checked on the plain-JS backend with a
  * small model, by the order the two kinds of passes reach the engine.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -8,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { LiveControl, livePlainFirst, runLive } from '../../src/profiler/live';
 
 describe('live profiling pass order', () => {
-  it('alternates plain predict before and after the profiled pass', async () => {
+  it('runs an untimed plain pass after each pause, then alternates plain predict before and after the profiled pass', async () => {
     await tf.setBackend('cpu');
     const input = tf.input({ shape: [8, 8, 3] });
     const out = tf.layers.conv2d({ filters: 4, kernelSize: 3, name: 'conv' }).apply(input) as tf.SymbolicTensor;
@@ -39,9 +40,11 @@ describe('live profiling pass order', () => {
       },
     });
     expect(runs).toBe(4);
-    // Even passes: plain (plain + its conv), then profiled (conv). Odd passes: profiled first.
-    const plainFirst = ['plain', 'conv', 'conv', '|'];
-    const profiledFirst = ['conv', 'plain', 'conv', '|'];
+    // Each run: the untimed warm-up (plain + its conv); then even runs: plain (plain + its conv),
+    // then profiled (conv); odd runs: profiled first.
+    const warmup = ['plain', 'conv'];
+    const plainFirst = [...warmup, 'plain', 'conv', 'conv', '|'];
+    const profiledFirst = [...warmup, 'conv', 'plain', 'conv', '|'];
     expect(order).toEqual([...plainFirst, ...profiledFirst, ...plainFirst, ...profiledFirst]);
     expect([0, 1, 2, 3].map(livePlainFirst)).toEqual([true, false, true, false]);
     expect(tf.memory().numTensors).toBe(before);
