@@ -1,6 +1,7 @@
 // Live mode as VS Code runs it, without VS Code: the built worker (dist/worker.js, `npm run
 // build`), Xception 71x71 on WASM, 10 timed passes back to back, then live passes every INTERVAL
-// ms. Prints the profiled/plain ratio of the medians for both, and each live pass's two times.
+// ms. Prints the profiled/plain ratio of the medians for both, each live pass's two times, and the
+// median of the per-pair ratios, overall and by which timed pass went first.
 //
 //   node scripts/live-ratio.mjs [intervalMs=1000] [livePasses=12] [worker=dist/worker.js]
 import { fork } from 'node:child_process';
@@ -20,6 +21,10 @@ child.on('message', (m) => {
     console.log(`timed (no pause): ${r(timed)}`);
     console.log(`live (every ${interval} ms): ${r(live)}`);
     console.log('live per pass (plain, profiled):', live.map((x) => `${x.predictMs.toFixed(0)},${x.passMs.toFixed(0)}`).join(' '));
+    // Each pair runs back to back, so its own ratio cancels the load drift between pairs; by order
+    // (live.ts: plain first on even runs) it shows what going first after the pause costs.
+    const pairs = (xs) => med(xs.map((x) => x.passMs / x.predictMs)).toFixed(3);
+    console.log(`live median of per-pair profiled/plain: ${pairs(live)} (plain timed first: ${pairs(live.filter((_, i) => i % 2 === 0))}, profiled first: ${pairs(live.filter((_, i) => i % 2 === 1))})`);
   }
 });
 child.send({ protocol: 1, type: 'start', job: { model: { kind: 'xception', inputSize: 71, includeTop: true, classes: 1000 }, engine: 'wasm', searchPaths: [], warmupRuns: 2, runs: 10, batchSize: 1, timing: true, wasmDir: process.cwd() + '/dist', live: { intervalMs: interval } } });
