@@ -15,7 +15,7 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { formatBytes, formatInt } from '../report/format';
-import type { Diagnostic } from '../report/schema';
+import type { ArchitectureReport, Diagnostic } from '../report/schema';
 import { ModelFileError } from './errors';
 import type { H5Reader } from './h5';
 import type { H5LayerWeights, H5Weight, H5WeightsLayout, StoredWeights } from './types';
@@ -86,6 +86,28 @@ function flatWeights(stored: H5LayerWeights): H5Weight[] {
 /** Total number of stored values (the file's weight count). */
 export function countStoredValues(layout: H5WeightsLayout): number {
   return layout.layers.flatMap(flatWeights).reduce((n, w) => n + size(w.shape), 0);
+}
+
+/**
+ * Checks a weights-only file against a static report, without TF.js, as Keras's `load_weights`
+ * pairs them (the k-th layer with weights gets the k-th stored layer): as many stored layers as
+ * the report has layers with params, each holding as many values as its layer's params.
+ * @throws ModelFileError naming the layer: another number of layers, or of values in a layer.
+ */
+export function checkStoredSizes(report: ArchitectureReport, layout: H5WeightsLayout, file: string): void {
+  const layers = report.layers.filter((l) => l.params.trainable + l.params.nonTrainable > 0);
+  const stored = layout.layers.filter((s) => flatWeights(s).length > 0);
+  if (stored.length !== layers.length) {
+    throw new ModelFileError(`the file stores weights for ${stored.length} layers, the model has ${layers.length} layers with weights`, { file, field: 'layer_names' });
+  }
+  stored.forEach((s, i) => {
+    const values = flatWeights(s).reduce((n, w) => n + size(w.shape), 0);
+    const { name, className, params } = layers[i];
+    const expected = params.trainable + params.nonTrainable;
+    if (values !== expected) {
+      throw new ModelFileError(`the file's layer "${s.layer}" (stored in its place) holds ${formatInt(values)} value${values === 1 ? '' : 's'}, the layer has ${formatInt(expected)} params`, { file, layer: name, className, field: s.layer });
+    }
+  });
 }
 
 /** A TF.js layer with the stored weights it receives, in its own weight order. */

@@ -22,7 +22,7 @@ import { isObject, ModelFileError, parseJson } from './errors';
 import { importGraphModel, isGraphModelJson, type GraphModelFile } from './graphModel';
 import { isHdf5 } from './h5';
 import { importOnnx, isOnnxFile, type OnnxModelFile } from './onnxModel';
-import { applyStoredWeights } from './h5Weights';
+import { applyStoredWeights, checkStoredSizes } from './h5Weights';
 import { importKerasH5, type XceptionWeightsFile } from './kerasH5';
 import { parseKerasModel } from './kerasConfig';
 import { importKerasJson, isKerasModelJson } from './kerasJson';
@@ -114,11 +114,20 @@ function withReport(imported: ImportedModel): CheckedModel {
 /**
  * A weights-only Xception file with the built-in Xception's static report: the registry's analysis
  * of Xception's Keras config, recorded without TF.js (model/xceptionConfig.ts), so that reading the
- * file needs no engine and allocates no weights; TF.js builds Xception only to time it.
+ * file needs no engine and allocates no weights; TF.js builds Xception only to time it. The stored
+ * sizes are checked against the report's params (`checkStoredSizes`).
+ * @throws ModelFileError naming the layer whose stored size is not Xception's.
  */
-function withXceptionReport(weights: XceptionWeightsFile): CheckedXceptionWeights {
+async function withXceptionReport(weights: XceptionWeightsFile): Promise<CheckedXceptionWeights> {
   const topology = parseKerasModel(xceptionKerasConfig({ includeTop: weights.includeTop, classes: weights.classes }), { file: weights.file, diagnostics: [] });
   const report = analyzeTopology(topology, { name: 'Xception', source: weights.file, file: weights.file });
+  // The stored sizes against the registry's params (names and shapes only; no values read).
+  const { layout, close } = await weights.storedWeights.open();
+  try {
+    checkStoredSizes(report, layout, weights.file);
+  } finally {
+    close();
+  }
   const about: Diagnostic = { severity: 'info', message: `model file: ${weights.formatDescription}` };
   return { ...weights, report: { ...report, diagnostics: [about, ...weights.diagnostics, ...report.diagnostics] } };
 }
@@ -157,7 +166,7 @@ export async function readModelFile(file: string, options: ImportOptions = {}): 
   }
   if (isHdf5(head)) {
     const imported = await importKerasH5(file, options);
-    return imported.format === 'keras-h5-xception-weights' ? withXceptionReport(imported) : withReport(imported);
+    return imported.format === 'keras-h5-xception-weights' ? await withXceptionReport(imported) : withReport(imported);
   }
   if (isOnnxFile(file)) return importOnnx(readFileSync(file), file);
   return importAnyModelBytes(readFileSync(file), file, options);

@@ -11,7 +11,10 @@ import { ModelFileError } from '../../src/importers/errors';
 import { H5Reader } from '../../src/importers/h5';
 import { listH5Weights, matchH5Weights } from '../../src/importers/h5Weights';
 import { extractZipEntry } from '../../src/importers/kerasZip';
-import { loadModelFile } from '../../src/importers/modelFile';
+import { loadModelFile, readModelFile } from '../../src/importers/modelFile';
+import { analyzeTopology } from '../../src/analysis/analyze';
+import { parseKerasModel } from '../../src/importers/kerasConfig';
+import { xceptionKerasConfig } from '../../src/model/xceptionConfig';
 import { editH5, setNames, tinyConfig, tinyWeights, writeKeras2H5 } from '../helpers/h5Files';
 import h5wasm from 'h5wasm/node';
 import type { File as H5File, Group as H5Group } from 'h5wasm';
@@ -253,5 +256,24 @@ describe('H5Reader.readFloat32 in parts', () => {
     } finally {
       h5.close();
     }
+  });
+});
+
+describe("weights-only Xception files: stored sizes checked against the registry's params when read (no TF.js)", () => {
+  /** Xception's layers with weights (299x299 with the top), in Keras's order. */
+  const xceptionLayers = (): string[] => (buildXceptionNames ??= analyzeTopology(parseKerasModel(xceptionKerasConfig(), { diagnostics: [] }), { name: 'x', source: 'x' }).layers.filter((l) => l.params.trainable + l.params.nonTrainable > 0).map((l) => l.name));
+  let buildXceptionNames: string[] | undefined;
+
+  it.each<[string, () => string[], string]>([
+    ['xception-markers-only.h5', () => ['block1_conv1', 'block1_conv1_bn', 'block4_sepconv2', 'block14_sepconv2', 'block14_sepconv2_bn'], 'xception-markers-only.h5: field "layer_names": the file stores weights for 5 layers, the model has 80 layers with weights'],
+    ['xception-one-value-each.h5', xceptionLayers, 'xception-one-value-each.h5: layer "block1_conv1" (Conv2D), field "block1_conv1": the file\'s layer "block1_conv1" (stored in its place) holds 1 value, the layer has 864 params'],
+  ])('%s', async (name, layers, expected) => {
+    const file = at(name);
+    await writeKeras2H5(file, layers().map((layer) => [layer, [{ name: `${layer}/kernel:0`, shape: [1] }]]));
+    const start = performance.now();
+    const error = await failure(() => readModelFile(file));
+    expect(performance.now() - start).toBeLessThan(2000);
+    expect(error).toBeInstanceOf(ModelFileError);
+    expect((error as Error).message).toBe(expected);
   });
 });
