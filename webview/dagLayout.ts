@@ -11,7 +11,8 @@
  * one block: conv -> BN -> ReLU ...) are therefore given to dagre as one tall node, and their
  * layers stacked inside it afterwards: far fewer nodes and ranks, the same drawing.
  *
- * Each block gets a frame around its layers' boxes (dagre's clusters were tried: ~4x slower).
+ * Each block gets a frame around its layers' boxes. Where two frames would overlap, the layout is
+ * redone with one dagre cluster per block (~4x slower, so only then).
  * Pure: report in, boxes and edge paths out, no DOM. The output has the shape of the Xception
  * column layout (`Layout`), with no flow columns.
  */
@@ -88,37 +89,14 @@ export function layoutDag(report: ArchitectureReport): Layout {
   const chainOf = new Map<string, number>();
   chains.forEach((c, i) => c.forEach((n) => chainOf.set(n, i)));
 
-  const g = new dagre.graphlib.Graph({ multigraph: true, directed: true });
-  // ranksep: the output shape under the last box of a rank, then the next block's header.
-  g.setGraph({ rankdir: 'TB', nodesep: 20, ranksep: HEADER_H + GAP + 2 * FRAME_PAD, edgesep: 10, marginx: MARGIN, marginy: MARGIN + HEADER_H });
-  g.setDefaultEdgeLabel(() => ({}));
-  chains.forEach((c, i) => {
-    const width = Math.max(...c.map((n) => dagNodeWidth(byName.get(n)!)));
-    g.setNode(String(i), { width, height: c.length * NODE_H + (c.length - 1) * GAP });
-  });
-  for (const l of layers) {
-    const to = chainOf.get(l.name)!;
-    l.inbound.forEach((src, i) => {
-      const from = chainOf.get(src);
-      // Links inside a chain are drawn straight; only edges between chains go to dagre.
-      if (from === undefined || (from === to && chains[to].indexOf(src) === chains[to].indexOf(l.name) - 1)) return;
-      g.setEdge(String(from), String(to), { weight: i === 0 ? 2 : 1, src, dst: l.name, input: i }, `${l.name}#${i}`);
-    });
-  }
+  // Block frames are drawn around their layers' boxes. Without clusters dagre may interleave two
+  // blocks (a graph model's shortcut branch grouped with the block it joins), and their frames
+  // would overlap; then the layout is redone with one dagre cluster per block, which keeps each
+  // block's layers together (clusters cost ~4x, so only when needed).
+  let g = dagreLayout(layers, chains, chainOf, byName, false);
+  if (framesOverlap(blockFrames(layers, chainBoxes(g, chains, byName), byName))) g = dagreLayout(layers, chains, chainOf, byName, true);
 
-  dagre.layout(g);
-
-  const nodes = new Map<string, NodeBox>();
-  chains.forEach((c, i) => {
-    const n = g.node(String(i));
-    let y = (n.y ?? 0) - n.height / 2;
-    for (const name of c) {
-      const l = byName.get(name)!;
-      const w = dagNodeWidth(l);
-      nodes.set(name, { layer: name, x: (n.x ?? 0) - w / 2, y, w, h: NODE_H, lane: 'main', flow: l.flow, block: l.block });
-      y += NODE_H + GAP;
-    }
-  });
+  const nodes = chainBoxes(g, chains, byName);
 
   const edges: EdgeGeom[] = [];
   const edgePoints = new Map<EdgeGeom, { x: number; y: number }[]>();
@@ -147,27 +125,7 @@ export function layoutDag(report: ArchitectureReport): Layout {
     addEdge({ from: label.src, to: label.dst, kind: label.input === 0 ? 'main' : 'branch' }, [start, ...inner, end]);
   }
 
-  // Block frames around their layers' boxes (and the output shape written under the last one).
-  const blocks: BlockBox[] = [];
-  const members = new Map<string, string[]>();
-  for (const l of layers) {
-    const list = members.get(l.block) ?? [];
-    list.push(l.name);
-    members.set(l.block, list);
-  }
-  for (const [name, names] of members) {
-    const boxes = names.map((n) => nodes.get(n)!);
-    let x = Math.min(...boxes.map((b) => b.x)) - FRAME_PAD;
-    let right = Math.max(...boxes.map((b) => b.x + b.w)) + FRAME_PAD;
-    if (right - x < MIN_FRAME_W) {
-      const grow = (MIN_FRAME_W - (right - x)) / 2;
-      x -= grow;
-      right += grow;
-    }
-    const y = Math.min(...boxes.map((b) => b.y)) - HEADER_H;
-    const bottom = Math.max(...boxes.map((b) => b.y + b.h)) + 12 + FRAME_PAD;
-    blocks.push({ name, flow: byName.get(names[0])!.flow, x, y, w: right - x, h: bottom - y, represents: [name], layers: names });
-  }
+  const blocks = blockFrames(layers, nodes, byName);
 
   // Everything inside the margins (frames widened for their titles may reach past dagre's box).
   const left = Math.min(...blocks.map((b) => b.x));
@@ -192,6 +150,90 @@ export function layoutDag(report: ArchitectureReport): Layout {
   const width = Math.max(0, ...blocks.map((b) => b.x + b.w)) + MARGIN;
   const height = Math.max(0, ...blocks.map((b) => b.y + b.h)) + MARGIN;
   return wrapColumns({ kind: 'dag', width, height, flows: [], blocks, nodes, edges }, edgePoints);
+}
+
+type DagreGraph = ReturnType<typeof dagreLayout>;
+
+/**
+ * Runs dagre on the chains (one dagre node per chain, edges between chains); with `clustered`,
+ * each block is a dagre cluster holding its chains (a chain never spans two blocks).
+ */
+function dagreLayout(layers: LayerReport[], chains: string[][], chainOf: Map<string, number>, byName: Map<string, LayerReport>, clustered: boolean) {
+  const g = new dagre.graphlib.Graph({ multigraph: true, directed: true, compound: clustered });
+  // ranksep: the output shape under the last box of a rank, then the next block's header.
+  g.setGraph({ rankdir: 'TB', nodesep: 20, ranksep: HEADER_H + GAP + 2 * FRAME_PAD, edgesep: 10, marginx: MARGIN, marginy: MARGIN + HEADER_H });
+  g.setDefaultEdgeLabel(() => ({}));
+  chains.forEach((c, i) => {
+    const width = Math.max(...c.map((n) => dagNodeWidth(byName.get(n)!)));
+    g.setNode(String(i), { width, height: c.length * NODE_H + (c.length - 1) * GAP });
+    if (clustered) {
+      const cluster = `block:${byName.get(c[0])!.block}`;
+      if (!g.hasNode(cluster)) g.setNode(cluster, { paddingTop: HEADER_H + FRAME_PAD, paddingBottom: 12 + FRAME_PAD, paddingLeft: FRAME_PAD, paddingRight: FRAME_PAD });
+      g.setParent(String(i), cluster);
+    }
+  });
+  for (const l of layers) {
+    const to = chainOf.get(l.name)!;
+    l.inbound.forEach((src, i) => {
+      const from = chainOf.get(src);
+      // Links inside a chain are drawn straight; only edges between chains go to dagre.
+      if (from === undefined || (from === to && chains[to].indexOf(src) === chains[to].indexOf(l.name) - 1)) return;
+      g.setEdge(String(from), String(to), { weight: i === 0 ? 2 : 1, src, dst: l.name, input: i }, `${l.name}#${i}`);
+    });
+  }
+  dagre.layout(g);
+  return g;
+}
+
+/** Each layer's box, stacked inside its chain's dagre node. */
+function chainBoxes(g: DagreGraph, chains: string[][], byName: Map<string, LayerReport>): Map<string, NodeBox> {
+  const nodes = new Map<string, NodeBox>();
+  chains.forEach((c, i) => {
+    const n = g.node(String(i));
+    let y = (n.y ?? 0) - n.height / 2;
+    for (const name of c) {
+      const l = byName.get(name)!;
+      const w = dagNodeWidth(l);
+      nodes.set(name, { layer: name, x: (n.x ?? 0) - w / 2, y, w, h: NODE_H, lane: 'main', flow: l.flow, block: l.block });
+      y += NODE_H + GAP;
+    }
+  });
+  return nodes;
+}
+
+/** Block frames around their layers' boxes (with room for the header and the last output shape). */
+function blockFrames(layers: LayerReport[], nodes: Map<string, NodeBox>, byName: Map<string, LayerReport>): BlockBox[] {
+  const blocks: BlockBox[] = [];
+  const members = new Map<string, string[]>();
+  for (const l of layers) {
+    const list = members.get(l.block) ?? [];
+    list.push(l.name);
+    members.set(l.block, list);
+  }
+  for (const [name, names] of members) {
+    const boxes = names.map((n) => nodes.get(n)!);
+    let x = Math.min(...boxes.map((b) => b.x)) - FRAME_PAD;
+    let right = Math.max(...boxes.map((b) => b.x + b.w)) + FRAME_PAD;
+    if (right - x < MIN_FRAME_W) {
+      const grow = (MIN_FRAME_W - (right - x)) / 2;
+      x -= grow;
+      right += grow;
+    }
+    const y = Math.min(...boxes.map((b) => b.y)) - HEADER_H;
+    const bottom = Math.max(...boxes.map((b) => b.y + b.h)) + 12 + FRAME_PAD;
+    blocks.push({ name, flow: byName.get(names[0])!.flow, x, y, w: right - x, h: bottom - y, represents: [name], layers: names });
+  }
+  return blocks;
+}
+
+/** Whether any two frames overlap. */
+export function framesOverlap(frames: readonly { x: number; y: number; w: number; h: number }[]): boolean {
+  for (let i = 0; i < frames.length; i++)
+    for (let j = i + 1; j < frames.length; j++) {
+      const [a, b] = [frames[i], frames[j]];
+      if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) return true;
+    }
+  return false;
 }
 
 /** Gap between the columns of a wrapped drawing, px. */

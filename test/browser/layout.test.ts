@@ -1,6 +1,9 @@
+import * as tf from '@tensorflow/tfjs';
+import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadGraphModelFile } from '../../src/importers/graphModelLoad';
 import type { ArchitectureReport } from '../../src/report/schema';
-import { layerChains } from '../../webview/dagLayout';
+import { framesOverlap, layerChains } from '../../webview/dagLayout';
 import { layoutReport } from '../../webview/layout';
 import { xceptionReport } from './fixtures';
 import { syntheticResidualReport } from './syntheticResidual';
@@ -64,6 +67,25 @@ describe('layoutReport (pure geometry)', () => {
     expect(chainOf('block1_conv1')).toEqual(['block1_conv1', 'block1_conv1_bn', 'block1_conv1_act', 'block1_conv2', 'block1_conv2_bn', 'block1_conv2_act']);
     // block1_conv2_act feeds two layers (sepconv and the residual 1x1 conv): the chain ends there.
     expect(chainOf('block2_sepconv1')?.[0]).toBe('block2_sepconv1');
+  });
+
+  it('block frames never overlap, also where a shortcut branch belongs to the block it joins (a real TF.js graph model)', async () => {
+    // human-emotion's name-scope groups put each residual 1x1 conv in the block of its Add, so that
+    // block starts beside the previous one: laid out as plain dagre nodes, block3's frame covered
+    // block2's and the head's covered block3's (seen in the e2e screenshot).
+    const emotion = path.join(__dirname, '..', 'fixtures', 'models', 'tfjs-graph', 'human-emotion', 'emotion.json');
+    const { report } = await loadGraphModelFile(tf, emotion);
+    expect(report.blocks.map((b) => b.name).sort()).toEqual(['block1', 'block2', 'block3', 'input', 'top']);
+    const l = layoutReport(report, { collapseMiddle: false });
+    expect(l.kind).toBe('dag');
+    expect(framesOverlap(l.blocks)).toBe(false);
+    // Every layer's box lies inside its own block's frame.
+    for (const n of l.nodes.values()) {
+      const f = l.blocks.find((b) => b.name === n.block)!;
+      expect(n.x >= f.x && n.x + n.w <= f.x + f.w && n.y >= f.y && n.y + n.h <= f.y + f.h, n.layer).toBe(true);
+    }
+    expect(framesOverlap([{ x: 0, y: 0, w: 10, h: 10 }, { x: 9, y: 9, w: 5, h: 5 }])).toBe(true);
+    expect(framesOverlap([{ x: 0, y: 0, w: 10, h: 10 }, { x: 10, y: 0, w: 5, h: 5 }])).toBe(false);
   });
 
   it('lays out a synthetic 177-layer DAG (ResNet50-sized: 16 residual blocks), every layer placed once', () => {
