@@ -110,6 +110,59 @@ describe('name-prefix grouping', () => {
   });
 });
 
+describe('name-prefix grouping, edge by edge', () => {
+  it('a layer that adds an axis does not keep its input\'s shape: it joins its consumer\'s block', () => {
+    const layers = graph(['x', [null, 8]], ['conv_dw_1', [null, 8], 'x'], ['expand', [null, 8, 1], 'conv_dw_1'], ['conv_dw_2', [null, 8, 1], 'expand']);
+    expect(placed(layers)).toEqual({ x: 'input/input', conv_dw_1: 'stage1/block1', expand: 'stage1/block2', conv_dw_2: 'stage1/block2' });
+  });
+
+  it('stages by size: only 4-D outputs count; the first block always opens stage 1', () => {
+    // Neither block is 4-D: one stage.
+    expect(placed(graph(['x', [null, 8, 4]], ['conv_dw_1', [null, 8, 4], 'x'], ['conv_dw_2', [null, 2], 'conv_dw_1']))).toMatchObject({ conv_dw_1: 'stage1/block1', conv_dw_2: 'stage1/block2' });
+    // A 4-D block after a flat one opens stage 2 (any size is smaller than none).
+    expect(placed(graph(['x', [null, 8]], ['conv_dw_1', [null, 8], 'x'], ['conv_dw_2', [null, 4, 4, 1], 'conv_dw_1']))).toMatchObject({ conv_dw_1: 'stage1/block1', conv_dw_2: 'stage2/block2' });
+  });
+
+  it('merges: the block that starts latest; inputs without a block, or in the input or stem, do not count', () => {
+    const layers = graph(
+      ['x', [null, 8, 8, 1]],
+      ['conv_dw_1', [null, 8, 8, 1], 'x'],
+      ['conv_dw_2', [null, 8, 8, 1], 'conv_dw_1'],
+      // Block 1 again, after block 2 started: block 2 still starts later.
+      ['conv_pw_1', [null, 8, 8, 1], 'conv_dw_2'],
+      ['m', [null, 8, 8, 1], 'conv_dw_2', 'conv_pw_1'],
+      ['u', [null, 8, 8, 2], 'conv_dw_1'],
+      ['m_u', [null, 8, 8, 1], 'u', 'conv_dw_2'],
+      ['m_x', [null, 8, 8, 1], 'x', 'conv_dw_1'],
+      ['v', [null, 8, 8, 3], 'conv_dw_1'],
+      ['w', [null, 8, 8, 3], 'conv_dw_1'],
+      ['m_vw', [null, 8, 8, 3], 'v', 'w'],
+      ['conv_dw_3', [null, 8, 8, 1], 'm', 'm_u', 'm_x', 'm_vw'],
+    );
+    expect(placed(layers)).toMatchObject({
+      m: 'stage1/block2',
+      u: 'stage1/block2',
+      m_u: 'stage1/block2',
+      m_x: 'stage1/block1',
+      // No input with a block: the merge and its inputs join their consumer's block.
+      v: 'stage1/block3',
+      w: 'stage1/block3',
+      m_vw: 'stage1/block3',
+    });
+  });
+
+  it('a head layer stays in the head even when it feeds a merge placed in a block', () => {
+    const layers = graph(
+      ['x', [null, 8, 8, 1]],
+      ['conv_dw_1', [null, 8, 8, 1], 'x'],
+      ['conv_dw_2', [null, 8, 8, 1], 'conv_dw_1'],
+      ['head', [null, 8, 8, 2], 'conv_dw_2'],
+      ['sum', [null, 8, 8, 2], 'conv_dw_2', 'head'],
+    );
+    expect(placed(layers)).toMatchObject({ head: 'top/top', sum: 'stage1/block2' });
+  });
+});
+
 describe('downsampling grouping', () => {
   it('starts a stage at each spatial down-sampling; the inputs are their own group', () => {
     const layers = graph(

@@ -82,6 +82,14 @@ describe('Xception grouping', () => {
     expect(groupLayers(layers).byLayer.get('add_1')).toEqual({ flow: 'entry', block: 'block4' });
   });
 
+  it('an Add of two unnamed layers joins the block of its consumer, and so do they', () => {
+    const layers = xceptionLike();
+    const i = layers.findIndex((l) => l.name === 'block4_sepconv1');
+    layers.splice(i, 1, node('u1', 'block3_sepconv1'), node('u2', 'block3_sepconv1'), node('add_u', 'u1', 'u2'), node('block4_sepconv1', 'add_u'));
+    const { byLayer } = groupLayers(layers);
+    expect(['u1', 'u2', 'add_u'].map((n) => byLayer.get(n))).toEqual([1, 2, 3].map(() => ({ flow: 'entry', block: 'block4' })));
+  });
+
   it('needs blocks 1 to 14, all of them and no others', () => {
     const all = xceptionLike();
     expect(isXceptionNaming(all)).toBe(true);
@@ -89,6 +97,8 @@ describe('Xception grouping', () => {
     expect(isXceptionNaming([...all, node('block15_sepconv1', 'block14_sepconv1')])).toBe(false);
     expect(isXceptionNaming(all.filter((l) => l.name !== 'block1_conv1'))).toBe(false);
     expect(isXceptionNaming(all.filter((l) => l.name !== 'block14_sepconv1'))).toBe(false);
+    // Fourteen blocks, but block 15 instead of block 14.
+    expect(isXceptionNaming([...all.filter((l) => l.name !== 'block14_sepconv1'), node('block15_sepconv1', 'block13_sepconv1')])).toBe(false);
   });
 
   it('flows of the paper: 1-4 entry, 5-12 middle, 13-14 exit', () => {

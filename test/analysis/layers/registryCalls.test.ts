@@ -478,3 +478,65 @@ describe('activations (activations.ts)', () => {
     expect(activationOps(undefined, 10)).toBe(0);
   });
 });
+
+describe('registry: outputs, fields and messages the tests above leave open', () => {
+  it('element-wise layers pass their input\'s shape through', () => {
+    for (const c of ['LeakyReLU', 'Activation', 'PReLU', 'LayerNormalization']) expect(call(c, {}, [3, 5]).outputs, c).toEqual([[3, 5]]);
+  });
+
+  it('use_bias false removes the bias add from the element-wise ops', () => {
+    expect(call('Dense', { units: 4, use_bias: false }, [8]).elementwiseOps).toBe(0);
+    expect(call('Conv2D', { filters: 2, kernel_size: 1, use_bias: false, activation: 'relu' }, [3, 3, 1]).elementwiseOps).toBe(18);
+  });
+
+  it('UpSampling2D bilinear: 7 ops per output value', () => {
+    expect(call('UpSampling2D', { size: 2, interpolation: 'bilinear' }, [2, 3, 1]).elementwiseOps).toBe(7 * 4 * 6);
+    expect(call('UpSampling2D', { size: 2, interpolation: 'nearest' }, [2, 3, 1]).elementwiseOps).toBe(0);
+  });
+
+  it('Cropping2D subtracts both sides of each axis; 1 row left is enough', () => {
+    expect(call('Cropping2D', { cropping: [[0, 2], [1, 0]] }, [5, 3, 1]).outputs).toEqual([[3, 2, 1]]);
+    expect(call('Cropping2D', { cropping: [[1, 2], [0, 0]] }, [4, 4, 1]).outputs).toEqual([[1, 4, 1]]);
+    expect(refusal('Cropping2D', { cropping: [[2, 2], [0, 0]] }, [4, 4, 1])).toBe('layer "l" (Cropping2D), field "cropping": cropping [[2,2],[0,0]] removes all of its 4x4 input');
+  });
+
+  it('output_padding is checked on each axis', () => {
+    expect(refusal('Conv2DTranspose', { filters: 1, kernel_size: 3, strides: [2, 3], output_padding: [2, 0] }, [4, 4, 1])).toBe(
+      'layer "l" (Conv2DTranspose), field "output_padding": output_padding [2,0] must be smaller than strides [2,3] (Keras\'s rule)',
+    );
+  });
+
+  it('windows too large name the field of each layer', () => {
+    const tail = 'is larger than its input 2x2 with padding "valid"; pad the input or use padding "same"';
+    expect(refusal('MaxPooling2D', { pool_size: 3 }, [2, 2, 1])).toBe(`layer "l" (MaxPooling2D), field "pool_size": pool_size 3x3 ${tail}`);
+    expect(refusal('DepthwiseConv2D', { kernel_size: 3 }, [2, 2, 1])).toBe(`layer "l" (DepthwiseConv2D), field "kernel_size": kernel_size 3x3 ${tail}`);
+    expect(refusal('SeparableConv2D', { filters: 1, kernel_size: 3 }, [2, 2, 1])).toBe(`layer "l" (SeparableConv2D), field "kernel_size": kernel_size 3x3 ${tail}`);
+  });
+
+  it('axes out of range name the axis field', () => {
+    expect(refusal('LayerNormalization', { axis: 3 }, [2, 5])).toBe('layer "l" (LayerNormalization), field "axis": axis 3 is out of range for a 3-D input (the batch axis 0 is not allowed)');
+    expect(refusal('Concatenate', { axis: 3 }, [2, 5], [2, 5])).toBe('layer "l" (Concatenate), field "axis": axis 3 is out of range for a 3-D input (the batch axis 0 is not allowed)');
+    expect(refusal('Concatenate', {}, [2, 4], [3, 5])).toBe('layer "l" (Concatenate), field "inbound_nodes": cannot concatenate [null, 2, 4] and [null, 3, 5] along axis -1');
+  });
+
+  it('Reshape without -1 must keep the number of values', () => {
+    expect(refusal('Reshape', { target_shape: [5, 3] }, [2, 6])).toBe('layer "l" (Reshape), field "target_shape": cannot reshape [null, 2, 6] (12 values) into [5,3]');
+  });
+
+  it('pairs of pairs: exactly two, each a pair of integers', () => {
+    const bad = 'layer "l" (ZeroPadding2D), field "padding": expected an integer, [rows, columns] or [[top, bottom], [left, right]], got';
+    expect(refusal('ZeroPadding2D', { padding: 'ab' }, [2, 3, 1])).toBe(`${bad} "ab"`);
+    expect(refusal('ZeroPadding2D', { padding: [[1, 1], [1, 1], [1, 1]] }, [2, 3, 1])).toBe(`${bad} [[1,1],[1,1],[1,1]]`);
+    expect(refusal('ZeroPadding2D', { padding: [[1, 1], [1, 2, 3]] }, [2, 3, 1])).toBe(`${bad} [[1,1],[1,2,3]]`);
+    expect(refusal('ZeroPadding2D', { padding: [[1, 1], ['a', 1]] }, [2, 3, 1])).toBe(`${bad} [[1,1],["a",1]]`);
+    expect(refusal('ZeroPadding2D', { padding: [[1, 1], { length: 2, 0: 1, 1: 1 }] }, [2, 3, 1])).toBe(`${bad} [[1,1],{"0":1,"1":1,"length":2}]`);
+  });
+
+  it('labels of Dense, BN and a TimeDistributed without a layer', () => {
+    expect([label('Dense', { units: 10 }), label('BatchNormalization', {}), label('TimeDistributed', {})]).toEqual(['Dense 10', 'BN', 'TimeDistributed']);
+  });
+
+  it('an activation object with a class name that is not a string names nothing', () => {
+    expect(activationName({ class_name: 5 })).toBeUndefined();
+  });
+});
