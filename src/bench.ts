@@ -29,6 +29,8 @@ import type { ArchitectureReport, EngineName } from './report/schema';
 
 /** Largest acceptable profiled / plain predict ratio. */
 export const MAX_OVERHEAD_RATIO = 1.05;
+/** Pause after each interleaved ORT pass, ms: long enough for ORT's spinning pool threads to go idle. */
+const SETTLE_MS = 50;
 /** Largest acceptable ratio of the onnxruntime engine's plain pass to a bare onnxruntime-node session on the same file. */
 export const MAX_PLAIN_VS_BARE_ORT = 1.15;
 /** Target median of Xception-299 batch 1 on the default engine of a 2-core machine, ms. */
@@ -179,6 +181,9 @@ async function benchOnnx(engine: ResolvedEngine, label: string, opts: { inputSiz
       for (const [key, pass] of rotation(passes, i)) {
         const t = await pass();
         if (i >= opts.warmup) ms[key].push(t);
+        // A pause between passes: the default session's pool threads spin after its run and would
+        // take the cores from whichever pass follows it (slowing the others, never itself).
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       }
     }
     await bare.release();
