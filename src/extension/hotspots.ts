@@ -17,7 +17,7 @@ export type HotspotNode = ArchNode & { kind: 'layer'; rank: number };
 
 /**
  * The `count` slowest timed layers of a report, slowest first (ties keep execution order), with
- * each row's text: `12.3 ms on wasm · 14.2 % · SeparableConv2D` (the view-model's time and share).
+ * each row's text: `12.3 ms wall time on wasm · 14.2 % · SeparableConv2D` (the view-model's time and share).
  */
 export function hotspots(report: ArchitectureReport, count = HOTSPOT_COUNT): { layer: LayerReport; description: string }[] {
   return slowestLayers(report, count).map((l) => ({

@@ -53,7 +53,8 @@ export type ProfilingEvent =
   | { type: 'pass' }
   /** The report with timings arrived. */
   | { type: 'result' }
-  | { type: 'live'; state: 'running' | 'paused' | 'stopped' }
+  /** `unsupported`: the model has no live profiling (a graph model, an ONNX file), so it never went live. */
+  | { type: 'live'; state: 'running' | 'paused' | 'stopped'; unsupported?: boolean }
   | { type: 'cancel' }
   | { type: 'failed'; message: string }
   /** The worker process ended without being asked to (crash, kill -9, out of memory). */
@@ -105,7 +106,7 @@ export function nextState(s: ProfilingState, event: ProfilingEvent): ProfilingSt
       return { ...s, phase: s.timing && s.live ? 'live-running' : 'done', detail: '' };
     case 'live':
       if (s.phase !== 'live-running' && s.phase !== 'live-paused') return s;
-      if (event.state === 'stopped') return { ...s, phase: 'done', detail: 'live profiling stopped' };
+      if (event.state === 'stopped') return { ...s, phase: 'done', detail: event.unsupported ? 'timed once: live profiling is for layers models only' : 'live profiling stopped' };
       return { ...s, phase: event.state === 'paused' ? 'live-paused' : 'live-running' };
     case 'cancel':
       return isWorking(s) ? { ...s, phase: 'cancelled', interrupted: s.phase, detail: '' } : s;

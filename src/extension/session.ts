@@ -233,7 +233,7 @@ export class Session implements vscode.Disposable {
         this.fire({ kind: 'timings', layers, timing, run: s.passes });
         if (s.phase === 'live-running') this.persist(true, true);
       },
-      onLive: (state) => this.dispatch({ type: 'live', state }),
+      onLive: (state, _runs, unsupported) => this.dispatch({ type: 'live', state, unsupported }),
       onLog: (line) => this.output.appendLine(line),
     });
     this.run = run;

@@ -28,7 +28,7 @@ export function commandUri(command: string, args: unknown[]): string {
 
 /**
  * One-line description of a layer: output shape, compute and live median with its engine, e.g.
- * `37x37x728 · 734.5M MACs · 12.3 ms on wasm` (time left out until measured, `n/a (reason)` when it
+ * `37x37x728 · 734.5M MACs · 12.3 ms wall time on wasm` (time left out until measured, `n/a (reason)` when it
  * could not be; compute left out when 0).
  */
 export function layerDescription(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): string {

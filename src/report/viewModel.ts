@@ -347,11 +347,14 @@ function groupCount(report: ArchitectureReport, groups: readonly GroupReport[], 
   return convention === 'macs' ? sumGroupTotals(groups).macs : groupFlops(report, groups, convention);
 }
 
-/** `7.35 ms on wasm`: a median with the engine that measured it; undefined when there is none. */
+/**
+ * `7.35 ms wall time on wasm`: a median, what it measured (wall time, not kernel time) and the
+ * engine that measured it; undefined when there is none.
+ */
 export function timeOnEngine(report: ArchitectureReport, ms: number | null | undefined): string | undefined {
   if (!isNum(ms)) return undefined;
   const engine = report.engine?.name;
-  return engine ? `${formatMs(ms)} on ${engine}` : formatMs(ms);
+  return `${formatMs(ms)} wall time${engine ? ` on ${engine}` : ''}`;
 }
 
 /** A row of the Architecture tree above the layers: the model, a flow or a block. */
@@ -366,7 +369,7 @@ export function rowGroups(report: ArchitectureReport, kind: GroupRowKind, name: 
 /**
  * One-line description of a model, flow or block row: a block's output shape, a flow's block (or
  * layer) count, the model's input shape and params; then compute under `convention` and the summed
- * median with its engine: `37x37x728 · 1.2G MACs · 12.3 ms on wasm`.
+ * median with its engine: `37x37x728 · 1.2G MACs · 12.3 ms wall time on wasm`.
  */
 export function groupDescription(report: ArchitectureReport, kind: GroupRowKind, name: string, convention: FlopsConvention): string {
   const groups = rowGroups(report, kind, name);
@@ -456,8 +459,11 @@ export function totalsLines(report: ArchitectureReport, convention: FlopsConvent
  * The whole-pass facts: medians of the profiled pass and of plain predict (wall time, on the
  * report's engine), their ratio, the sum of the layers, and how far that sum is from the pass
  * when beyond `PASS_SUM_TOLERANCE` (the gap is `passGap`'s, the one the diagnostic reports).
+ * @param passes passes measured in the run so far (timed, then live) when more than the medians
+ *   cover (`t.timedRuns`, live profiling's rolling window): the setup then says `median of the
+ *   last 20 of 33 passes measured`, the count and label of the status line.
  */
-export function passFacts(report: ArchitectureReport, t: PassTiming): { setup: string; parts: string[] } {
+export function passFacts(report: ArchitectureReport, t: PassTiming, passes?: number): { setup: string; parts: string[] } {
   const engine = report.engine?.name;
   const parts = [
     `profiled median ${formatMs(t.profiledMedianMs)}`,
@@ -468,7 +474,9 @@ export function passFacts(report: ArchitectureReport, t: PassTiming): { setup: s
   const gap = passGap(t);
   if (gap != null && Math.abs(gap) > PASS_SUM_TOLERANCE) parts.push(`layers sum ${gap > 0 ? 'exceeds' : 'is below'} the pass by ${(Math.abs(gap) * 100).toFixed(1)} %`);
   return {
-    setup: `wall time${engine ? ` on ${engine}` : ''}, batch of ${t.batchSize}, median of ${plural(t.timedRuns, 'timed run')} after ${t.warmupRuns} warm-up`,
+    setup: `wall time${engine ? ` on ${engine}` : ''}, batch of ${t.batchSize}, ${
+      passes !== undefined && passes > t.timedRuns ? `median of the last ${t.timedRuns} of ${passes} passes measured` : `median of ${plural(t.timedRuns, 'timed run')}`
+    } after ${t.warmupRuns} warm-up`,
     parts,
   };
 }

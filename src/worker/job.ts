@@ -256,7 +256,7 @@ async function runOnnxFileJob(ctx: JobContext, file: OnnxModelFile, ort: OrtRunt
  * of a live job, and would otherwise take the worker's exit for a lost worker.
  */
 function endLiveAtOnce({ job, send }: JobContext): void {
-  if (job.timing && job.live) send({ type: 'live', state: 'stopped', runs: 0 });
+  if (job.timing && job.live) send({ type: 'live', state: 'stopped', runs: 0, unsupported: true });
 }
 
 /**

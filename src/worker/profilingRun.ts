@@ -21,7 +21,8 @@ export interface RunListener {
   /** The static analysis (`final` false), then the report with timings (`final` true). */
   onReport(report: ArchitectureReport, final: boolean): void;
   onTimings(layers: Record<string, LayerTiming>, timing: PassTiming, run: number): void;
-  onLive(state: LiveState, runs: number): void;
+  /** Live mode changed state; `unsupported`: the model has none (it was timed once). */
+  onLive(state: LiveState, runs: number, unsupported?: boolean): void;
   onLog(line: string): void;
 }
 
@@ -116,14 +117,15 @@ export class ProfilingRun {
         this.passes++;
         this.window.push({ passMs: m.passMs, readbackMs: m.readbackMs ?? NaN, predictMs: m.predictMs, layerMs: m.layerMs, kernels: m.kernels });
         if (this.window.length > this.windowSize) this.window.shift();
-        // The same statistics as the final report, over the last `windowSize` passes (timed, then live).
+        // The same statistics as the final report, over the last `windowSize` passes (timed, then
+        // live): `pass.timedRuns` counts the passes in the medians, `this.passes` all passes measured.
         const { layers, pass } = summarize(this.window, job.warmupRuns, job.batchSize);
-        this.listener.onTimings(layers, { ...pass, timedRuns: this.passes }, this.passes);
+        this.listener.onTimings(layers, pass, this.passes);
         break;
       }
       case 'live':
         this.liveState = m.state;
-        this.listener.onLive(m.state, m.runs);
+        this.listener.onLive(m.state, m.runs, m.unsupported === true);
         break;
       case 'error':
         this.listener.onLog(`error: ${m.name}: ${m.message}`);

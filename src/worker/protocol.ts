@@ -89,8 +89,11 @@ export type FromWorker = { protocol: typeof PROTOCOL_VERSION } & (
    * result; their `runs` is 0 (open-ended) or the live run limit.
    */
   | { type: 'pass'; run: number; runs: number; live: boolean; passMs: number; readbackMs?: number; predictMs: number | null; layerMs: Record<string, number>; kernels: PassSample['kernels'] }
-  /** Live mode changed state; `runs` live passes so far. */
-  | { type: 'live'; state: LiveState; runs: number }
+  /**
+   * Live mode changed state; `runs` live passes so far. `unsupported`: the model has no live
+   * profiling (graph models, ONNX files: timed once), sent as `stopped` right after the result.
+   */
+  | { type: 'live'; state: LiveState; runs: number; unsupported?: boolean }
   /** The final report with timings (or without, when the job had `timing: false`). */
   | { type: 'result'; report: ArchitectureReport }
   | { type: 'error'; message: string; name: string }

@@ -119,10 +119,13 @@ export function syntheticTimings(report: ArchitectureReport, run = 10): Record<s
   return out;
 }
 
-/** SYNTHETIC pass timing matching `timings`. */
-export function syntheticPass(timings: Record<string, LayerTiming>, run = 10): PassTiming {
+/**
+ * SYNTHETIC pass timing matching `timings`, after `run` passes: its medians cover the last
+ * `window` of them (live profiling's rolling window, ProfilingRun).
+ */
+export function syntheticPass(timings: Record<string, LayerTiming>, run = 10, window = 20): PassTiming {
   const sum = Object.values(timings).reduce((n, t) => n + (t.medianMs ?? 0), 0);
-  return { warmupRuns: 2, timedRuns: run, batchSize: 1, predictMedianMs: sum * 0.93, profiledMedianMs: sum * 1.04, layerSumMs: sum, overheadRatio: 1.04 / 0.93 };
+  return { warmupRuns: 2, timedRuns: Math.min(run, window), batchSize: 1, predictMedianMs: sum * 0.93, profiledMedianMs: sum * 1.04, layerSumMs: sum, overheadRatio: 1.04 / 0.93 };
 }
 
 /** SYNTHETIC engine description. */

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkCharts } from './chartChecks.mjs';
+import { commandToFirstPicture, firstPictureSplit, loggedFirstPicture, outerFrameMarks } from './firstPicture.mjs';
 import { acceptFileDialog, diagramState, notification, statusItem, stopLive, workerPids } from './session.mjs';
 
 /**
@@ -25,60 +26,63 @@ const oneLine = (t) => t.replace(/\s+/g, ' ').trim();
 const FIRST_PICTURE = '[data-block-header="block4"]';
 
 /**
- * Runs a palette command and measures, in ms, from the click on its row to `selector` existing
- * in a webview frame (polled every 20 ms). Returns that time and the click's wall-clock time.
+ * Measures "Profile Xception" -> the first picture in `wb` and prints it three ways: the harness's
+ * click -> block4's row, the extension's own timeline (command handler -> painted, from its log)
+ * and the split of the workbench's webview set-up read in the webview's outer frame (the service
+ * worker, the host page, the inner frame: firstPicture.mjs). Returns the check's detail line.
+ * A speed target is reported as measured, not asserted (a loaded machine would fail it at random).
  */
-async function commandToFirstPicture(wb, title, selector) {
-  const page = wb.page;
-  const input = wb.quickInput();
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-  // The palette lists the commands registered when it opened: in a cold window, open it again
-  // until the command is there (as the harness's runCommand does).
-  const openBy = Date.now() + 60_000;
-  for (;;) {
-    if (Date.now() > openBy) throw new Error(`"${title}" did not appear in the command palette within 60 s`);
-    if (!(await input.isVisible().catch(() => false))) {
-      await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
-    }
-    // A window still starting can close the palette as it opens (focus moves): then open it again.
-    if (!(await input.fill(`>${title}`, { timeout: 3_000 }).then(() => true, () => false))) continue;
-    if (await row.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false)) break;
-    await page.keyboard.press('Escape');
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  const t0 = Date.now();
-  await row.click();
-  const deadline = t0 + 60_000;
-  while (Date.now() < deadline) {
-    for (const f of page.frames()) {
-      if (f === page.mainFrame()) continue;
-      if ((await f.$(selector).catch(() => null)) !== null) return { ms: Date.now() - t0, clickedAt: t0 };
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`${selector} did not appear in any webview within 60 s of "${title}"`);
+async function measureFirstPicture({ h, wb, server, shot }) {
+  const load = os.loadavg()[0].toFixed(1);
+  // The command is picked at the click (the palette typing is not counted); the picture is the
+  // diagram with block4's summary row, polled every 20 ms in every webview frame.
+  const { ms, clickedAt, frame, frameInsertedAt } = await commandToFirstPicture(wb, 'Profile Xception', FIRST_PICTURE);
+  await wb.screenshot(shot);
+  // The extension's own timeline: command handler -> panel -> webview -> painted (src/extension/firstPicture.ts).
+  const logged = await loggedFirstPicture(h, server, clickedAt);
+  const outer = await outerFrameMarks(frame);
+  const split = firstPictureSplit(logged, outer, frameInsertedAt);
+  const meets = (t) => `target < 1000 ms: ${t < 1000 ? 'met' : 'NOT met'}`;
+  const harness = `harness: ${ms} ms from the click on the command to ${FIRST_PICTURE} in the page (${meets(ms)})`;
+  const extension = `extension: ${logged.ms} ms from the command handler to the painted diagram (${meets(logged.ms)}); the click reached the handler after ${logged.commandAt - clickedAt} ms (activation and dispatch in the cold window)`;
+  // The extension's own work: command -> HTML set, and the diagram's page from its start to the paint.
+  const own = logged.steps['HTML set'] + (logged.steps.painted - Math.round(outer.innerPageStarted - logged.commandAt));
+  const workbench = logged.ms - own;
+  const parts = `of which the workbench's webview set-up (HTML set -> the diagram's page started) ${workbench} ms and the extension's own work (command -> HTML set, diagram page started -> painted) ${own} ms; load average ${load}`;
+  console.log(`       [e2e] first picture, ${harness}`);
+  console.log(`       [e2e] first picture, ${extension}`);
+  console.log(`       [e2e] first picture, ${parts}`);
+  console.log(`       [e2e] first picture, webview split (ms after the command): ${split.line}`);
+  console.log(`       [e2e] first picture, ${split.summary}`);
+  console.log(`       [e2e] ${logged.line}`);
+  return { ms, logged: logged.ms, detail: `${harness}; ${extension}; ${parts}; ${split.summary}` };
 }
 
 /**
- * The extension's first-picture line (`first picture: N ms ... command at T`) from its output
- * channel's log file in the code-server's user data; waits up to 15 s for it to be written.
- * @returns the line, its total (ms) and the command's wall-clock time
+ * The first picture in a second cold window (a new tab on another workspace, so a new extension
+ * host) of the browser profile that has shown a webview: its service worker is registered, as in
+ * a user's browser every time after the first. Run last: nothing else of the run is going on.
  */
-async function loggedFirstPicture(h, server) {
-  const logs = path.join(server.home, 'run', String(server.port), 'user-data', 'logs');
-  return h.waitFor(
-    () => {
-      const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true }).filter((f) => String(f).endsWith('Xception Profiler.log')) : [];
-      for (const f of files) {
-        const line = fs.readFileSync(path.join(logs, String(f)), 'utf8').split('\n').find((l) => /first picture: \d+ ms/.test(l));
-        const m = line?.match(/first picture: (\d+) ms.*command at (\d+)/);
-        if (m) return { line: line.trim(), ms: Number(m[1]), commandAt: Number(m[2]) };
-      }
-      return null;
-    },
-    { timeout: 15_000, interval: 250, what: `the "first picture" line in the Xception Profiler output log under ${logs}` },
-  );
+export async function checkSecondWindowFirstPicture({ h, wb, shots, check, server, workspace }) {
+  await check('first picture: "Profile Xception" in a second cold window of the same browser profile (the webview service worker registered once before; time measured; target 1 s)', async () => {
+    // Nothing of the first window may take CPU: end its run and close its panel.
+    await wb.runCommand('Xception Profiler: Cancel Profiling');
+    await wb.escape(2);
+    await wb.runCommand('View: Close All Editors');
+    const second = `${workspace}-second-window`;
+    fs.cpSync(workspace, second, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+    const page = await wb.context.newPage();
+    try {
+      const wb2 = new h.Workbench(wb.context, page, wb.userDataDir, { url: server.url });
+      await wb2.open(second);
+      const r = await measureFirstPicture({ h, wb: wb2, server, shot: path.join(shots, '19-first-picture-second-window.png') });
+      await wb2.runCommand('Xception Profiler: Cancel Profiling');
+      return r.detail;
+    } finally {
+      await page.close();
+      fs.rmSync(second, { recursive: true, force: true });
+    }
+  });
 }
 
 /**
@@ -97,27 +101,10 @@ export async function checkPackagedExtension({ h, wb, shots, check, workspace, r
   const page = wb.page;
   let frame;
 
-  await check('first picture: "Profile Xception" in a cold window shows the static diagram (time measured; target 1 s)', async () => {
-    // The command is picked at the click (the palette typing is not counted); the picture is the
-    // diagram with block4's summary row, polled every 20 ms in every webview frame.
-    const { ms, clickedAt } = await commandToFirstPicture(wb, 'Profile Xception', FIRST_PICTURE);
-    await wb.screenshot(path.join(shots, '00-first-picture.png'));
-    // The extension's own timeline: command handler -> panel -> webview -> painted (src/extension/firstPicture.ts).
-    const logged = await loggedFirstPicture(h, server);
-    const meets = (t) => `target < 1000 ms: ${t < 1000 ? 'met' : 'NOT met'}`;
-    const harness = `harness: ${ms} ms from the click on the command to ${FIRST_PICTURE} in the page (${meets(ms)})`;
-    const extension = `extension: ${logged.ms} ms from the command handler to the painted diagram (${meets(logged.ms)}); the click reached the handler after ${logged.commandAt - clickedAt} ms (activation and dispatch in the cold window)`;
-    // Of that, the workbench's part: from the HTML set to the webview's page starting (its iframes and service worker).
-    const step = (name) => Number(logged.line.match(new RegExp(`${name} \\+(\\d+) ms`))?.[1]);
-    const workbench = step('webview page started') - step('HTML set');
-    const own = logged.ms - workbench;
-    const split = `of which the workbench's webview set-up (HTML set -> page started) ${workbench} ms and the extension's own work (command -> HTML set, page started -> painted) ${own} ms (${meets(own)})`;
-    console.log(`       [e2e] first picture, ${harness}`);
-    console.log(`       [e2e] first picture, ${extension}`);
-    console.log(`       [e2e] first picture, ${split}`);
-    console.log(`       [e2e] ${logged.line}`);
-    // A speed target is reported as measured, not asserted (a loaded machine would fail it at random).
-    return `${harness}; ${extension}; ${split}`;
+  await check('first picture: "Profile Xception" in a cold window of a never-used browser profile shows the static diagram (time measured; target 1 s)', async () => {
+    const r = await measureFirstPicture({ h, wb, server, shot: path.join(shots, '00-first-picture.png') });
+    // A never-used profile registers the webview service worker for the first time (see README).
+    return r.detail;
   });
 
   const profiled = await check('command palette runs "Profile Xception" and the diagram panel opens', async () => {

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkGraphModelFile, checkPackagedExtension } from './checks.mjs';
+import { checkGraphModelFile, checkPackagedExtension, checkSecondWindowFirstPicture } from './checks.mjs';
 import { CodeServer, freePort, runTool } from './server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -156,6 +156,7 @@ async function packagedExtensionPhase(h, vsix, settingsFile) {
     });
     if (wb) await checkPackagedExtension({ h, wb, shots, check, workspace, root, server, extensionDir });
     if (wb) await checkGraphModelFile({ h, wb, shots, check, workspace });
+    if (wb) await checkSecondWindowFirstPicture({ h, wb, shots, check, server, workspace });
   } finally {
     if (wb && checks.filter((c) => !c.ok).length > before) await wb.screenshot(path.join(shots, 'failure-packaged.png')).catch(() => {});
     await wb?.close();

@@ -102,6 +102,10 @@ describe('profiling state machine: a run', () => {
     const stopped = nextState(AT['live-paused'], { type: 'live', state: 'stopped' });
     expect(stopped).toMatchObject({ phase: 'done', passes: 2 });
     expect(statusLine(stopped)).toBe('Done Xception 71x71 on wasm \u00b7 2 passes measured (live profiling stopped)');
+    // A model with no live profiling (a graph model) never went live: its status does not say it stopped.
+    const once = nextState({ ...AT['live-running'], subject: 'graph-model/model.json' }, { type: 'live', state: 'stopped', unsupported: true });
+    expect(statusLine(once)).toBe('Done graph-model/model.json on wasm \u00b7 2 passes measured (timed once: live profiling is for layers models only)');
+    expect(statusLine(once)).not.toContain('live profiling stopped');
     // A pause sent while timing (the panel hid) does not make the run look live.
     expect(nextState(AT.timing, { type: 'live', state: 'paused' })).toBe(AT.timing);
     expect(nextState(AT.cancelled, { type: 'live', state: 'running' })).toBe(AT.cancelled);

@@ -49,10 +49,10 @@ describe('settings take effect without a reload', () => {
     views.architecture.onDidChangeTreeData(() => treeEvents++);
     views.hints.onDidChangeInlayHints(() => hintEvents++);
     const node = views.architecture.layerNode('block4_sepconv2')!;
-    expect(views.architecture.getTreeItem(node).description).toBe('37x37x728 · 734.5M MACs · 7.35 ms on wasm');
+    expect(views.architecture.getTreeItem(node).description).toBe('37x37x728 · 734.5M MACs · 7.35 ms wall time on wasm');
     stub.setConfiguration('xceptionProfiler.flopsConvention', 'flops');
     expect([treeEvents, hintEvents]).toEqual([1, 1]);
-    expect(views.architecture.getTreeItem(node).description).toBe('37x37x728 · 1.47G FLOPs · 7.35 ms on wasm');
+    expect(views.architecture.getTreeItem(node).description).toBe('37x37x728 · 1.47G FLOPs · 7.35 ms wall time on wasm');
   });
 
   it('hints.enabled turns the hints on and off', async () => {
@@ -111,7 +111,7 @@ describe('views', () => {
     // Synthetic medians follow MACs: the slowest is the largest separable conv of the exit flow.
     const byMacs = [...report.layers].sort((a, b) => b.macs - a.macs).slice(0, 10).map((l) => l.name);
     expect(rows.map((r) => r.name)).toEqual(byMacs);
-    expect(views.hotspots.getTreeItem(rows[0]).description).toMatch(/^\d+\.\d+ ms on wasm · \d+\.\d % · SeparableConv2D$/);
+    expect(views.hotspots.getTreeItem(rows[0]).description).toMatch(/^\d+\.\d+ ms wall time on wasm · \d+\.\d % · SeparableConv2D$/);
   });
 
   it('Hotspots refresh when the ranking changes, not for unchanged numbers', () => {

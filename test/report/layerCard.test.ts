@@ -39,8 +39,8 @@ describe('FLOPs conventions', () => {
 describe('layer text', () => {
   it('describes a layer by shape, compute and median, naming the engine that measured it', () => {
     expect(layerDescription(staticReport, layer(staticReport, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs');
-    expect(layerDescription(timed, layer(timed, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs · 7.35 ms on wasm');
-    expect(layerDescription(timed, layer(timed, 'block4_sepconv2'), 'flops')).toBe('37x37x728 · 1.47G FLOPs · 7.35 ms on wasm');
+    expect(layerDescription(timed, layer(timed, 'block4_sepconv2'), 'macs')).toBe('37x37x728 · 734.5M MACs · 7.35 ms wall time on wasm');
+    expect(layerDescription(timed, layer(timed, 'block4_sepconv2'), 'flops')).toBe('37x37x728 · 1.47G FLOPs · 7.35 ms wall time on wasm');
     // No MACs: no compute part.
     expect(layerDescription(staticReport, layer(staticReport, 'block4_sepconv2_bn'), 'macs')).toBe('37x37x728');
   });

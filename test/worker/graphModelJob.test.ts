@@ -33,6 +33,6 @@ describe('graph model jobs', () => {
     const report = await runJob(smallJob(1, { model: { kind: 'file', path: emotion }, live: { intervalMs: 0 } }), (e) => events.push(e));
     expect(report.diagnostics.map((d) => d.message)).toContain('live profiling: layers models only; this graph model was timed once');
     expect(events.slice(-2).map((e) => e.type)).toEqual(['result', 'live']);
-    expect(events.at(-1)).toMatchObject({ type: 'live', state: 'stopped', runs: 0 });
+    expect(events.at(-1)).toMatchObject({ type: 'live', state: 'stopped', runs: 0, unsupported: true });
   });
 });
