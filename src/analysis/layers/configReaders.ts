@@ -46,7 +46,7 @@ export function paddingMode(config: Config, at: At): 'valid' | 'same' {
 }
 
 /** Throws unless `data_format` is absent or channels_last (NHWC). */
-export function channelsLast(config: Config, at: At): void {
+function channelsLast(config: Config, at: At): void {
   const f = config.data_format;
   if (f !== undefined && f !== null && f !== 'channels_last') {
     throw new ModelFileError(`data_format ${preview(f)} is not supported; the analysis and profiling use NHWC (channels_last)`, at('data_format'));
@@ -58,6 +58,15 @@ export function rank(dims: number[], expected: number, at: At, what = 'input'): 
   if (dims.length !== expected - 1) {
     throw new ModelFileError(`expects a ${expected}-D ${expected === 4 ? 'NHWC ' : ''}${what}, got [null, ${dims.join(', ')}]`, at('input'));
   }
+}
+
+/**
+ * The prologue of every 2-D spatial layer (convolutions, pooling, padding, cropping, upsampling):
+ * throws unless `data_format` is channels_last and `input` (batch excluded) is [H, W, C].
+ */
+export function nhwcInput(config: Config, input: number[], at: At): void {
+  channelsLast(config, at);
+  rank(input, 4, at);
 }
 
 /** A boolean field with Keras's default. */

@@ -33,7 +33,7 @@ import { activationName, activationOps, canonicalActivation } from './activation
 import {
   axisOf,
   bool,
-  channelsLast,
+  nhwcInput,
   pair,
   paddingMode,
   positiveInt,
@@ -155,8 +155,7 @@ function merge(label: string, min: number, max = Infinity, average = false): Lay
 }
 
 function conv2d(config: Config, [input]: number[][], at: At): CallResult {
-  channelsLast(config, at);
-  rank(input, 4, at);
+  nhwcInput(config, input, at);
   const filters = positiveInt(config, 'filters', at);
   const kernel = pair(config, 'kernel_size', at, undefined);
   const { strides, dilation } = stridesAndDilation(config, at);
@@ -177,8 +176,7 @@ function conv2d(config: Config, [input]: number[][], at: At): CallResult {
 
 /** The depthwise part shared by DepthwiseConv2D and SeparableConv2D. */
 function depthwisePart(config: Config, input: number[], at: At): { out: number[]; kernel: [number, number]; dm: number } {
-  channelsLast(config, at);
-  rank(input, 4, at);
+  nhwcInput(config, input, at);
   const dm = positiveInt(config, 'depth_multiplier', at, 1);
   const kernel = pair(config, 'kernel_size', at, undefined);
   const { strides, dilation } = stridesAndDilation(config, at);
@@ -229,8 +227,7 @@ function deconvLength(n: number, kernel: number, stride: number, padding: 'valid
 }
 
 function conv2dTranspose(config: Config, [input]: number[][], at: At): CallResult {
-  channelsLast(config, at);
-  rank(input, 4, at);
+  nhwcInput(config, input, at);
   const filters = positiveInt(config, 'filters', at);
   const kernel = pair(config, 'kernel_size', at, undefined);
   const { strides, dilation } = stridesAndDilation(config, at);
@@ -267,8 +264,7 @@ function pooling(max: boolean): LayerSpec {
     kind: 'pooling',
     shapeFields: ['pool_size', 'strides', 'padding'],
     call: (config, [input], at) => {
-      channelsLast(config, at);
-      rank(input, 4, at);
+      nhwcInput(config, input, at);
       const pool = pair(config, 'pool_size', at, 2);
       const strides = config.strides === null || config.strides === undefined ? pool : pair(config, 'strides', at, undefined);
       const [h, w] = windowOutput([input[0], input[1]], pool, strides, [1, 1], paddingMode(config, at), 'pool_size', at);
@@ -287,8 +283,7 @@ function globalPooling(max: boolean): LayerSpec {
     kind: 'pooling',
     shapeFields: ['keepdims'],
     call: (config, [input], at) => {
-      channelsLast(config, at);
-      rank(input, 4, at);
+      nhwcInput(config, input, at);
       const c = input[2];
       // Average: one add per input value and one divide per channel; max: comparisons.
       return noWeights([bool(config, 'keepdims', false) ? [1, 1, c] : [c]], max ? values(input) - c : values(input) + c);
@@ -412,8 +407,7 @@ export const LAYERS: Record<string, LayerSpec> = {
     kind: 'data-movement',
     shapeFields: ['padding'],
     call: (config, [input], at) => {
-      channelsLast(config, at);
-      rank(input, 4, at);
+      nhwcInput(config, input, at);
       const [[t, b], [l, r]] = sides(config, 'padding', at, 1);
       return noWeights([[input[0] + t + b, input[1] + l + r, input[2]]]);
     },
@@ -423,8 +417,7 @@ export const LAYERS: Record<string, LayerSpec> = {
     kind: 'data-movement',
     shapeFields: ['cropping'],
     call: (config, [input], at) => {
-      channelsLast(config, at);
-      rank(input, 4, at);
+      nhwcInput(config, input, at);
       const [[t, b], [l, r]] = sides(config, 'cropping', at, 0);
       const out = [input[0] - t - b, input[1] - l - r, input[2]];
       if (out[0] < 1 || out[1] < 1) throw new ModelFileError(`cropping ${preview(config.cropping)} removes all of its ${input[0]}x${input[1]} input`, at('cropping'));
@@ -436,8 +429,7 @@ export const LAYERS: Record<string, LayerSpec> = {
     kind: 'data-movement',
     shapeFields: ['size'],
     call: (config, [input], at) => {
-      channelsLast(config, at);
-      rank(input, 4, at);
+      nhwcInput(config, input, at);
       const [sh, sw] = pair(config, 'size', at, 2);
       const out = [input[0] * sh, input[1] * sw, input[2]];
       // Nearest neighbour copies; bilinear weighs 4 neighbours: 4 multiplies and 3 adds.
