@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import base from './vitest.config.mts';
+import { endKeptThread, keptThreadPool } from './scripts/mutation/keptThreadPool.mjs';
 
 /**
  * Direct unit tests of the core (they import only the module they test, not the model-file
@@ -64,11 +65,28 @@ const include = process.env.MUTATION_TESTS === 'direct' ? DIRECT_FIRST : UNIT_TE
 
 export default defineConfig({
   ...base,
+  plugins: [
+    {
+      name: 'mutation-kept-thread-pool',
+      // Stryker's runner asks for the `threads` pool (a command-line option, above any config
+      // file): swap in the kept thread once the projects are resolved.
+      configureVitest({ project, vitest }) {
+        if (process.env.MUTATION_POOL === 'threads') return;
+        project.config.pool = keptThreadPool.name;
+        project.config.poolRunner = keptThreadPool;
+        vitest.onClose(endKeptThread);
+      },
+    },
+  ],
   test: {
     ...base.test,
     // Replaces (mergeConfig would append to) the base config's list of test files.
     include,
     sequence: { sequencer: DirectFirst },
+    // Modules stay evaluated across test files and runs (keptThreadPool.mjs); test files are
+    // evaluated again on every run.
+    isolate: process.env.MUTATION_POOL === 'threads' ? true : false,
+    setupFiles: ['scripts/mutation/resetActiveMutant.mjs'],
     // Instrumented code on a shared 2-core machine runs several times slower.
     testTimeout: 300_000,
   },
