@@ -25,6 +25,9 @@ const DIRECT_FIRST = [
   'test/report/guards.test.ts',
   'test/report/layerIndex.test.ts',
   'test/importers/topology.test.ts',
+  'test/exporters/tinyExports.test.ts',
+  'test/exporters/sweepAndEnginesCsv.test.ts',
+  'test/exporters/html.test.ts',
 ];
 
 /**
@@ -53,7 +56,7 @@ const UNIT_TESTS = [
   'test/profiler/{stats,attach,engineComparison}.test.ts',
   'test/report/{format,guards,layerIndex,defaults,layerCard,views,messages}.test.ts',
   'test/importers/{topology,modelFileErrors,validPadding,shapes,badInput,kerasJson,build}.test.ts',
-  'test/exporters/{csv,trace,markdown,formats}.test.ts',
+  'test/exporters/{tinyExports,sweepAndEnginesCsv,html,csv,trace,markdown,formats}.test.ts',
 ];
 
 /**
