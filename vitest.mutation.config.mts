@@ -55,7 +55,7 @@ const UNIT_TESTS = [
   'test/analysis/**/*.test.ts',
   'test/profiler/{stats,attach,engineComparison}.test.ts',
   'test/report/{format,guards,layerIndex,defaults,layerCard,views,messages}.test.ts',
-  'test/importers/{topology,modelFileErrors,validPadding,shapes,badInput,kerasJson,build}.test.ts',
+  'test/importers/{topology,sharedLayer,modelFileErrors,validPadding,shapes,badInput,kerasJson,build}.test.ts',
   'test/exporters/{tinyExports,sweepAndEnginesCsv,html,csv,trace,markdown,formats}.test.ts',
 ];
 

@@ -135,39 +135,68 @@ export function checkTopology(topology: Topology, where: { file?: string; prefix
 }
 
 /**
- * Kahn's algorithm over layer calls (a shared layer's calls are separate nodes, so A(B(A(x))) is
- * fine). Iterative: no recursion on the size of the graph.
+ * Topological order of the layer calls, with each shared layer's calls in call order where the
+ * graph allows it (always for a file Keras wrote: it numbers a layer's calls as they were made), so
+ * that a layer's first call in the order is its call 0, whose shapes and inbound layers the report
+ * shows. A graph where a call depends on a later call of the same layer keeps the plain order.
  */
 function topologicalCalls(topology: Topology, cycleError: (cycle: string[]) => Error): { layer: TopologyLayer; call: number }[] {
+  const inCallOrder = kahn(callGraph(topology, true));
+  if (inCallOrder.left.size === 0) return inCallOrder.order;
+  const nodes = callGraph(topology, false);
+  const plain = kahn(nodes);
+  if (plain.left.size === 0) return plain.order;
+  // Walk back from any call left over along inputs that are left over too, until one repeats.
+  let current = [...plain.left][0];
+  const seen: string[] = [];
+  while (!seen.includes(current)) {
+    seen.push(current);
+    current = nodes.get(current)!.inputs.find((i) => plain.left.has(i))!;
+  }
+  const cycle = seen.slice(seen.indexOf(current)).reverse();
+  throw cycleError([...cycle, cycle[0]].map((k) => nodes.get(k)!.layer.name));
+}
+
+type CallGraph = Map<string, { layer: TopologyLayer; call: number; inputs: string[] }>;
+
+/**
+ * One node per layer call; its inputs are the calls whose tensors it consumes and, with
+ * `callOrder`, the layer's previous call.
+ */
+function callGraph(topology: Topology, callOrder: boolean): CallGraph {
   const key = (layer: string, call: number): string => `${layer}\u0000${call}`;
-  const nodes = new Map<string, { layer: TopologyLayer; call: number; pending: number; consumers: string[]; inputs: string[] }>();
+  const nodes: CallGraph = new Map();
   for (const layer of topology.layers) {
     const calls = layer.className === 'InputLayer' ? [{ inputs: [], kwargs: {} }] : layer.calls;
     calls.forEach((call, i) => {
-      nodes.set(key(layer.name, i), { layer, call: i, pending: call.inputs.length, consumers: [], inputs: call.inputs.map((r) => key(r.layer, r.call)) });
+      const inputs = call.inputs.map((r) => key(r.layer, r.call));
+      if (callOrder && i > 0) inputs.push(key(layer.name, i - 1));
+      nodes.set(key(layer.name, i), { layer, call: i, inputs });
     });
   }
-  for (const [k, node] of nodes) for (const input of node.inputs) nodes.get(input)!.consumers.push(k);
-  const ready = [...nodes.entries()].filter(([, n]) => n.pending === 0).map(([k]) => k);
+  return nodes;
+}
+
+/**
+ * Kahn's algorithm over layer calls (a shared layer's calls are separate nodes, so A(B(A(x))) is
+ * fine). Iterative: no recursion on the size of the graph. `left`: the calls on or after a cycle.
+ */
+function kahn(nodes: CallGraph): { order: { layer: TopologyLayer; call: number }[]; left: Set<string> } {
+  const pending = new Map([...nodes].map(([k, n]) => [k, n.inputs.length]));
+  const consumers = new Map([...nodes.keys()].map((k) => [k, [] as string[]]));
+  for (const [k, node] of nodes) for (const input of node.inputs) consumers.get(input)!.push(k);
+  const ready = [...pending].filter(([, n]) => n === 0).map(([k]) => k);
   const order: { layer: TopologyLayer; call: number }[] = [];
   while (ready.length) {
-    const node = nodes.get(ready.pop()!)!;
+    const k = ready.pop()!;
+    const node = nodes.get(k)!;
     order.push({ layer: node.layer, call: node.call });
-    for (const c of node.consumers) if (--nodes.get(c)!.pending === 0) ready.push(c);
-  }
-  if (order.length < nodes.size) {
-    // Walk back from any call left over along inputs that are left over too, until one repeats.
-    const left = new Set([...nodes.entries()].filter(([, n]) => n.pending > 0).map(([k]) => k));
-    let current = [...left][0];
-    const seen: string[] = [];
-    while (!seen.includes(current)) {
-      seen.push(current);
-      current = nodes.get(current)!.inputs.find((i) => left.has(i))!;
+    for (const c of consumers.get(k)!) {
+      pending.set(c, pending.get(c)! - 1);
+      if (pending.get(c) === 0) ready.push(c);
     }
-    const cycle = seen.slice(seen.indexOf(current)).reverse();
-    throw cycleError([...cycle, cycle[0]].map((k) => nodes.get(k)!.layer.name));
   }
-  return order;
+  return { order, left: new Set([...pending].filter(([, n]) => n > 0).map(([k]) => k)) };
 }
 
 /** TF.js / Keras 2 reference `[layer, node, tensor]`: nested models count their built-in node 0. */

@@ -19,6 +19,19 @@ describe('checkTopology', () => {
     expect(checkTopology(t).map((c) => `${c.layer.name}:${c.call}`)).toEqual(['x:0', 'a:0', 'b:0', 'a:1']);
   });
 
+  it("puts a shared layer's calls in call order even when a later call is ready first", () => {
+    // a's call 1 reads the input x directly; its call 0 waits for b. Without the order of calls,
+    // Kahn's algorithm (last ready first) reaches a:1 before b and a:0.
+    const t = model([input('x'), layer('b', [ref('x')]), layer('a', [ref('b')], [ref('x')]), layer('c', [ref('a'), ref('a', 1)])], [ref('x')], [ref('c')]);
+    expect(checkTopology(t).map((c) => `${c.layer.name}:${c.call}`)).toEqual(['x:0', 'b:0', 'a:0', 'a:1', 'c:0']);
+  });
+
+  it('keeps a valid order when a call of a shared layer depends on a later one (a hand-written file)', () => {
+    // a:0 reads b, which reads a:1: a:1 must come before a:0.
+    const t = model([input('x'), layer('a', [ref('b')], [ref('x')]), layer('b', [ref('a', 1)])], [ref('x')], [ref('a')]);
+    expect(checkTopology(t).map((c) => `${c.layer.name}:${c.call}`)).toEqual(['x:0', 'a:1', 'b:0', 'a:0']);
+  });
+
   it('names the layer and the field at fault', () => {
     const bad = (t: Topology, message: RegExp) => {
       let error: unknown;
