@@ -4,11 +4,12 @@
  * whose node computed it on that engine), then one row per kind of work (`kind:<kind>`).
  * RFC 4180 as the layer CSV (csv.ts).
  */
-import type { EngineComparison } from '../report/schema';
+import type { EngineComparison, EngineName } from '../report/schema';
 import { csvField } from './csv';
 
 const num = (x: number | null | undefined): string => (x != null && Number.isFinite(x) ? String(Number(x.toFixed(4))) : '');
-const col = (name: string): string => name.replace(/[^A-Za-z0-9]+/g, '_').replace(/_+$/, '');
+// Engine ids are lowercase words joined by single hyphens (`tensorflow-gpu`): hyphens become `_`.
+const col = (name: EngineName): string => name.replace(/-/g, '_');
 
 /** Column names: layer, class, MACs, then per engine its median and folded-into columns. */
 export function engineComparisonColumns(cmp: EngineComparison): string[] {

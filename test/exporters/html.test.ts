@@ -30,7 +30,8 @@ describe('renderHtmlReport', () => {
   report.model.name = 'tiny <b>&</b>';
 
   it('is the documented page: CSP with one nonce, title, app root, report data, inlined code', () => {
-    const html = renderHtmlReport(report, { js: 'run("</script>")', css: 'p{}', charts: 'draw()' }, 'tf-profiler');
+    // Each inlined part breaks only the closing tag of its own element.
+    const html = renderHtmlReport(report, { js: 'run("</script></b>")', css: 'p::after{content:"</style></b>"}', charts: 'draw("</script></i>")' }, 'tf-profiler');
     const nonce = /script-src 'nonce-([A-Za-z0-9+/=]+)'/.exec(html)![1];
     // 16 random bytes in base64: 24 characters.
     expect(nonce).toHaveLength(24);
@@ -42,17 +43,17 @@ describe('renderHtmlReport', () => {
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>tiny &#60;b&#62;&#38;&#60;/b&#62; \u2013 Xception Profiler report</title>
 <style nonce="${nonce}">
-p{}
+p::after{content:"<\\/style></b>"}
 </style>
 </head>
 <body>
 <div id="app" data-flops-convention="tf-profiler"></div>
 <script type="application/json" id="report-data">${jsonForScript(report)}</script>
 <script nonce="${nonce}">
-run("<\\/script>")
+run("<\\/script></b>")
 </script>
 <script nonce="${nonce}">
-draw()
+draw("<\\/script></i>")
 </script>
 </body>
 </html>

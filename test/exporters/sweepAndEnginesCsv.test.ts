@@ -55,6 +55,12 @@ describe('sweepToCsv', () => {
     expect(parseCsv(sweepToCsv(s))[1].slice(3, 6)).toEqual(['', '', '']);
   });
 
+  it('writes a run of spaces in a group name as one _', () => {
+    const s = sweep();
+    s.points = [{ ...s.points[0], groups: { 'middle \t flow': { macs: 1, ms: 2 } } }];
+    expect(sweepCsvColumns(s).slice(7)).toEqual(['middle_flow_macs', 'middle_flow_ms']);
+  });
+
   it('an input sweep: the axis column says so; no point, no group columns', () => {
     const s = sweep();
     s.axis = 'input';

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { csvColumns, parseCsv, reportToCsv } from '../../src/exporters/csv';
 import { exportFormat, exportFormatForPath, reportToJson } from '../../src/exporters/formats';
-import { markdownLayerTable, reportToMarkdown } from '../../src/exporters/markdown';
-import { reportToTrace, type TraceEvent } from '../../src/exporters/trace';
+import { markdownLayerRow, markdownLayerTable, reportToMarkdown } from '../../src/exporters/markdown';
+import { reportToTrace, type TraceEvent, type TraceFile } from '../../src/exporters/trace';
 import { tinyReport } from './tinyReport';
 
 /** Rows of a CSV as objects keyed by the header. */
@@ -54,6 +54,18 @@ describe('CSV of the tiny report', () => {
     ]);
   });
 
+  it('ends every row, the last included, with CRLF', () => {
+    const text = reportToCsv(tinyReport());
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(text.split('\r\n')).toHaveLength(1 + 4 + 1);
+  });
+
+  it("joins a layer's n/a reason and its untimed kernels with '; '", () => {
+    const r = tinyReport();
+    r.layers[2].timing!.kernels = [{ name: 'MaxPool', medianMs: null, naReason: 'folded', calls: 1 }];
+    expect(records(reportToCsv(r))[2].timing_note).toBe('n/a: folded into conv1; 1 of 1 kernel untimed (folded); timed kernels total 0.00 ms');
+  });
+
   it('counts the pool comparisons under tf-profiler: 4 per output, 4 x 36 = 144', () => {
     const rows = records(reportToCsv(tinyReport(), 'tf-profiler'));
     expect(rows.map((r) => r.flops_tf_profiler)).toEqual(['0', '7776', '144', '144']);
@@ -94,6 +106,7 @@ describe('parseCsv', () => {
 
   it('ends a quoted field at a comma, CR LF or LF', () => {
     expect(parseCsv('"a",b\r\n"c"\nd')).toEqual([['a', 'b'], ['c'], ['d']]);
+    expect(parseCsv('"a"\r\n"b"\r\n')).toEqual([['a'], ['b']]);
   });
 
   it('counts the lines inside a quoted field when naming the line of an error', () => {
@@ -103,12 +116,12 @@ describe('parseCsv', () => {
 });
 
 describe('Chrome trace of the tiny report', () => {
-  const trace = reportToTrace(tinyReport());
-  const event = (name: string): TraceEvent => trace.traceEvents.find((e) => e.name === name)!;
-  const meta = trace.traceEvents.filter((e) => e.ph === 'M');
+  // Rendered inside each test (not once for the file): the mutation run counts only what a test runs.
+  const render = (): TraceFile => reportToTrace(tinyReport());
+  const eventOf = (trace: TraceFile, name: string): TraceEvent => trace.traceEvents.find((e) => e.name === name)!;
 
   it('names the process and the thread after the model and the engine (2 threads)', () => {
-    expect(meta).toEqual([
+    expect(render().traceEvents.filter((e) => e.ph === 'M')).toEqual([
       { name: 'process_name', cat: '__metadata', ph: 'M', ts: 0, pid: 1, tid: 1, args: { name: 'Xception Profiler: tiny' } },
       { name: 'process_labels', cat: '__metadata', ph: 'M', ts: 0, pid: 1, tid: 1, args: { labels: 'wasm x2, median wall time, batch of 2, synthetic median run' } },
       { name: 'thread_name', cat: '__metadata', ph: 'M', ts: 0, pid: 1, tid: 1, args: { name: 'wasm x2 · median run (synthetic)' } },
@@ -116,8 +129,8 @@ describe('Chrome trace of the tiny report', () => {
   });
 
   it('lasts the sum of the timed layer medians: 0.5 + 0.2 ms = 700 us, and lists the untimed layers with why', () => {
-    const run = event('median run (synthetic)');
-    expect(run).toMatchObject({ cat: 'run', ph: 'X', ts: 0, dur: 700 });
+    const run = eventOf(render(), 'median run (synthetic)');
+    expect(run).toMatchObject({ cat: 'run', ph: 'X', ts: 0, dur: 700, pid: 1, tid: 1 });
     const { note, ...args } = run.args;
     expect(note).toMatch(/^Synthetic median run: /);
     expect(args).toEqual({
@@ -135,7 +148,12 @@ describe('Chrome trace of the tiny report', () => {
   });
 
   it('lays conv1 (500 us) then fc (200 us) with their counts and times', () => {
-    expect(trace.traceEvents.filter((e) => e.cat.startsWith('layer')).map((e) => [e.name, e.ts, e.dur])).toEqual([['conv1', 0, 500], ['fc', 500, 200]]);
+    const trace = render();
+    const event = (name: string): TraceEvent => eventOf(trace, name);
+    expect(trace.traceEvents.filter((e) => e.cat.startsWith('layer')).map((e) => [e.name, e.cat, e.ph, e.ts, e.dur, e.pid, e.tid])).toEqual([
+      ['conv1', 'layer,Conv2D', 'X', 0, 500, 1, 1],
+      ['fc', 'layer,Dense', 'X', 500, 200, 1, 1],
+    ]);
     expect(event('conv1').args).toEqual({
       class: 'Conv2D', flow: 'entry', block: 'block1', inputShapes: ['(None, 8, 8, 3)'], outputShape: '(None, 6, 6, 4)', paramsTrainable: 112, paramsNonTrainable: 0,
       macs: 3888, flops: 7776, engine: 'wasm', medianMs: 0.5, p90Ms: 0.6, minMs: 0.4, runs: 5,
@@ -149,16 +167,19 @@ describe('Chrome trace of the tiny report', () => {
   });
 
   it('puts the kernels back to back inside their layer: unscaled in conv1, scaled by 2/3 in fc (ns floored)', () => {
-    const kernels = trace.traceEvents.filter((e) => e.cat === 'kernel');
+    const kernels = render().traceEvents.filter((e) => e.cat === 'kernel');
+    expect(kernels.every((e) => e.ph === 'X' && e.pid === 1 && e.tid === 1)).toBe(true);
     // conv1: Conv2D 300 us, BiasAdd 100 us, Relu (no time) left out.
     // fc: MatMul floor(200,000 ns x 2/3) = 133,333 ns; Add floor(100,000 ns x 2/3) = 66,666 ns.
     expect(kernels.map((e) => [e.name, e.ts, e.dur])).toEqual([['Conv2D', 0, 300], ['BiasAdd', 300, 100], ['MatMul', 500, 133.333], ['Add', 633.333, 66.666]]);
+    expect(kernels[0].args).toEqual({ layer: 'conv1', calls: 1, medianMs: 0.3, outputShape: '(None, 6, 6, 4)' });
     expect(kernels[3].args).toEqual({ layer: 'fc', calls: 2, medianMs: 0.1, outputShape: '(None, 3, 3, 2)' });
   });
 
   it('carries the engine, the convention and the labels in otherData', () => {
+    const trace = render();
     const { note, ...other } = trace.otherData;
-    expect(note).toBe(event('median run (synthetic)').args.note);
+    expect(note).toBe(eventOf(trace, 'median run (synthetic)').args.note);
     expect(other).toEqual({
       generator: 'xception-profiler',
       schemaVersion: 1,
@@ -271,9 +292,29 @@ describe('Markdown of the tiny report', () => {
     expect(md.endsWith('\n\n## Diagnostics\n\n- warning: conv1: \\*odd\\* padding\n- info: two\n')).toBe(true);
   });
 
-  it('a layer table defaults to MACs', () => {
+  it('a layer table defaults to MACs and ends with a line end; "Copy Row as Markdown" is its one-row table', () => {
     const r = tinyReport();
-    expect(markdownLayerTable(r, [r.layers[3]]).split('\n')[0]).toBe('| Layer | Class | Block | Output | Params | MACs per image | Median (wall time on wasm) | p90 | Share | Note |');
+    const table = markdownLayerTable(r, [r.layers[3]]);
+    expect(table.split('\n')[0]).toBe('| Layer | Class | Block | Output | Params | MACs per image | Median (wall time on wasm) | p90 | Share | Note |');
+    expect(table.endsWith(' |\n')).toBe(true);
+    expect(markdownLayerRow(r, r.layers[3], 'flops').split('\n')).toEqual([
+      '| Layer | Class | Block | Output | Params | FLOPs per image | Median (wall time on wasm) | p90 | Share | Note |',
+      '| :-- | :-- | :-- | :-- | --: | --: | --: | --: | --: | :-- |',
+      // 144 FLOPs; 0.2 / 0.7 = 28.6 %.
+      '| `fc` | `Dense` | `top` | 3x3x2 | 10 | 144 | 0.20 ms | 0.25 ms | 28.6 % |  |',
+      '',
+    ]);
+  });
+
+  it('a static report (no engine, no pass) with two inputs: no engine or pass line, both inputs listed', () => {
+    const r = tinyReport();
+    delete r.engine;
+    delete r.timing;
+    r.model.inputShapes = [[null, 8, 8, 3], [null, 4]];
+    const lines = reportToMarkdown(r).split('\n');
+    expect(lines[2]).toBe('**Model:** tiny (`test/tiny.json`), input 8x8x3, 4 (NHWC), 4 layers  ');
+    expect(lines.filter((l) => /^\*\*(Engine|Pass):/.test(l))).toEqual([]);
+    expect(lines[lines.indexOf('## Flows') - 2]).toMatch(/^\*\*Element-wise ops\*\* 306 · \*per image; /);
   });
 });
 
@@ -300,7 +341,14 @@ describe('export formats of the tiny report', () => {
     expect(exportFormatForPath('/x/run.trace')?.id).toBe('trace');
     expect(exportFormatForPath('/x/run.TRACE.JSON')?.id).toBe('trace');
     expect(exportFormatForPath('notes.markdown')?.id).toBe('markdown');
+    expect(exportFormatForPath('a.json')?.id).toBe('json');
+    expect(exportFormatForPath('a.CSV')?.id).toBe('csv');
+    expect(exportFormatForPath('a.md')?.id).toBe('markdown');
+    expect(exportFormatForPath('a.txt')).toBeUndefined();
     expect(exportFormatForPath('trace')).toBeUndefined();
+    expect(exportFormatForPath('json')).toBeUndefined();
+    expect(exportFormatForPath('csv')).toBeUndefined();
+    expect(exportFormatForPath('md')).toBeUndefined();
     expect(exportFormatForPath('markdown')).toBeUndefined();
   });
 });

@@ -111,3 +111,47 @@ describe('grouped convolutions', () => {
     }
   });
 });
+
+describe('what only TF.js rejects, named after the analysis passed it', () => {
+  const call = (name: string): unknown[] => [[[name, 0, 0, {}]]];
+  /** A functional model: input `shape` (with batch) -> `layers`, output the last layer. */
+  const functional = (shape: (number | null)[], layers: { name: string; class_name: string; config: Record<string, unknown>; inbound_nodes: unknown[] }[]) => ({
+    class_name: 'Functional',
+    config: {
+      name: 'f',
+      layers: [{ name: 'in', class_name: 'InputLayer', config: { name: 'in', batch_input_shape: shape }, inbound_nodes: [] }, ...layers],
+      input_layers: [['in', 0, 0]],
+      output_layers: [[layers[layers.length - 1].name, 0, 0]],
+    },
+  });
+  const buildError = async (json: unknown): Promise<unknown> => {
+    const imported = importModelBytes(Buffer.from(JSON.stringify(json)), 'm.json');
+    try {
+      (await buildModel(tf, imported)).model.dispose();
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it('a layer config TF.js cannot build (bicubic UpSampling2D, valid in Keras 3): its reason, and the stand-ins', async () => {
+    const up = { name: 'up', class_name: 'UpSampling2D', config: { name: 'up', size: 2, interpolation: 'bicubic' }, inbound_nodes: call('in') };
+    const reason = 'bicubic is not a valid InterpolationFormat.  Valid values are nearest,bilinear or null/undefined.';
+    expect(await buildError(functional([null, 6, 6, 3], [up]))).toMatchObject({ name: 'ModelFileError', message: `m.json: TF.js could not build the model: ${reason}` });
+    const custom = { name: 'x', class_name: 'FixedDropout', config: { name: 'x' }, inbound_nodes: call('in') };
+    expect(await buildError(functional([null, 6, 6, 3], [custom, { ...up, inbound_nodes: call('x') }]))).toMatchObject({
+      name: 'ModelFileError',
+      message: `m.json: TF.js could not build the model: ${reason}; unsupported layers stood in as shape-preserving: "x"`,
+    });
+  });
+
+  it('an output dimension below 1 that TF.js computes for a layer the analysis assumed shape-preserving', async () => {
+    // MaxPooling1D is no class of the analysis (a shape-preserving stand-in there: [null, 2, 3]), but
+    // TF.js builds it: pool 4, stride 4, valid, over 2 steps: floor((2 - 4) / 4) + 1 = 0 steps.
+    const pool = { name: 'pool', class_name: 'MaxPooling1D', config: { name: 'pool', pool_size: 4, strides: 4 }, inbound_nodes: call('in') };
+    expect(await buildError(functional([null, 2, 3], [pool]))).toMatchObject({
+      name: 'ModelFileError',
+      message: 'm.json: layer "pool" (MaxPooling1D), field "output shape": TF.js computes the output shape [null, 0, 3], which has a dimension below 1',
+    });
+  });
+});

@@ -50,6 +50,13 @@ describe('TF.js graph models: each broken part named', () => {
     expect(await message(() => readModelFile(at(name)))).toBe(expected);
   });
 
+  it('a weight dtype TF.js cannot decode: named when TF.js loads the graph', async () => {
+    const constant = { name: 'w', op: 'Const', attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '4' }] } } }, dtype: { type: 'DT_FLOAT' } } };
+    const nodes = [{ ...placeholder, attr: { dtype: { type: 'DT_FLOAT' } } }, constant, { name: 'y', op: 'AddV2', input: ['x', 'w'] }];
+    writeFileSync(at('banana.json'), graph(nodes, { weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'w', shape: [4], dtype: 'banana' }] }] }));
+    expect(await message(() => loadGraphModelFile(tf, at('banana.json'), { loadWeights: false }))).toBe("banana.json: TF.js could not load the graph: Unsupported dtype in weight 'w': banana");
+  });
+
   it(`more than ${MAX_GRAPH_NODES.toLocaleString('en-US')} nodes are refused before anything is built`, async () => {
     const nodes = Array.from({ length: MAX_GRAPH_NODES + 1 }, (_, i) => ({ name: `n${i}`, op: 'Const' }));
     writeFileSync(at('huge.json'), graph(nodes));

@@ -108,6 +108,7 @@ const CASES: [string, string, unknown, string | RegExp][] = [
   ['an empty shard name', 'model.json', { modelTopology: model(), weightsManifest: [{ paths: [''], weights: [] }] }, 'model.json: field "weightsManifest[0].paths[0]": expected a shard file name, got ""'],
   ['a weight without name, shape and dtype', 'model.json', { modelTopology: model(), weightsManifest: [{ paths: ['a.bin'], weights: [5] }] }, 'model.json: field "weightsManifest[0].weights[0]": expected {"name", "shape", "dtype"}, got 5'],
   ['a weight with a negative dimension', 'model.json', { modelTopology: model(), weightsManifest: [{ paths: ['a.bin'], weights: [{ name: 'w', shape: [-1], dtype: 'float32' }] }] }, 'model.json: field "weightsManifest[0].weights[0].shape": shape [-1] must hold non-negative integers'],
+  ['a model.json of another TF.js format', 'model.json', { format: 'frozen-model', modelTopology: model() }, 'model.json: field "format": format "frozen-model" is not supported; only TF.js layers models ("layers-model") and Keras files are'],
   ['modelTopology that is no object', 'model.json', { modelTopology: 5 }, 'model.json: field "modelTopology": expected a Keras model topology object, got 5'],
   ['an InputLayer with inbound nodes', 'm.json', edited(({ input }) => (input.inbound_nodes = [[['d', 0, 0, {}]]])), 'm.json: layer "in" (InputLayer), field "inbound_nodes": an InputLayer takes no inputs, but this one has inbound nodes'],
   ['no model inputs', 'm.json', edited(({ c }) => (c.input_layers = [])), 'm.json: field "input_layers": the model lists no inputs'],
@@ -123,6 +124,19 @@ describe('ModelFileError: each rule of the importers is reached, with its exact 
     expect(error).toBeInstanceOf(ModelFileError);
     if (typeof message === 'string') expect((error as Error).message).toBe(message);
     else expect((error as Error).message).toMatch(message);
+  });
+
+  it('an input size asked for a model whose image input has a fixed size', () => {
+    const fixed = edited(({ input, dense }) => {
+      (input.config as Json).batch_input_shape = [null, 8, 8, 3];
+      dense.class_name = 'ReLU';
+      dense.config = { name: 'd' };
+    });
+    expect(importModelBytes(bytes(fixed), 'm.json', { inputSize: 8 }).report.model.inputShapes).toEqual([[null, 8, 8, 3]]);
+    expect(errorOf(() => importModelBytes(bytes(fixed), 'm.json', { inputSize: 71 }))).toMatchObject({
+      name: 'ModelFileError',
+      message: 'm.json: layer "in" (InputLayer), field "batch_input_shape": the input has a fixed size of 8x8, so an input size of 71 cannot be applied; an input size applies only to inputs whose height and width are open (null)',
+    });
   });
 
   it('the importers\' own checks of what the file reader has already ruled out, called directly', () => {
