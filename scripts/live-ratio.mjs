@@ -1,7 +1,8 @@
 // Live mode as VS Code runs it, without VS Code: the built worker (dist/worker.js, `npm run
 // build`), Xception 71x71 on WASM, 10 timed passes back to back, then live passes every INTERVAL
 // ms. Prints the profiled/plain ratio of the medians for both, each live pass's two times, and the
-// median of the per-pair ratios, overall and by which timed pass went first.
+// median of the per-pair ratios, overall and by which timed pass went first, and their
+// order-balanced geometric mean.
 //
 //   node scripts/live-ratio.mjs [intervalMs=1000] [livePasses=12] [worker=dist/worker.js]
 import { fork } from 'node:child_process';
@@ -24,7 +25,13 @@ child.on('message', (m) => {
     // Each pair runs back to back, so its own ratio cancels the load drift between pairs; by order
     // (live.ts: plain first on even runs) it shows what going first after the pause costs.
     const pairs = (xs) => med(xs.map((x) => x.passMs / x.predictMs)).toFixed(3);
-    console.log(`live median of per-pair profiled/plain: ${pairs(live)} (plain timed first: ${pairs(live.filter((_, i) => i % 2 === 0))}, profiled first: ${pairs(live.filter((_, i) => i % 2 === 1))})`);
+    const plainFirst = pairs(live.filter((_, i) => i % 2 === 0));
+    const profiledFirst = pairs(live.filter((_, i) => i % 2 === 1));
+    console.log(`live median of per-pair profiled/plain: ${pairs(live)} (plain timed first: ${plainFirst}, profiled first: ${profiledFirst})`);
+    // If whichever timed pass goes first is slower by a factor f, plain-first pairs read r/f and
+    // profiled-first pairs r*f: their geometric mean is r, the first-pass cost cancelled.
+    console.log(`live order-balanced profiled/plain (geometric mean of the two orders' medians): ${Math.sqrt(plainFirst * profiledFirst).toFixed(3)}`);
+    console.log(`timed (no pause) median of per-pair profiled/plain: ${pairs(timed)}`);
   }
 });
 child.send({ protocol: 1, type: 'start', job: { model: { kind: 'xception', inputSize: 71, includeTop: true, classes: 1000 }, engine: 'wasm', searchPaths: [], warmupRuns: 2, runs: 10, batchSize: 1, timing: true, wasmDir: process.cwd() + '/dist', live: { intervalMs: interval } } });
