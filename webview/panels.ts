@@ -50,20 +50,19 @@ export function correctnessText(e: EngineInfo): { text: string; bad: boolean; de
 /**
  * The whole-pass line: "Whole pass (wall time on wasm, batch of 1, median of 10 timed runs after
  * 2 warm-up): profiled median 503 ms · plain predict median 438 ms · profiled/plain 1.15x · sum of
- * layers 487 ms · 10 passes measured", from the view-model's `passFacts` (which says when the sum
- * of the layers and the pass differ by more than 5 %). In live profiling, whose medians cover the
- * last 20 passes (`xceptionProfiler.live.window`), `run` (passes measured) goes in the setup:
- * "median of the last 20 of 33 passes measured after 2 warm-up".
+ * layers 487 ms", from the view-model's `passFacts` (which says when the sum of the layers and the
+ * pass differ by more than 5 %). While a run streams passes, `run` (passes measured) counts them:
+ * "median of 6 passes measured", and in live profiling, whose medians cover the last 20 passes
+ * (`xceptionProfiler.live.window`), "median of the last 20 of 33 passes measured".
  */
 export function passText(report: ArchitectureReport, run: number): string {
   const passes = `${run} pass${run === 1 ? '' : 'es'} measured`;
   const t = report.timing;
   if (!t) return run > 0 ? `Whole pass: pending \u00b7 ${passes}` : 'Whole pass: timing pending';
-  // The same count and label as the status line (src/extension/profilingState.ts): in the setup
-  // when the medians cover only the last passes (live profiling's window), else after the parts.
-  const windowed = run > t.timedRuns;
-  const f = passFacts(report, t, windowed ? run : undefined);
-  return `Whole pass (${f.setup}): ${[...f.parts, ...(run > 0 && !windowed ? [passes] : [])].join(' \u00b7 ')}`;
+  // While passes stream in, the setup counts them with the status line's count and label
+  // (src/extension/profilingState.ts), saying when the medians cover only the last ones.
+  const f = passFacts(report, t, run > 0 ? run : undefined);
+  return `Whole pass (${f.setup}): ${f.parts.join(' \u00b7 ')}`;
 }
 
 /** One comparison row's cells: separable MACs, regular MACs, MAC ratio, separable ms, regular ms, time ratio. */

@@ -459,9 +459,10 @@ export function totalsLines(report: ArchitectureReport, convention: FlopsConvent
  * The whole-pass facts: medians of the profiled pass and of plain predict (wall time, on the
  * report's engine), their ratio, the sum of the layers, and how far that sum is from the pass
  * when beyond `PASS_SUM_TOLERANCE` (the gap is `passGap`'s, the one the diagnostic reports).
- * @param passes passes measured in the run so far (timed, then live) when more than the medians
- *   cover (`t.timedRuns`, live profiling's rolling window): the setup then says `median of the
- *   last 20 of 33 passes measured`, the count and label of the status line.
+ * @param passes passes measured in the run so far (timed, then live), given while a run streams
+ *   its passes: the setup then counts with the status line's label, `median of 6 passes
+ *   measured`, or `median of the last 20 of 33 passes measured` when the medians cover only live
+ *   profiling's rolling window (`t.timedRuns` passes).
  */
 export function passFacts(report: ArchitectureReport, t: PassTiming, passes?: number): { setup: string; parts: string[] } {
   const engine = report.engine?.name;
@@ -475,7 +476,11 @@ export function passFacts(report: ArchitectureReport, t: PassTiming, passes?: nu
   if (gap != null && Math.abs(gap) > PASS_SUM_TOLERANCE) parts.push(`layers sum ${gap > 0 ? 'exceeds' : 'is below'} the pass by ${(Math.abs(gap) * 100).toFixed(1)} %`);
   return {
     setup: `wall time${engine ? ` on ${engine}` : ''}, batch of ${t.batchSize}, ${
-      passes !== undefined && passes > t.timedRuns ? `median of the last ${t.timedRuns} of ${passes} passes measured` : `median of ${plural(t.timedRuns, 'timed run')}`
+      passes === undefined
+        ? `median of ${plural(t.timedRuns, 'timed run')}`
+        : passes > t.timedRuns
+          ? `median of the last ${t.timedRuns} of ${passes} passes measured`
+          : `median of ${passes} pass${passes === 1 ? '' : 'es'} measured`
     } after ${t.warmupRuns} warm-up`,
     parts,
   };

@@ -65,9 +65,8 @@ async function measureFirstPicture({ h, wb, server, shot }) {
  */
 export async function checkSecondWindowFirstPicture({ h, wb, shots, check, server, workspace }) {
   await check('first picture: "Profile Xception" in a second cold window of the same browser profile (the webview service worker registered once before; time measured; target 1 s)', async () => {
-    // Nothing of the first window may take CPU: end its run and close its panel.
-    await wb.runCommand('Xception Profiler: Cancel Profiling');
-    await wb.escape(2);
+    // Nothing of the first window may take CPU: close its panel (which ends live profiling; the
+    // run before ended done, and Cancel Profiling is listed only while a run works).
     await wb.runCommand('View: Close All Editors');
     const second = `${workspace}-second-window`;
     fs.cpSync(workspace, second, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
@@ -76,7 +75,8 @@ export async function checkSecondWindowFirstPicture({ h, wb, shots, check, serve
       const wb2 = new h.Workbench(wb.context, page, wb.userDataDir, { url: server.url });
       await wb2.open(second);
       const r = await measureFirstPicture({ h, wb: wb2, server, shot: path.join(shots, '19-first-picture-second-window.png') });
-      await wb2.runCommand('Xception Profiler: Cancel Profiling');
+      // Its profiling run works on: end it (closing the tab would leave it to the extension host's grace period).
+      await wb2.runCommand('Xception Profiler: Cancel Profiling').catch(() => {});
       return r.detail;
     } finally {
       await page.close();

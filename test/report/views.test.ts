@@ -15,7 +15,7 @@ import { LayerHoverProvider } from '../../src/extension/hover';
 import { layerCardTooltip } from '../../src/extension/tree';
 import { layerCardMarkdown } from '../../src/report/layerCard';
 import type { ArchitectureReport, LayerReport } from '../../src/report/schema';
-import { layerCardView, type LayerCardView, type ViewRow } from '../../src/report/viewModel';
+import { layerCardView, passFacts, type LayerCardView, type ViewRow } from '../../src/report/viewModel';
 import { createTextDocument, type Hover, type MarkdownString } from '../vscode-stub';
 import { FakeSource } from '../extension/source';
 import { cardRows, LAYER as NAME, oneLayerReport, TIMER_ERROR, type PrintedRow } from './viewsFixture';
@@ -134,5 +134,15 @@ describe('every view prints the view-model', () => {
     expect(text).toContain('Slowest layers (wall time on wasm, batch of 4):');
     expect(text).toContain('MACs: 8.36G MACs (8,357,403,496); per image; 33.43G MACs per batch of 4; multiply-accumulates; bias adds, BN and activations are element-wise ops, not MACs');
     expect(text).toContain('Pass: wall time on wasm, batch of 4, median of 10 timed runs after 2 warm-up: profiled median');
+  });
+
+  it('the whole-pass setup counts one thing per label: timed runs of a report, passes measured while a run streams', () => {
+    const t = report.timing!;
+    expect(passFacts(report, t).setup).toBe('wall time on wasm, batch of 4, median of 10 timed runs after 2 warm-up');
+    // Streaming (the panel during timing and live profiling): the status line's "N passes measured".
+    expect(passFacts(report, { ...t, timedRuns: 6 }, 6).setup).toBe('wall time on wasm, batch of 4, median of 6 passes measured after 2 warm-up');
+    expect(passFacts(report, { ...t, timedRuns: 1 }, 1).setup).toBe('wall time on wasm, batch of 4, median of 1 pass measured after 2 warm-up');
+    // Live profiling's rolling window: the medians cover the last 20 of the 33 passes measured.
+    expect(passFacts(report, { ...t, timedRuns: 20 }, 33).setup).toBe('wall time on wasm, batch of 4, median of the last 20 of 33 passes measured after 2 warm-up');
   });
 });
