@@ -24,12 +24,13 @@ try {
   const out = join(dir, 'report.json');
   writeFileSync(model, JSON.stringify({ class_name: 'Sequential', config: { name: 'vgg16', layers } }));
   const preload = join(dir, 'rss.cjs');
-  writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nmaxRSS ${process.resourceUsage().maxRSS}\\n`));\n");
+  // The child's own peak (VmHWM): getrusage's maxRSS starts from the parent's RSS at the fork.
+  writeFileSync(preload, "process.on('exit', () => process.stderr.write(`\\nVmHWM ${/VmHWM:\\s*(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]}\\n`));\n");
   const start = process.hrtime.bigint();
   const run = spawnSync(process.execPath, ['--require', preload, join(root, 'dist/cli.js'), '--model', model, '--no-timing', '--quiet', '--json', out], { encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0) throw new Error(`the CLI failed: ${run.stderr}`);
-  const rssMb = Number(/maxRSS (\d+)/.exec(run.stderr)[1]) / 1024;
+  const rssMb = Number(/VmHWM (\d+)/.exec(run.stderr)[1]) / 1024;
   const report = JSON.parse(readFileSync(out, 'utf8'));
   const params = report.totals.params.trainable + report.totals.params.nonTrainable;
   console.log(`VGG16 static analysis (--no-timing, no model built): ${report.layers.length} layers, ${params.toLocaleString('en-US')} params, ${report.totals.macs.toLocaleString('en-US')} MACs`);

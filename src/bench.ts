@@ -26,6 +26,7 @@ import { loadText, printRoofStability } from './profiler/roofsBench';
 import { partMedianMs } from './profiler/roofline';
 import { formatMs, gflopsPerSecond } from './report/format';
 import type { ArchitectureReport, EngineName } from './report/schema';
+import { peakRssMb } from './processMemory';
 
 /** Largest acceptable profiled / plain predict ratio. */
 export const MAX_OVERHEAD_RATIO = 1.05;
@@ -295,7 +296,7 @@ async function main(argv: string[]): Promise<number> {
     if (b.tensorsAfter !== b.tensorsBefore) failures.push(`${b.label}: ${b.tensorsAfter - b.tensorsBefore} tensors leaked over ${b.liveRuns} live runs`);
   };
 
-  const rss0 = process.resourceUsage().maxRSS;
+  const rss0 = peakRssMb();
   // First, while this process holds no TF.js heap of its own: like the extension host, it only
   // receives the worker's messages.
   const loop = await hostEventLoopDelay(opts.inputSize, 20);
@@ -333,7 +334,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(`   threads speed-up: ${(b.report.timing.predictMedianMs / main.report.timing.predictMedianMs).toFixed(2)}x with ${main.engine.threads} threads`);
     }
   }
-  console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (at start ${(rss0 / 1024).toFixed(0)} MiB)`);
+  console.log(`\npeak RSS ${peakRssMb().toFixed(0)} MiB (at start ${rss0.toFixed(0)} MiB; this process's VmHWM)`);
   if (opts.check) {
     console.log(failures.length ? `check FAILED:\n  ${failures.join('\n  ')}` : `check passed: profiled/plain <= ${MAX_OVERHEAD_RATIO} on every engine timed with >= ${MIN_RUNS_FOR_RATIO} runs, no tensor leaked on any engine, onnxruntime's plain pass <= ${MAX_PLAIN_VS_BARE_ORT}x a bare onnxruntime-node session (when it ran)`);
     return failures.length ? 1 : 0;

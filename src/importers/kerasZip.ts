@@ -1,8 +1,9 @@
 /**
  * Format: a Keras 3 `.keras` file (also written by TF 2.13+ `model.save("x.keras")`): a zip archive
  * holding `config.json` (the model config), `metadata.json` (`keras_version`, date) and
- * `model.weights.h5` (HDF5 weights, Keras 3 layout `layers/<name>/vars/<i>`). The zip is read with
- * fflate: `config.json` and `metadata.json` at once, with a size limit against zip bombs; the
+ * `model.weights.h5` (HDF5 weights, Keras 3 layout `layers/<name>/vars/<i>`). A file on disk is
+ * read with yauzl (its central directory, then `config.json` and `metadata.json` alone), bytes in
+ * memory with fflate, with a size limit against zip bombs; the
  * weights only when the model is built, streamed out of the archive into a temporary file (h5wasm
  * reads files, not bytes) with the same kind of limit on the bytes actually inflated.
  */
@@ -10,6 +11,7 @@ import { strFromU8, Unzip, UnzipInflate, unzipSync } from 'fflate';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import yauzl from 'yauzl';
 import type { Diagnostic } from '../report/schema';
 import { isObject, ModelFileError, parseJson } from './errors';
 import { parseKerasModel } from './kerasConfig';
@@ -119,8 +121,69 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
 }
 
+/** Opens a zip file with yauzl: its central directory only, entries read on demand. */
+function openZip(file: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => (error ? reject(error) : resolve(zip))));
+}
+
+/** Every entry of an open zip, from its central directory (no entry data read). */
+function zipEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: yauzl.Entry[] = [];
+    zip.on('entry', (entry: yauzl.Entry) => (entries.push(entry), zip.readEntry()));
+    zip.once('end', () => resolve(entries));
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+}
+
+/** One entry's decompressed bytes; stops past `maxBytes` (counted while inflating, whatever the directory says). */
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string, maxBytes: number): Promise<Uint8Array> {
+  const at = { file, field: entry.fileName };
+  if (entry.uncompressedSize > maxBytes) throw new ModelFileError(`would decompress to ${entry.uncompressedSize} bytes, more than the ${maxBytes} accepted`, at);
+  const chunks: Buffer[] = [];
+  let inflated = 0;
+  try {
+    for await (const chunk of await zip.openReadStreamPromise(entry)) {
+      inflated += (chunk as Buffer).length;
+      if (inflated > maxBytes) throw new ModelFileError(`would decompress to more than ${maxBytes} bytes, the most accepted`, at);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof ModelFileError) throw error;
+    throw new ModelFileError(`cannot be decompressed (${error instanceof Error ? error.message : String(error)})`, at);
+  }
+  return Buffer.concat(chunks);
+}
+
 /**
- * Reads a `.keras` archive.
+ * Reads a `.keras` archive from disk with yauzl: its central directory, then `config.json` and
+ * `metadata.json` only, so a 100 MB archive is not held in memory to find its config (the
+ * weights stay in the file until the model is built for timing).
+ * @throws ModelFileError as `importKerasZip`.
+ */
+export async function readKerasZip(file: string, options: ImportOptions = {}): Promise<ImportedModel> {
+  let zip: yauzl.ZipFile;
+  let entries: yauzl.Entry[];
+  try {
+    zip = await openZip(file);
+    entries = await zipEntries(zip);
+  } catch (error) {
+    throw new ModelFileError(`not a readable zip archive (${error instanceof Error ? error.message : String(error)})`, { file });
+  }
+  try {
+    const files = new Map<string, Uint8Array>();
+    for (const entry of entries) {
+      if ((entry.fileName === 'config.json' || entry.fileName === 'metadata.json') && !files.has(entry.fileName)) files.set(entry.fileName, await readEntry(zip, entry, file, MAX_KERAS_CONFIG_BYTES));
+    }
+    return kerasZipModel(files, entries.map((e) => e.fileName), file, options);
+  } finally {
+    zip.close();
+  }
+}
+
+/**
+ * Reads a `.keras` archive held in memory (`readKerasZip` reads one from disk without holding it).
  * @throws ModelFileError for a corrupt zip, a missing or oversized `config.json`, or a malformed config.
  */
 export function importKerasZip(bytes: Uint8Array, file: string, options: ImportOptions = {}): ImportedModel {
@@ -143,7 +206,12 @@ export function importKerasZip(bytes: Uint8Array, file: string, options: ImportO
     throw new ModelFileError(`not a readable zip archive (${error instanceof Error ? error.message : String(error)})`, { file });
   }
   if (oversized !== undefined) throw new ModelFileError(`config.json would decompress to ${oversized} bytes, more than the ${MAX_KERAS_CONFIG_BYTES} accepted`, { file, field: 'config.json' });
-  const configBytes = files['config.json'];
+  return kerasZipModel(new Map(Object.entries(files)), names, file, options);
+}
+
+/** The model of a .keras archive from its `config.json` and `metadata.json` and the names of its entries. */
+function kerasZipModel(files: Map<string, Uint8Array>, names: string[], file: string, options: ImportOptions): ImportedModel {
+  const configBytes = files.get('config.json');
   if (!configBytes) {
     throw new ModelFileError(`the archive has no config.json (found: ${names.slice(0, 5).join(', ') || 'nothing'}); a .keras file holds config.json, metadata.json and model.weights.h5`, { file });
   }
@@ -152,8 +220,9 @@ export function importKerasZip(bytes: Uint8Array, file: string, options: ImportO
   const diagnostics: Diagnostic[] = [];
   const topology = parseKerasModel(config, { file, diagnostics, inputSize: options.inputSize });
   let version = 'Keras 3';
-  if (files['metadata.json']) {
-    const metadata = parseJson(strFromU8(files['metadata.json']), `${file} › metadata.json`);
+  const metadataBytes = files.get('metadata.json');
+  if (metadataBytes) {
+    const metadata = parseJson(strFromU8(metadataBytes), `${file} › metadata.json`);
     if (isObject(metadata) && typeof metadata.keras_version === 'string') version = `Keras ${metadata.keras_version}`;
   }
   const hasWeights = names.includes(WEIGHTS_ENTRY);

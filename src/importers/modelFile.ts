@@ -26,7 +26,7 @@ import { applyStoredWeights, checkStoredSizes } from './h5Weights';
 import { importKerasH5, type XceptionWeightsFile } from './kerasH5';
 import { parseKerasModel } from './kerasConfig';
 import { importKerasJson, isKerasModelJson } from './kerasJson';
-import { importKerasZip, isZip } from './kerasZip';
+import { importKerasZip, isZip, readKerasZip } from './kerasZip';
 import { importTfjsModelJson, isTfjsModelJson } from './tfjsModelJson';
 import type { ImportedModel, ImportOptions } from './types';
 
@@ -168,6 +168,8 @@ export async function readModelFile(file: string, options: ImportOptions = {}): 
     const imported = await importKerasH5(file, options);
     return imported.format === 'keras-h5-xception-weights' ? await withXceptionReport(imported) : withReport(imported);
   }
+  // A .keras archive is read for its config entries only, never held whole.
+  if (isZip(head)) return withReport(await readKerasZip(file, options));
   if (isOnnxFile(file)) return importOnnx(readFileSync(file), file);
   return importAnyModelBytes(readFileSync(file), file, options);
 }

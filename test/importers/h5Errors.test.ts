@@ -238,7 +238,9 @@ describe('.keras weights (model.weights.h5 in the zip): each broken part named',
 describe('H5Reader.readFloat32 in parts', () => {
   it.each<[string, number[], '<f' | '<d']>([
     ['rank 3, split on axis 1', [5, 7, 3], '<f'],
+    ['rank 4, split on axis 2', [2, 3, 4, 5], '<f'],
     ['rank 1', [50], '<f'],
+    ['a zero-size axis', [3, 0], '<f'],
     ['float64', [4, 6], '<d'],
   ])('%s: the same values as one read', async (_, shape, dtype) => {
     const file = at(`parts-${shape.join('x')}.h5`);

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { importKerasZip, isZip } from '../../src/importers/kerasZip';
-import { loadModelFile } from '../../src/importers/modelFile';
+import { loadModelFile, readModelFile } from '../../src/importers/modelFile';
 
 const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', 'models', name);
 
@@ -39,5 +41,40 @@ describe('.keras archives', () => {
     const bytes = zipSync({ 'config.json': big }, { level: 9 });
     expect(bytes.length).toBeLessThan(2 ** 20);
     expect(() => importKerasZip(bytes, 'bomb.keras')).toThrow(/config\.json would decompress to 68157440 bytes/);
+  });
+});
+
+describe('.keras archives on disk: the central directory, then config.json and metadata.json alone (yauzl)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keras-zip-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const message = async (name: string, bytes: Uint8Array): Promise<string> => {
+    writeFileSync(path.join(dir, name), bytes);
+    return readModelFile(path.join(dir, name)).then(
+      () => 'no error',
+      (error: Error) => error.message.replace(`${dir}/`, ''),
+    );
+  };
+
+  it('reads the config wherever the weights entry sits, and lists the weights from the directory', async () => {
+    const original = readFileSync(fixture('keras3-siamese.keras'));
+    // The same three entries with model.weights.h5 first (and stored): the config is still found.
+    const files = unzipSync(original);
+    const reordered = zipSync({ 'model.weights.h5': [files['model.weights.h5'], { level: 0 }], 'config.json': files['config.json'], 'metadata.json': files['metadata.json'] });
+    writeFileSync(path.join(dir, 'reordered.keras'), reordered);
+    const read = await readModelFile(path.join(dir, 'reordered.keras'));
+    expect(read.format).toBe('keras-zip');
+    if (read.format !== 'keras-zip') return;
+    expect(read.storedWeights?.label).toBe(`${path.join(dir, 'reordered.keras')} › model.weights.h5`);
+    expect(read.report.totals.params.trainable + read.report.totals.params.nonTrainable).toBe(619);
+    expect(read.report.diagnostics[0].message).toBe('model file: Keras 3.4.1 model (.keras), model "siamese"');
+  });
+
+  it('names what is wrong: not a zip past its signature, a config.json too large, no config.json', async () => {
+    expect(await message('broken.keras', strToU8('PK\u0003\u0004 broken'))).toBe('broken.keras: not a readable zip archive (End of central directory record signature not found. Either not a zip file, or file is truncated.)');
+    const big = new Uint8Array(65 * 2 ** 20).fill(32);
+    expect(await message('bomb.keras', zipSync({ 'config.json': big }, { level: 9 }))).toBe('bomb.keras: field "config.json": would decompress to 68157440 bytes, more than the 67108864 accepted');
+    expect(await message('empty.keras', zipSync({ 'model.weights.h5': strToU8('x') }))).toBe(
+      'empty.keras: the archive has no config.json (found: model.weights.h5); a .keras file holds config.json, metadata.json and model.weights.h5',
+    );
   });
 });
