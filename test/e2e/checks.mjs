@@ -199,13 +199,7 @@ export async function checkPackagedExtension({ h, wb, shots, check, workspace, r
 
   await check('Compare Engines shows WASM and ONNX Runtime side by side in the panel', async () => {
     assert.ok(profiled && frame, 'needs the profiling run of the first check');
-    // The universal .vsix has no native engine: onnxruntime-node is put in the workspace's
-    // node_modules (where a user's `npm install onnxruntime-node` would put it), found by the
-    // resolver's workspace search, and removed afterwards.
-    const nm = path.join(workspace, 'node_modules');
-    fs.mkdirSync(nm, { recursive: true });
-    for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) fs.symlinkSync(path.join(root, 'node_modules', pkg), path.join(nm, pkg), 'dir');
-    try {
+    return withOrtInWorkspace(workspace, root, async () => {
       await stopLive(h, wb, frame);
       await wb.runCommand('Compare Engines');
       // The quick pick comes with every engine but the plain-JS one picked: accept it.
@@ -231,9 +225,7 @@ export async function checkPackagedExtension({ h, wb, shots, check, workspace, r
       await wb.page.mouse.move(2, 2);
       await wb.screenshot(path.join(shots, '08-compare-engines.png'));
       return `${summary} | ${oneLine(head)} | ${oneLine(sep)} | ${oneLine(bn)} | kinds: ${kinds.join('; ')}`;
-    } finally {
-      for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) fs.rmSync(path.join(nm, pkg), { force: true });
-    }
+    });
   });
 
   await check('editor: hovering a layer name in a Python file shows its card', async () => {
@@ -416,6 +408,80 @@ export async function checkGraphModelFile({ h, wb, shots, check, workspace }) {
     assert.match(end, /^Done/, `the graph model's run ends done: ${JSON.stringify(end)}`);
     return `diagram: ${layers.length} groups (${JSON.stringify(oneLine(status))}); tree row block1_conv2_act: ${row.description}; end: ${JSON.stringify(end)}`;
   });
+}
+
+/**
+ * Runs `fn` with onnxruntime-node in the workspace's node_modules (where a user's `npm install
+ * onnxruntime-node` puts it; the universal .vsix has no native engine), found by the resolver's
+ * workspace search; removed afterwards.
+ */
+async function withOrtInWorkspace(workspace, root, fn) {
+  const nm = path.join(workspace, 'node_modules');
+  fs.mkdirSync(nm, { recursive: true });
+  for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) fs.symlinkSync(path.join(root, 'node_modules', pkg), path.join(nm, pkg), 'dir');
+  try {
+    return await fn();
+  } finally {
+    for (const pkg of ['onnxruntime-node', 'onnxruntime-common']) fs.rmSync(path.join(nm, pkg), { force: true });
+  }
+}
+
+/**
+ * The Keras and ONNX files "Analyze Model File..." opens in the packaged checks (real published
+ * files, copied into the workspace's model-files/; test/fixtures/models/README.md gives their
+ * sources and weight counts). `params` is the tree's compact total of the file's weight count
+ * (78,666; 225,034; 133,665: the exact totals are asserted by the integration suite, same command);
+ * `group` a layer or node group only that model has.
+ */
+export const MODEL_FILES = [
+  { what: 'a Keras 2 HDF5 full model (ResNet-8, .h5)', file: 'resnet8-mlperf-tiny.h5', params: '78.7K', group: 'add_2', shot: '19-h5-model' },
+  { what: 'a Keras 3 .keras with weights (MNIST CNN)', file: 'mnist-cnn.keras', params: '225.0K', group: 'max_pooling2d_1', shot: '20-keras-model' },
+  { what: "an ONNX file (PaddleOCR's classifier)", file: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', params: '133.7K', group: 'p2o.Conv.1', shot: '21-onnx-model', engine: 'onnxruntime' },
+];
+
+/**
+ * "Analyze Model File..." through code-server's file dialog on each of `MODEL_FILES`: the tree's
+ * model row names the file's model with its params, the diagram shows a group only it has, and
+ * the run ends (or goes live, for a layers model); the model row's time says which engine timed it.
+ * The ONNX file runs with onnxruntime-node in the workspace (`withOrtInWorkspace`: the universal
+ * .vsix has no ONNX Runtime, and without it an ONNX file is analysed, not timed).
+ */
+export async function checkModelFiles({ h, wb, shots, check, workspace, root }) {
+  const page = wb.page;
+  for (const model of MODEL_FILES) {
+    const title = `"Analyze Model File..." opens ${model.what}: tree row with its ${model.params} params, its diagram, profiled${model.engine ? ` on ${model.engine}` : ''}`;
+    await check(title, async () => (model.engine ? withOrtInWorkspace(workspace, root, () => analyse(model)) : analyse(model)));
+  }
+
+  /** One file through the command and the dialog; returns the check's detail line. */
+  async function analyse(model) {
+    const name = model.file.replace(/\.(h5|keras|onnx)$/, '');
+    await wb.escape(2);
+    for (const f of page.frames()) if ((await f.locator('[data-session^="live-"]').count().catch(() => 0)) > 0) await wb.runCommand('Xception Profiler: Cancel Profiling');
+    await wb.runCommand('Analyze Model File...');
+    await acceptFileDialog(h, wb, path.join(workspace, 'model-files', model.file), 'Analyze');
+    const tree = new ArchitectureTree(page);
+    await tree.collapseOtherPanes();
+    const modelRow = async () => (await tree.rows()).find((r) => r.label === name);
+    const first = await h.waitFor(modelRow, { timeout: 120_000, what: `the tree's model row ${name}` });
+    assert.ok(first.description.includes(`${model.params} params`), `the ${name} row shows ${model.params} params: ${JSON.stringify(first.description)}`);
+    const group = `[data-layer="${model.group}"]`;
+    await h.waitFor(
+      async () => {
+        for (const f of page.frames()) if ((await f.locator(group).count().catch(() => 0)) > 0) return f;
+        return null;
+      },
+      { timeout: 60_000, what: `a diagram with ${model.group}` },
+    );
+    // A layers model goes on into live profiling after its timed passes; a graph (ONNX) is timed once.
+    const { status: end } = await diagramState(h, page, ['done', 'failed', 'live-running'], 120_000);
+    await wb.screenshot(path.join(shots, `${model.shot}.png`));
+    assert.match(end, /^(Done|Live profiling)/, `the run of ${model.file} ends done or goes live: ${JSON.stringify(end)}`);
+    const timed = await h.waitFor(async () => ((r) => (r && /wall time on \S+/.test(r.description) ? r : null))(await modelRow()), { timeout: 10_000, what: `a time on the ${name} row` }).catch(() => undefined);
+    assert.ok(timed, `the ${name} row shows a time on an engine after the run: ${JSON.stringify((await modelRow())?.description)}`);
+    if (model.engine) assert.ok(timed.description.includes(`on ${model.engine}`), `${model.file} is timed on ${model.engine}: ${JSON.stringify(timed.description)}`);
+    return `tree: ${name} · ${timed.description}; end: ${JSON.stringify(oneLine(end))}`;
+  }
 }
 
 /** The rendered rows of the Architecture view (a virtualized list: only visible rows exist). */

@@ -24,7 +24,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkGraphModelFile, checkPackagedExtension, checkSecondWindowFirstPicture } from './checks.mjs';
+import { checkGraphModelFile, checkModelFiles, checkPackagedExtension, checkSecondWindowFirstPicture, MODEL_FILES } from './checks.mjs';
 import { CodeServer, freePort, runTool } from './server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -99,11 +99,16 @@ function sh(command, args, timeoutMs) {
 /** The TF.js graph model the packaged checks open ("Analyze Model File..."): a real published file, see test/fixtures/models. */
 const graphModel = path.join(root, 'test', 'fixtures', 'models', 'tfjs-graph', 'human-emotion');
 
-/** A scratch copy of the fixture workspace (removed at exit), with the graph model in graph-model/. */
+/** The folders of test/fixtures/models holding the MODEL_FILES (checks.mjs). */
+const modelFileDirs = ['keras-h5', 'keras-v3', 'onnx'].map((d) => path.join(root, 'test', 'fixtures', 'models', d));
+
+/** A scratch copy of the fixture workspace (removed at exit), with the graph model in graph-model/ and the MODEL_FILES in model-files/. */
 function workspaceCopy(name, { withFolderSettings }) {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'xp-e2e-')), name);
   fs.cpSync(fixture, dir, { recursive: true, filter: (src) => withFolderSettings || !src.includes(`${path.sep}.vscode`) });
   fs.cpSync(graphModel, path.join(dir, 'graph-model'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'model-files'));
+  for (const { file } of MODEL_FILES) fs.copyFileSync(path.join(modelFileDirs.find((d) => fs.existsSync(path.join(d, file))), file), path.join(dir, 'model-files', file));
   scratch.push(path.dirname(dir));
   return dir;
 }
@@ -156,6 +161,7 @@ async function packagedExtensionPhase(h, vsix, settingsFile) {
     });
     if (wb) await checkPackagedExtension({ h, wb, shots, check, workspace, root, server, extensionDir });
     if (wb) await checkGraphModelFile({ h, wb, shots, check, workspace });
+    if (wb) await checkModelFiles({ h, wb, shots, check, workspace, root });
     if (wb) await checkSecondWindowFirstPicture({ h, wb, shots, check, server, workspace });
   } finally {
     if (wb && checks.filter((c) => !c.ok).length > before) await wb.screenshot(path.join(shots, 'failure-packaged.png')).catch(() => {});
