@@ -3,13 +3,17 @@ import {
   escapeHtml,
   formatBytes,
   formatCount,
+  formatGflops,
   formatInt,
   formatKerasShape,
   formatMs,
   formatShape,
+  formatRatio,
   formatShare,
   gflopsPerSecond,
+  isNum,
   layerMedianMs,
+  plural,
 } from '../../src/report/format';
 import type { LayerReport } from '../../src/report/schema';
 
@@ -87,5 +91,47 @@ describe('layerMedianMs and escapeHtml', () => {
   });
   it('escapes markup characters as references', () => {
     expect(escapeHtml(`<b a="x">&'`)).toBe('&#60;b a=&#34;x&#34;&#62;&#38;&#39;');
+  });
+});
+
+describe('unit boundaries: each unit starts at its own threshold, inclusive', () => {
+  it('counts switch to K, M, G and T at exactly 1e3, 1e6, 1e9 and 1e12, negatives by their size', () => {
+    expect([999, 1e3, 1e6, 1e9, 1e12].map(formatCount)).toEqual(['999', '1.0K', '1.0M', '1.00G', '1.00T']);
+    expect(formatCount(-2_500)).toBe('-2.5K');
+    expect(formatCount(999.6)).toBe('1000');
+  });
+  it('ms switch to 1 decimal at 10 ms and none at 100 ms; infinite is n/a', () => {
+    expect([9.999, 10, 99.94, 100].map(formatMs)).toEqual(['10.00 ms', '10.0 ms', '99.9 ms', '100 ms']);
+    expect(formatMs(Infinity)).toBe('n/a');
+  });
+  it('bytes switch to KiB, MiB and GiB at exactly 2^10, 2^20 and 2^30; infinite is n/a', () => {
+    expect([1023, 2 ** 10, 2 ** 20, 2 ** 30].map(formatBytes)).toEqual(['1023 B', '1.0 KiB', '1.0 MiB', '1.00 GiB']);
+    expect(formatBytes(Infinity)).toBe('n/a');
+  });
+  it('GFLOP/s with 2 decimals below 10, 1 from 10; n/a when missing', () => {
+    expect([9.999, 10, 41.66, -3.5].map(formatGflops)).toEqual(['10.00 GFLOP/s', '10.0 GFLOP/s', '41.7 GFLOP/s', '-3.50 GFLOP/s']);
+    expect([null, undefined, NaN].map(formatGflops)).toEqual(['n/a', 'n/a', 'n/a']);
+  });
+  it('ratios with 2 decimals below 10, 1 below 100, none from 100; n/a when missing', () => {
+    expect([8.8901, 10, 55.81, 99.94, 100, 125.4, -12.34].map(formatRatio)).toEqual(['8.89x', '10.0x', '55.8x', '99.9x', '100x', '125x', '-12.3x']);
+    expect([null, undefined, Infinity].map(formatRatio)).toEqual(['n/a', 'n/a', 'n/a']);
+  });
+  it('plural: singular for exactly 1', () => {
+    expect([0, 1, 2].map((n) => plural(n, 'run'))).toEqual(['0 runs', '1 run', '2 runs']);
+  });
+  it('isNum: finite numbers only', () => {
+    expect([0, -1.5, NaN, Infinity, null, undefined, '3'].map(isNum)).toEqual([true, true, false, false, false, false, false]);
+  });
+  it('gflopsPerSecond: null for an infinite or missing time; layerMedianMs: null for a missing or infinite median', () => {
+    expect(gflopsPerSecond(10, Infinity)).toBeNull();
+    expect(gflopsPerSecond(10, undefined)).toBeNull();
+    expect(gflopsPerSecond(2e6, 1)).toBe(2);
+    const layer = (medianMs: number | null | undefined) => ({ timing: medianMs === undefined ? undefined : { medianMs } }) as unknown as LayerReport;
+    expect([layer(7.5), layer(null), layer(undefined), layer(Infinity)].map(layerMedianMs)).toEqual([7.5, null, null, null]);
+  });
+  it('formatShare: n/a for an infinite part or whole', () => {
+    expect(formatShare(Infinity, 10)).toBe('n/a');
+    expect(formatShare(1, Infinity)).toBe('n/a');
+    expect(formatShare(0, 10)).toBe('0.0 %');
   });
 });

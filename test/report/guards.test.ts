@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isObject, shortReason } from '../../src/report/guards';
+import { isObject, shortReason, wholeReason } from '../../src/report/guards';
 
 describe('isObject', () => {
   it('accepts plain objects only', () => {
@@ -23,5 +23,19 @@ describe('shortReason', () => {
     expect(r).toHaveLength(200);
     expect(r.endsWith('...')).toBe(true);
     expect(shortReason(new Error('y'.repeat(200)))).toBe('y'.repeat(200));
+  });
+});
+
+describe('wholeReason', () => {
+  it('joins the non-empty lines, trimmed, with one space', () => {
+    expect(wholeReason(new Error("The module 'x.node'\n  was compiled against NODE_MODULE_VERSION 115.\n\n   This version requires 127.  "))).toBe(
+      "The module 'x.node' was compiled against NODE_MODULE_VERSION 115. This version requires 127.",
+    );
+    expect(wholeReason('plain text')).toBe('plain text');
+    expect(wholeReason(42)).toBe('42');
+  });
+  it('keeps 2,000 characters whole and cuts longer ones to 1,997 and "..."', () => {
+    expect(wholeReason('a'.repeat(2000))).toBe('a'.repeat(2000));
+    expect(wholeReason('b'.repeat(2001))).toBe(`${'b'.repeat(1997)}...`);
   });
 });
