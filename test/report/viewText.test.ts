@@ -1,0 +1,188 @@
+/**
+ * The view-model's sentences (src/report/viewModel.ts) that only the webview and the extension
+ * print: the regular-conv comparison, the measured twin, the pass facts, the engine line, the
+ * slowest layers and the tree's group rows, on hand-made values.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../../src/analysis/analyze';
+import {
+  describeEngine,
+  groupDescription,
+  measuredTwinText,
+  passFacts,
+  passLine,
+  regularConvText,
+  runtimeText,
+  slowestLayers,
+  timeOnEngine,
+  untimedKernelsText,
+} from '../../src/report/viewModel';
+import type { ArchitectureReport, EngineInfo, LayerReport, PassTiming, RegularConvComparison, SeparableVsRegular } from '../../src/report/schema';
+
+const layer = (fields: Partial<LayerReport>): LayerReport => ({ config: {}, macs: 0, ...fields }) as LayerReport;
+
+describe('regularConvText', () => {
+  it('names the kernel, the regular MACs and the ratio to the separable MACs', () => {
+    expect(regularConvText(layer({ regularConvMacs: 386_358_912, regularConvRatio: 8.8901, macs: 43_460_096, config: { kernelSize: '3x3' } }))).toBe(
+      "A regular 3x3 Conv2D with the same input and output would need 386.4M MACs: 8.89x the separable conv's 43.5M MACs.",
+    );
+    expect(regularConvText(layer({ regularConvMacs: 2000, regularConvRatio: 2, macs: 1000, config: { kernelSize: [3, 3] } }))).toBe(
+      "A regular Conv2D with the same input and output would need 2.0K MACs: 2.00x the separable conv's 1.0K MACs.",
+    );
+  });
+  it('nothing without both numbers or with a ratio that is not positive', () => {
+    expect(regularConvText(layer({ regularConvRatio: 2 }))).toBeUndefined();
+    expect(regularConvText(layer({ regularConvMacs: 10 }))).toBeUndefined();
+    expect(regularConvText(layer({ regularConvMacs: 10, regularConvRatio: 0 }))).toBeUndefined();
+    expect(regularConvText(layer({ regularConvMacs: 10, regularConvRatio: -1 }))).toBeUndefined();
+  });
+});
+
+describe('measuredTwinText', () => {
+  const cmp = { inputSize: 71, runs: 3 } as RegularConvComparison;
+  const row = (separableMs: number | null, regularMs: number | null, timeRatio: number | null) => ({ separableMs, regularMs, timeRatio }) as SeparableVsRegular;
+  it('slower, faster or n/a; the size only when it differs from the report; the engine when given', () => {
+    expect(measuredTwinText(row(6.74, 376, 55.81), cmp, [null, 71, 71, 3], 'wasm')).toBe(
+      'measured on wasm: regular conv 376 ms vs separable 6.74 ms (55.8x slower), median wall time of 3 runs',
+    );
+    expect(measuredTwinText(row(4, 2, 0.5), cmp, [null, 299, 299, 3])).toBe(
+      'measured: regular conv 2.00 ms vs separable 4.00 ms (2.00x faster), at 71x71 input, median wall time of 3 runs',
+    );
+    expect(measuredTwinText(row(4, 4, 1), { inputSize: 71, runs: 1 } as RegularConvComparison)).toBe(
+      'measured: regular conv 4.00 ms vs separable 4.00 ms (1.00x slower), at 71x71 input, median wall time of 1 run',
+    );
+    expect(measuredTwinText(row(null, 4, null), cmp, [null, 71, 71, 3])).toBe('measured: regular conv 4.00 ms vs separable n/a (time ratio n/a), median wall time of 3 runs');
+  });
+});
+
+describe('untimedKernelsText', () => {
+  it('counts the untimed kernels with their distinct reasons and sums the timed ones', () => {
+    const t = {
+      medianMs: 5,
+      kernels: [
+        { name: 'A', medianMs: 1.5, calls: 1 },
+        { name: 'B', medianMs: null, naReason: 'no timer', calls: 1 },
+        { name: 'C', medianMs: NaN, naReason: 'no timer', calls: 2 },
+        { name: 'D', medianMs: 2.25, calls: 1 },
+        { name: 'E', medianMs: null, calls: 1 },
+      ],
+    };
+    expect(untimedKernelsText(t as never)).toBe('3 of 5 kernels untimed (no timer); timed kernels total 3.75 ms');
+    expect(untimedKernelsText({ kernels: [{ name: 'E', medianMs: null, calls: 1 }] } as never)).toBe('1 of 1 kernel untimed; timed kernels total 0.00 ms');
+    expect(untimedKernelsText({ kernels: [{ name: 'A', medianMs: 1, calls: 1 }] } as never)).toBeUndefined();
+  });
+});
+
+describe('passFacts and passLine', () => {
+  const t = (fields: Partial<PassTiming>): PassTiming =>
+    ({ warmupRuns: 2, timedRuns: 10, batchSize: 1, predictMedianMs: 480, profiledMedianMs: 503, layerSumMs: 500, overheadRatio: 1.0479, ...fields }) as PassTiming;
+  const report = (engine?: string) => ({ engine: engine ? { name: engine } : undefined }) as ArchitectureReport;
+  it('the setup and the four medians; no gap within 5 %', () => {
+    expect(passFacts(report('wasm'), t({}))).toEqual({
+      setup: 'wall time on wasm, batch of 1, median of 10 timed runs after 2 warm-up',
+      parts: ['profiled median 503 ms', 'plain predict median 480 ms', 'profiled/plain 1.05x', 'sum of layers 500 ms'],
+    });
+    expect(passLine(report(), t({ timedRuns: 1, batchSize: 4 }))).toBe(
+      'wall time, batch of 4, median of 1 timed run after 2 warm-up: profiled median 503 ms · plain predict median 480 ms · profiled/plain 1.05x · sum of layers 500 ms',
+    );
+  });
+  it('says by how much the layers exceed or fall below the pass beyond 5 %', () => {
+    expect(passFacts(report(), t({ layerSumMs: 600, profiledMedianMs: 500 })).parts[4]).toBe('layers sum exceeds the pass by 20.0 %');
+    expect(passFacts(report(), t({ layerSumMs: 400, profiledMedianMs: 500 })).parts[4]).toBe('layers sum is below the pass by 20.0 %');
+    expect(passFacts(report(), t({ layerSumMs: 525, profiledMedianMs: 500 })).parts).toHaveLength(4);
+    expect(passFacts(report(), t({ layerSumMs: 526, profiledMedianMs: 500 })).parts[4]).toBe('layers sum exceeds the pass by 5.2 %');
+  });
+  it('while a run streams: passes measured so far, or the last window of them', () => {
+    expect(passFacts(report(), t({}), 6).setup).toBe('wall time, batch of 1, median of 6 passes measured after 2 warm-up');
+    expect(passFacts(report(), t({}), 1).setup).toBe('wall time, batch of 1, median of 1 pass measured after 2 warm-up');
+    expect(passFacts(report(), t({}), 10).setup).toBe('wall time, batch of 1, median of 10 passes measured after 2 warm-up');
+    expect(passFacts(report(), t({ timedRuns: 20 }), 33).setup).toBe('wall time, batch of 1, median of the last 20 of 33 passes measured after 2 warm-up');
+  });
+});
+
+describe('engine lines', () => {
+  const info = (fields: Partial<EngineInfo>): EngineInfo =>
+    ({ name: 'wasm', backend: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: '4.22.0', threads: 1, why: 'fastest present', skipped: [], ...fields }) as EngineInfo;
+  it('runtimeText: napi and electron only when known', () => {
+    expect(runtimeText({ node: '20.18.0', modules: '115' })).toBe('node 20.18.0 (NODE_MODULE_VERSION 115)');
+    expect(runtimeText({ node: '20.18.0', modules: '115', napi: '9', electron: '30.1.2' })).toBe('node 20.18.0 (NODE_MODULE_VERSION 115, napi 9), electron 30.1.2');
+  });
+  it('describeEngine: threads, SIMD, GPU, the ORT provider, the correctness check, skipped engines and the runtime', () => {
+    expect(describeEngine(info({}))).toBe('wasm (1 thread) via @tensorflow/tfjs-backend-wasm 4.22.0: fastest present');
+    expect(describeEngine(info({ threads: 2, simd: true, correctness: { checkedKinds: 12, mismatches: [] } }))).toBe(
+      'wasm (2 threads, SIMD) [12 layer kinds checked against the plain-JS backend] via @tensorflow/tfjs-backend-wasm 4.22.0: fastest present',
+    );
+    expect(
+      describeEngine(
+        info({
+          name: 'tensorflow-gpu' as EngineInfo['name'],
+          gpu: true,
+          correctness: { checkedKinds: 12, mismatches: [{ layer: 'a', kind: 'DepthwiseConv2D(1x3)', maxRelError: 1, layers: ['a'] }, { layer: 'b', kind: 'Dense', maxRelError: 1, layers: ['b'] }] },
+          skipped: [{ name: 'onnxruntime', reason: 'not installed' }],
+          runtime: { node: '20.18.0', modules: '115' },
+        }),
+      ),
+    ).toBe(
+      'tensorflow-gpu (1 thread, GPU) [WRONG RESULTS on DepthwiseConv2D(1x3); Dense] via @tensorflow/tfjs-backend-wasm 4.22.0: fastest present\n' +
+        '  skipped onnxruntime: not installed\n' +
+        '  runtime: node 20.18.0 (NODE_MODULE_VERSION 115)',
+    );
+    expect(describeEngine(info({ name: 'onnxruntime', backend: 'onnxruntime-cpu', threads: 2 }))).toBe(
+      'onnxruntime (2 threads, cpu provider) via @tensorflow/tfjs-backend-wasm 4.22.0: fastest present',
+    );
+  });
+});
+
+describe('slowestLayers and timeOnEngine', () => {
+  it('slowest first, ties in execution order, untimed layers left out, at most count', () => {
+    const timed = (name: string, medianMs: number | null | undefined) => ({ name, timing: medianMs === undefined ? undefined : { medianMs } }) as LayerReport;
+    const report = { layers: [timed('a', 2), timed('b', 5), timed('c', null), timed('d', 2), timed('e', undefined), timed('f', 9)] } as ArchitectureReport;
+    expect(slowestLayers(report, 3).map((l) => l.name)).toEqual(['f', 'b', 'a']);
+    expect(slowestLayers(report, 10).map((l) => l.name)).toEqual(['f', 'b', 'a', 'd']);
+  });
+  it('timeOnEngine names the engine when known; nothing without a time', () => {
+    expect(timeOnEngine({ engine: { name: 'wasm' } } as ArchitectureReport, 7.346)).toBe('7.35 ms wall time on wasm');
+    expect(timeOnEngine({} as ArchitectureReport, 120)).toBe('120 ms wall time');
+    expect(timeOnEngine({} as ArchitectureReport, null)).toBeUndefined();
+    expect(timeOnEngine({} as ArchitectureReport, NaN)).toBeUndefined();
+  });
+});
+
+describe('groupDescription', () => {
+  /**
+   * Input 8x8x3 -> conv (3x3 valid, 4 filters, no bias: 6x6x4, MACs 36 * 27 * 4 = 3888) -> relu ->
+   * flatten -> Dense 2 (no bias: 144 * 2 = 288 MACs); params 108 + 288 = 396. The grouping puts
+   * the four layers in one block and flow, `stage1`, after the `input` one.
+   */
+  function report(): ArchitectureReport {
+    const input = tf.input({ shape: [8, 8, 3], name: 'x' });
+    let y = tf.layers.conv2d({ filters: 4, kernelSize: 3, name: 'block1_conv', useBias: false }).apply(input) as tf.SymbolicTensor;
+    y = tf.layers.activation({ activation: 'relu', name: 'block1_act' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.flatten({ name: 'flatten' }).apply(y) as tf.SymbolicTensor;
+    y = tf.layers.dense({ units: 2, name: 'predictions', useBias: false }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: y });
+    const r = analyzeModel(model, { source: 'test' });
+    model.dispose();
+    return r;
+  }
+  it("model: input shape, params, MACs; block: its last layer's shape; flow: its layers; the time with its engine", () => {
+    const r = report();
+    expect(r.blocks.map((b) => [b.name, b.flow, b.layers.length])).toEqual([['input', 'input', 1], ['stage1', 'stage1', 4]]);
+    expect(groupDescription(r, 'model', '', 'macs')).toBe('8x8x3 · 396 params · 4.2K MACs');
+    expect(groupDescription(r, 'block', 'stage1', 'macs')).toBe('2 · 4.2K MACs');
+    expect(groupDescription(r, 'block', 'input', 'macs')).toBe('8x8x3');
+    expect(groupDescription(r, 'flow', 'stage1', 'macs')).toBe('4 layers · 4.2K MACs');
+    expect(groupDescription(r, 'block', 'no such block', 'macs')).toBe('');
+    r.engine = { name: 'wasm' } as ArchitectureReport['engine'];
+    r.blocks[1].medianMs = 1.5;
+    r.flows[1].medianMs = 1.5;
+    expect(groupDescription(r, 'block', 'stage1', 'macs')).toBe('2 · 4.2K MACs · 1.50 ms wall time on wasm');
+    expect(groupDescription(r, 'model', '', 'macs')).toBe('8x8x3 · 396 params · 4.2K MACs · 1.50 ms wall time on wasm');
+  });
+  it('a flow of several blocks counts its blocks', () => {
+    const r = report();
+    r.blocks.push({ ...r.blocks[1], name: 'stage1b' });
+    expect(groupDescription(r, 'flow', 'stage1', 'macs')).toBe('2 blocks · 4.2K MACs');
+  });
+});
