@@ -369,7 +369,13 @@ export const window = {
       onDidDispose: disposed.event,
       onDidChangeViewState: viewState.event,
       reveal: () => undefined,
-      dispose: () => disposed.fire(),
+      // As in VS Code: disposing twice (the panel's own onDidDispose handler disposes it) fires once.
+      dispose: () => {
+        if (panel.disposed) return;
+        panel.disposed = true;
+        disposed.fire();
+      },
+      disposed: false,
     };
     stub.panels.push(panel);
     return panel;

@@ -53,6 +53,13 @@ function jobAction(job: ProfileJob): string {
 }
 
 /**
+ * Longest wait, ms, for a panel the command creates to paint its first picture before the worker
+ * is forked (a hidden or slow panel must not hold the timing back for long). Measured with
+ * test/e2e/firstPictureProbe.mjs (README, "First picture").
+ */
+export const WORKER_AFTER_PAINT_CAP_MS = 1500;
+
+/**
  * Profiles `job` in a worker with a cancellable notification titled `title`, and shows the panel.
  * While a run works, asks first: keep it (also when the question is dismissed) or restart; a
  * second click never cancels the first run silently. Failures and cancels are told by the
@@ -69,11 +76,16 @@ async function profileJob(session: Session, job: ProfileJob, title: string): Pro
   if (!DiagramPanel.instance) session.firstPicture.start();
   // Relays progress to the notification once withProgress has started it.
   let report: ProgressSink | undefined;
-  // The panel opens with the static report in its HTML, before the worker starts.
+  // The panel opens with the static report in its HTML, before the worker starts; a panel this
+  // command creates is painted first (or WORKER_AFTER_PAINT_CAP_MS passes): the worker's start-up
+  // (an 8 MB bundle, TF.js, WASM compiled, the model built) would take the CPU the webview needs.
   let shown = false;
-  const showPanel = (): void => {
+  const showPanel = (): Promise<void> | undefined => {
     shown = true;
-    DiagramPanel.show(session).setMetric(session.metric);
+    const created = !DiagramPanel.instance;
+    const panel = DiagramPanel.show(session);
+    panel.setMetric(session.metric);
+    return created ? Promise.race([panel.painted, new Promise<void>((r) => setTimeout(r, WORKER_AFTER_PAINT_CAP_MS))]) : undefined;
   };
   const result = session.profile(job, (message, fraction) => report?.(message, fraction), showPanel);
   if (!shown) showPanel();

@@ -23,6 +23,9 @@ export class DiagramPanel implements vscode.Disposable {
   /** Resolves when the webview has said `ready` at least once (for tests and reveal). */
   private readyResolve!: () => void;
   readonly ready = new Promise<void>((r) => (this.readyResolve = r));
+  /** Resolves when the webview has painted its first diagram (its `painted` message). */
+  private paintedResolve!: () => void;
+  readonly painted = new Promise<void>((r) => (this.paintedResolve = r));
   /** The report embedded in the page's HTML, until the page's first `ready` (not posted again). */
   private embedded: ArchitectureReport | undefined;
 
@@ -127,6 +130,7 @@ export class DiagramPanel implements vscode.Disposable {
       case 'painted': {
         const line = this.session.firstPicture.finish(message);
         if (line) this.session.output.appendLine(line);
+        this.paintedResolve();
         break;
       }
       case 'select':

@@ -54,6 +54,8 @@ export class Session implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private current: ArchitectureReport | undefined;
   private run: ProfilingRun | undefined;
+  /** Counts `profile` calls that wait before forking: a wait that is no longer the latest forks nothing. */
+  private starts = 0;
   private job_: ProfileJob | undefined;
   private progressSink: ProgressSink | undefined;
   private state_: ProfilingState = IDLE;
@@ -196,11 +198,13 @@ export class Session implements vscode.Disposable {
    * the user first (`startConflict`) and cancels.
    * @param beforeWorker called once the session has its first picture (Xception's precomputed
    *   static report) and before the worker is forked: the caller shows the panel then, so that the
-   *   webview starts loading before the worker's start-up competes for the CPU.
+   *   webview starts loading before the worker's start-up competes for the CPU. When it returns a
+   *   promise (the new panel's first paint), the worker is forked once it settles, unless the run
+   *   was cancelled or restarted meanwhile.
    * @returns the report with timings, as soon as it is in (live mode goes on after it); undefined
    *   when the run was cancelled or failed (the state machine has said so), or when a run works.
    */
-  profile(job: ProfileJob, onProgress?: ProgressSink, beforeWorker?: () => void): Promise<ArchitectureReport | undefined> {
+  profile(job: ProfileJob, onProgress?: ProgressSink, beforeWorker?: () => Promise<void> | undefined): Promise<ArchitectureReport | undefined> {
     if (isWorking(this.state_)) return Promise.resolve(undefined);
     const subject = jobSubject(job);
     this.output.appendLine(`[${new Date().toISOString()}] profiling ${job.model.kind === 'file' ? job.model.path : subject}, engine ${job.engine}${job.live ? `, live every ${job.live.intervalMs} ms` : ''}`);
@@ -215,7 +219,16 @@ export class Session implements vscode.Disposable {
       this.dispatch({ type: 'progress', stage: 'building', message: 'static analysis shown; loading the engine' });
       this.firstPicture.mark('static report read');
     }
-    beforeWorker?.();
+    const wait = beforeWorker?.();
+    // Without a first picture in hand (a model file), the worker brings it: fork at once.
+    if (!wait || !precomputed) return this.startRun(job, xception, precomputed);
+    const start = ++this.starts;
+    // Still this run's turn (no cancel, no restart while the panel painted)?
+    return wait.then(() => (start === this.starts && this.state_.phase === 'building' ? this.startRun(job, xception, precomputed) : undefined));
+  }
+
+  /** Forks the worker for `job` and relays what it sends (the second half of `profile`). */
+  private startRun(job: ProfileJob, xception: XceptionSource | undefined, precomputed: ArchitectureReport | undefined): Promise<ArchitectureReport | undefined> {
     const workerPath = path.join(this.extensionUri.fsPath, 'dist', 'worker.js');
     const run = new ProfilingRun(job, workerPath, this.config.liveWindow, {
       onProgress: (message, fraction, stage) => {

@@ -117,4 +117,9 @@ try {
   server.stop();
   fs.rmSync(scratch, { recursive: true, force: true });
 }
-console.log(JSON.stringify(results));
+// One line per kind of window: the medians over the repeats.
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+for (const kind of ['1.', '2.', '3.']) {
+  const rs = results.filter((r) => r.label.startsWith(kind));
+  if (rs.length) console.log(`[probe] summary ${rs[0].label.replace(/ #\d+$/, '')}: median of ${rs.length}: command -> painted ${median(rs.map((r) => r.logged))} ms, click -> diagram ${median(rs.map((r) => r.ms))} ms (each: ${rs.map((r) => r.logged).join(', ')})`);
+}

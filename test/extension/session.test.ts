@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ExtensionMode, stub, Uri, workspace } from '../vscode-stub';
+import { WORKER_AFTER_PAINT_CAP_MS } from '../../src/extension/commands';
 import { activate, type ExtensionApi } from '../../src/extension/main';
 import { isWorking, type Phase } from '../../src/extension/profilingState';
 import { STORE_KEY } from '../../src/extension/reportStore';
@@ -331,5 +332,67 @@ describe('session: the last report survives a reload', () => {
     expect(api.session.report).toBeUndefined();
     expect(api.session.state.phase).toBe('idle');
     expect(statusItem().visible).toBe(false);
+  });
+});
+
+// Last: it closes the window's one diagram panel, which the tests above keep open.
+describe('session: the worker waits for the first picture of a panel the command opens', () => {
+  let ownDir: string;
+  let shared: string;
+  beforeAll(async () => {
+    // An extension with Xception's static report precomputed, as the packaged one has.
+    ownDir = mkdtempSync(path.join(tmpdir(), 'xp-session-static-'));
+    mkdirSync(path.join(ownDir, 'dist', 'static'), { recursive: true });
+    copyFileSync(path.join(__dirname, 'fake', 'worker.cjs'), path.join(ownDir, 'dist', 'worker.js'));
+    copyFileSync(reportFile, path.join(ownDir, 'dist', 'static', 'xception-71.json'));
+  });
+  beforeEach(() => {
+    shared = extensionDir;
+    extensionDir = ownDir;
+  });
+  afterEach(() => {
+    extensionDir = shared;
+  });
+  const painted = () => stub.panels[0].webview.receive({ type: 'painted', pageAt: Date.now(), scriptAt: Date.now(), reportAt: Date.now(), paintedAt: Date.now() });
+
+  /** Activates with no diagram panel open (an earlier test's panel is the window's one panel). */
+  const startWithoutPanel = () => {
+    const started = start();
+    started.api.diagramPanel()?.dispose();
+    stub.panels = [];
+    return started;
+  };
+
+  it('forks the worker once the new panel has painted (not before), and the run goes on as usual', async () => {
+    const { api } = startWithoutPanel();
+    void run('xceptionProfiler.profile');
+    await until('the panel', () => stub.panels.length === 1);
+    // The static picture is in the panel's HTML; no worker yet, so no engine however long we wait.
+    expect(stub.panels[0].webview.html).toContain('report-data');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.session.state).toMatchObject({ phase: 'building', detail: 'static analysis shown; loading the engine' });
+    expect(api.session.state.engine).toBeUndefined();
+    painted();
+    await reach(api, 'live-running');
+    expect(api.session.state.engine).toBe('wasm');
+    run('xceptionProfiler.cancel');
+  });
+
+  it(`without a paint, forks after WORKER_AFTER_PAINT_CAP_MS (${WORKER_AFTER_PAINT_CAP_MS} ms); a cancel while it waits forks nothing`, async () => {
+    const { api } = startWithoutPanel();
+    const t0 = Date.now();
+    void run('xceptionProfiler.profile');
+    await until('the engine', () => api.session.state.engine === 'wasm');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(WORKER_AFTER_PAINT_CAP_MS - 50);
+    run('xceptionProfiler.cancel');
+    // The panel is open now: the next run does not wait. Close it, start, cancel while waiting.
+    api.diagramPanel()?.dispose();
+    void run('xceptionProfiler.profile');
+    await until('the new panel', () => api.diagramPanel() !== undefined);
+    run('xceptionProfiler.cancel');
+    expect(api.session.state.phase).toBe('cancelled');
+    await new Promise((r) => setTimeout(r, WORKER_AFTER_PAINT_CAP_MS + 300));
+    expect(api.session.state).toMatchObject({ phase: 'cancelled', interrupted: 'building' });
+    expect(api.session.state.engine).toBeUndefined();
   });
 });
