@@ -343,6 +343,7 @@ export class Session implements vscode.Disposable {
   dispose(): void {
     // A window closing or reloading: live profiling ends with it; the stored record says so.
     this.store.flush();
+    this.starts++; // a run still waiting for the panel's first paint forks nothing
     this.run?.cancel();
     this.run = undefined;
     this.emitter.dispose();

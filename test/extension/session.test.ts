@@ -394,5 +394,16 @@ describe('session: the worker waits for the first picture of a panel the command
     await new Promise((r) => setTimeout(r, WORKER_AFTER_PAINT_CAP_MS + 300));
     expect(api.session.state).toMatchObject({ phase: 'cancelled', interrupted: 'building' });
     expect(api.session.state.engine).toBeUndefined();
+    expect(api.session.currentRun).toBeUndefined();
+  });
+
+  it('a window closing while the run waits for the first paint forks no worker', async () => {
+    const { api, deactivate } = startWithoutPanel();
+    void run('xceptionProfiler.profile');
+    await until('the panel', () => api.diagramPanel() !== undefined);
+    deactivate();
+    await new Promise((r) => setTimeout(r, WORKER_AFTER_PAINT_CAP_MS + 300));
+    expect(api.session.currentRun).toBeUndefined();
+    expect(api.session.state.engine).toBeUndefined();
   });
 });
