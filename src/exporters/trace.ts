@@ -14,7 +14,7 @@
  */
 import { formatKerasShape } from '../report/format';
 import { describeFlopsConvention, layerFlops, type FlopsConvention } from '../report/flopsConvention';
-import type { ArchitectureReport, LayerReport } from '../report/schema';
+import type { ArchitectureReport, LayerReport, LayerTiming } from '../report/schema';
 import { batchOf, MACS_NOTE, timeNote, timingNaReason, untimedKernelsText } from '../report/viewModel';
 
 /** One trace event. `ts` and `dur` in microseconds. */
@@ -68,8 +68,8 @@ function labels(report: ArchitectureReport, convention: FlopsConvention): Record
   };
 }
 
-function layerArgs(report: ArchitectureReport, layer: LayerReport, convention: FlopsConvention): Record<string, unknown> {
-  const t = layer.timing;
+/** The args of a timed layer's event: what it is, what it counts, and its times. */
+function layerArgs(report: ArchitectureReport, layer: LayerReport, t: LayerTiming, convention: FlopsConvention): Record<string, unknown> {
   return {
     class: layer.className,
     flow: layer.flow,
@@ -81,10 +81,10 @@ function layerArgs(report: ArchitectureReport, layer: LayerReport, convention: F
     macs: layer.macs,
     [convention === 'tf-profiler' ? 'flopsTfProfiler' : 'flops']: layerFlops(layer, convention),
     engine: report.engine?.name ?? null,
-    medianMs: t?.medianMs ?? null,
-    p90Ms: t?.p90Ms ?? null,
-    minMs: t?.minMs ?? null,
-    runs: t?.runs ?? 0,
+    medianMs: t.medianMs,
+    p90Ms: t.p90Ms,
+    minMs: t.minMs,
+    runs: t.runs,
   };
 }
 
@@ -140,7 +140,7 @@ export function reportToTrace(report: ArchitectureReport, convention: FlopsConve
     const kernelNs = kernels.map((k) => ns(k.medianMs!));
     const kernelSum = kernelNs.reduce((a, b) => a + b, 0);
     const scale = kernelSum > layerNs ? layerNs / kernelSum : 1;
-    const args = layerArgs(report, layer, convention);
+    const args = layerArgs(report, layer, timing, convention);
     if (scale < 1) args.kernelsScaledBy = Number(scale.toFixed(6));
     const untimedKernels = timing.kernels.filter((k) => !kernels.includes(k)).map((k) => k.name);
     if (untimedKernels.length) {
