@@ -76,6 +76,8 @@ const SLOW_TESTS = ['test/profiler/compare.test.ts'];
  * MUTATION_TESTS=direct: the direct unit tests alone (DIRECT_FIRST), for a run on a starved machine:
  * each mutant's run then imports a few small modules instead of the model-file importer and TF.js.
  * The other unit tests cover the same code too, so a score measured this way is a lower bound.
+ * MUTATION_TESTS='<glob> <glob> ...': these test files instead (globs ending in `.test.ts`), for a
+ * run scoped to some files with the tests that reach them quickly (README, "Mutation testing").
  */
 const include = process.env.MUTATION_TESTS === 'direct' ? DIRECT_FIRST : CORE_TESTS;
 

@@ -32,8 +32,8 @@ describe('checkTopology', () => {
     expect(checkTopology(t).map((c) => `${c.layer.name}:${c.call}`)).toEqual(['x:0', 'a:1', 'b:0', 'a:0']);
   });
 
-  it('names the layer and the field at fault', () => {
-    const bad = (t: Topology, message: RegExp) => {
+  it('names the layer and the field at fault, with the exact message', () => {
+    const bad = (t: Topology, message: string | RegExp) => {
       let error: unknown;
       try {
         checkTopology(t, { file: 'm.json' });
@@ -41,16 +41,24 @@ describe('checkTopology', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(ModelFileError);
-      expect((error as Error).message).toMatch(message);
+      if (typeof message === 'string') expect((error as Error).message).toBe(message);
+      else expect((error as Error).message).toMatch(message);
     };
-    bad(model([input('x'), layer('x', [ref('x')])]), /two layers are named "x"/);
-    bad(model([input('x'), layer('a', [ref('nope')])]), /layer "a".*refers to layer "nope", which is not in the model/);
-    bad(model([input('x'), layer('a', [ref('x', 1)])]), /refers to call 1 of layer "x", which is called 1 time/);
-    bad(model([input('x'), layer('a', [ref('x', 0, 2)])]), /refers to output 2 of layer "x", which has 1 output/);
-    bad(model([input('x'), layer('a', [])]), /inbound node 0 lists no input tensors/);
-    bad(model([input('x'), layer('a', [ref('x')])], [ref('a')]), /names layer "a" \(ReLU\) as a model input/);
-    bad(model([input('x'), layer('a', [ref('x')])], [ref('x')], []), /the model lists no outputs/);
-    bad(model([input('x'), layer('a', [ref('b')]), layer('b', [ref('a')])]), /the layers "a" -> "b" -> "a" form a cycle|the layers "b" -> "a" -> "b" form a cycle/);
+    bad(model([input('x'), layer('x', [ref('x')])]), 'm.json: layer "x" (ReLU), field "name": two layers are named "x"; layer names must be unique');
+    bad(model([input('x'), layer('a', [ref('nope')])]), 'm.json: layer "a" (ReLU), field "inbound_nodes[0][0]": refers to layer "nope", which is not in the model');
+    bad(model([input('x'), layer('a', [ref('x', 1)])]), 'm.json: layer "a" (ReLU), field "inbound_nodes[0][0]": refers to call 1 of layer "x", which is called 1 time(s)');
+    bad(model([input('x'), layer('a', [ref('x', -1)])]), 'm.json: layer "a" (ReLU), field "inbound_nodes[0][0]": refers to call -1 of layer "x", which is called 1 time(s)');
+    bad(model([input('x'), layer('a', [ref('x', 0.5)])]), 'm.json: layer "a" (ReLU), field "inbound_nodes[0][0]": refers to call 0.5 of layer "x", which is called 1 time(s)');
+    bad(model([input('x'), layer('a', [ref('x', 0, 2)])]), 'm.json: layer "a" (ReLU), field "inbound_nodes[0][0]": refers to output 2 of layer "x", which has 1 output(s)');
+    bad(model([input('x'), layer('a', [ref('x', 0, -1)])]), 'm.json: layer "a" (ReLU), field "inbound_nodes[0][0]": refers to output -1 of layer "x", which has 1 output(s)');
+    bad(model([input('x'), layer('a', [ref('x', 0, 0.5)])]), 'm.json: layer "a" (ReLU), field "inbound_nodes[0][0]": refers to output 0.5 of layer "x", which has 1 output(s)');
+    bad(model([input('x'), layer('a', [ref('x')], [])]), 'm.json: layer "a" (ReLU), field "inbound_nodes[1]": inbound node 1 lists no input tensors');
+    bad(model([input('x'), layer('a', [ref('x')])], [ref('x'), ref('a')]), 'm.json: field "input_layers[1]": names layer "a" (ReLU) as a model input; model inputs must be InputLayers');
+    bad(model([input('x'), layer('a', [ref('x')])], [ref('gone')]), 'm.json: field "input_layers[0]": refers to layer "gone", which is not in the model');
+    bad(model([input('x'), layer('a', [ref('x')])], [ref('x')], []), 'm.json: field "output_layers": the model lists no outputs');
+    bad(model([input('x'), layer('a', [ref('x')])], [ref('x')], [ref('a', 1)]), 'm.json: field "output_layers[0]": refers to call 1 of layer "a", which is called 1 time(s)');
+    // Kahn's algorithm leaves the cycle a -> b -> a and what hangs off it (c); the message names the cycle alone.
+    bad(model([input('x'), layer('c', [ref('b')]), layer('a', [ref('b')]), layer('b', [ref('a')])], [ref('x')], [ref('c')]), /^m\.json: layer "(a|b)" \(ReLU\), field "inbound_nodes": the layers ("a" -> "b" -> "a"|"b" -> "a" -> "b") form a cycle; a model must be a directed acyclic graph$/);
   });
 
   it('checks nested models with their path, and bounds the nesting depth', () => {
@@ -73,9 +81,32 @@ describe('toKerasJson and allLayers', () => {
   ], [ref('x')], [ref('sub', 1)]);
 
   it("writes Keras 2 references, counting a nested model's built-in node 0", () => {
-    const json = toKerasJson(outer) as { config: { layers: { name: string; inbound_nodes: unknown[] }[]; output_layers: unknown[] } };
-    expect(json.config.output_layers).toEqual([['sub', 2, 0]]);
-    expect(json.config.layers[1].inbound_nodes).toEqual([[['x', 0, 0, {}]], [['sub', 1, 0, {}]]]);
+    expect(toKerasJson(outer)).toEqual({
+      class_name: 'Model',
+      config: {
+        name: 'm',
+        layers: [
+          { name: 'x', class_name: 'InputLayer', config: {}, inbound_nodes: [] },
+          {
+            name: 'sub',
+            class_name: 'Functional',
+            config: {
+              name: 'sub',
+              layers: [
+                { name: 'ix', class_name: 'InputLayer', config: {}, inbound_nodes: [] },
+                { name: 'c', class_name: 'ReLU', config: { name: 'c' }, inbound_nodes: [[['ix', 0, 0, {}]]] },
+              ],
+              input_layers: [['ix', 0, 0]],
+              output_layers: [['c', 0, 0]],
+            },
+            // Call 0 of sub reads x; call 1 reads call 0 of sub, which is sub's node 1.
+            inbound_nodes: [[['x', 0, 0, {}]], [['sub', 1, 0, {}]]],
+          },
+        ],
+        input_layers: [['x', 0, 0]],
+        output_layers: [['sub', 2, 0]],
+      },
+    });
     expect(outputCount(outer.layers[1])).toBe(1);
   });
 
