@@ -182,3 +182,49 @@ describe('dtype policies and open image sizes', () => {
     expect(() => parseKerasModel(image([null, 0, 70, 3]), { file: 'm.json', diagnostics: [] })).toThrow('m.json: layer "img" (InputLayer), field "batch_shape": dimension 1 must be positive, got 0');
   });
 });
+
+describe('references to a nested model called three times', () => {
+  // sub: in -> sub (call 0) -> sub (call 1) -> sub (call 2). Keras 2 counts sub's built-in node as
+  // node 0, so call k is node k + 1; Keras 3 does not in inbound args, and does in a Functional
+  // model's output_layers. An index of 0, or equal to the number of calls (3), decides alone.
+  const inner = {
+    name: 'sub',
+    layers: [{ class_name: 'InputLayer', name: 'ix', config: { name: 'ix', batch_input_shape: [null, 4] } }, { class_name: 'ReLU', name: 'c', config: { name: 'c' }, inbound_nodes: [[['ix', 0, 0, {}]]] }],
+    input_layers: [['ix', 0, 0]],
+    output_layers: [['c', 0, 0]],
+  };
+  const outer = (sub: Json, outputs: unknown, keras3: boolean): Json => ({
+    class_name: 'Functional',
+    config: { name: 'm', layers: [input, { class_name: 'Functional', name: 'sub', config: inner, ...sub }], input_layers: [['in', 0, 0]], output_layers: outputs },
+    ...(keras3 ? { module: 'keras' } : {}),
+  });
+  const calls = (t: Topology) => t.layers[1].calls.map((c) => c.inputs.map((r) => `${r.layer}:${r.call}`).join(','));
+
+  it('Keras 2: node k + 1 is call k', () => {
+    const t = parse(outer({ inbound_nodes: [[['in', 0, 0, {}]], [['sub', 1, 0, {}]], [['sub', 2, 0, {}]]] }, [['sub', 2, 0], ['sub', 3, 0]], false));
+    expect(calls(t)).toEqual(['in:0', 'sub:0', 'sub:1']);
+    expect(t.outputs).toEqual([{ layer: 'sub', call: 1, tensor: 0 }, { layer: 'sub', call: 2, tensor: 0 }]);
+    expect(t.layers[1].model!.layers.map((l) => l.name)).toEqual(['ix', 'c']);
+  });
+
+  it('Keras 3: node k of inbound args is call k; output_layers of a Functional model count the built-in node', () => {
+    const t = parse(outer({ inbound_nodes: [{ args: [tensor('in')] }, { args: [tensor('sub', 0)] }, { args: [tensor('sub', 1)] }] }, [['sub', 2, 0], ['sub', 1, 0]], true));
+    expect(calls(t)).toEqual(['in:0', 'sub:0', 'sub:1']);
+    expect(t.outputs).toEqual([{ layer: 'sub', call: 1, tensor: 0 }, { layer: 'sub', call: 0, tensor: 0 }]);
+  });
+
+  it('a Keras 3 file is known by its tensors even without "module"', () => {
+    const t = parse(outer({ inbound_nodes: [{ args: [tensor('in')] }, { args: [tensor('sub', 0)] }, { args: [tensor('sub', 1)] }] }, [['sub', 2, 0]], false));
+    expect(t.outputs).toEqual([{ layer: 'sub', call: 1, tensor: 0 }]);
+  });
+
+  it('a frozen nested model keeps trainable: false; the topology takes the config name, else "model"', () => {
+    const t = parse(outer({ config: { ...inner, trainable: false }, inbound_nodes: [[['in', 0, 0, {}]]] }, [['sub', 1, 0]], false));
+    expect(t.layers[1].config).toEqual({ trainable: false });
+    expect(t.layers[1].model!.name).toBe('sub');
+    expect(t.name).toBe('m');
+    const unnamed = outer({ inbound_nodes: [[['in', 0, 0, {}]]] }, [['sub', 1, 0]], false);
+    delete (unnamed.config as Json).name;
+    expect(parse(unnamed).name).toBe('model');
+  });
+});
