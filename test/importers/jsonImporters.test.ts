@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelFileError } from '../../src/importers/errors';
 import { importKerasJson, isKerasModelJson, kerasVersionLabel } from '../../src/importers/kerasJson';
+import { importModelBytes, modelDisplayName } from '../../src/importers/modelFile';
 import { importTfjsModelJson, isTfjsModelJson, parseManifest } from '../../src/importers/tfjsModelJson';
 
 type Json = Record<string, unknown>;
@@ -106,5 +107,48 @@ describe('parseManifest', () => {
       expect(diagnostics).toEqual([]);
     }
     expect(parseManifest(null, 'model.json', [])).toBeUndefined();
+  });
+});
+
+describe('modelFile: names, notes and what is not a model', () => {
+  it('names a model after its file, or its folder for model.json / config.json', () => {
+    expect(modelDisplayName('/m/mobilenet-v1.model.json')).toBe('mobilenet-v1');
+    expect(modelDisplayName('/m/resnet.KERAS')).toBe('resnet');
+    expect(modelDisplayName('/m/x.h5')).toBe('x');
+    expect(modelDisplayName('/m/x.hdf5')).toBe('x');
+    expect(modelDisplayName('/m/x.onnx')).toBe('x');
+    expect(modelDisplayName('/m/x.model')).toBe('x.model');
+    expect(modelDisplayName('/m/x.json.bak')).toBe('x.json.bak');
+    expect(modelDisplayName('/m/.json')).toBe('.json');
+    expect(modelDisplayName('/zoo/effnet/model.json')).toBe('effnet');
+    expect(modelDisplayName('/zoo/effnet/Config.JSON')).toBe('effnet');
+    expect(modelDisplayName('/zoo/effnet/my-model.json')).toBe('my-model');
+    expect(modelDisplayName('/zoo/effnet/model.json.txt')).toBe('model.json.txt');
+  });
+
+  it('puts the file and model first in the notes, then the importer\'s', () => {
+    const read = importModelBytes(Buffer.from(JSON.stringify(model({ keras_version: '2.13.1' }))), '/x/tiny.json');
+    expect(read.report.diagnostics.slice(0, 2)).toEqual([
+      { severity: 'info', message: 'model file: Keras 2.13.1 model config (JSON), model "m"' },
+      { severity: 'info', message: NO_WEIGHTS },
+    ]);
+    expect(read.report.model.name).toBe('tiny');
+  });
+
+  it('says what the top level holds when it is no model', () => {
+    const keys = { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7 };
+    const message = (json: unknown): string => {
+      try {
+        importModelBytes(Buffer.from(JSON.stringify(json)), 'x.json');
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    const start = 'x.json: not a Keras or TF.js model: expected "modelTopology" (TF.js model.json) or "class_name" and "config" (Keras model config) at the top level; found';
+    expect(message(keys)).toBe(`${start} keys a, b, c, d, e, f`);
+    expect(message({})).toBe(`${start} keys none`);
+    expect(message([1])).toBe(`${start} a list`);
+    expect(message(5)).toBe(`${start} number`);
   });
 });
