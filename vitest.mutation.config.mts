@@ -79,7 +79,8 @@ const SLOW_TESTS = ['test/profiler/compare.test.ts'];
  * MUTATION_TESTS='<glob> <glob> ...': these test files instead (globs ending in `.test.ts`), for a
  * run scoped to some files with the tests that reach them quickly (README, "Mutation testing").
  */
-const include = process.env.MUTATION_TESTS === 'direct' ? DIRECT_FIRST : CORE_TESTS;
+const scoped = process.env.MUTATION_TESTS?.includes('.test.ts') ? process.env.MUTATION_TESTS.trim().split(/\s+/) : undefined;
+const include = process.env.MUTATION_TESTS === 'direct' ? DIRECT_FIRST : (scoped ?? CORE_TESTS);
 
 export default defineConfig({
   ...base,
