@@ -198,9 +198,12 @@ async function main(): Promise<void> {
       console.log(
         `  timing: analysis ${timing.analysisMs.toFixed(0)} ms, TF.js engine ${timing.engineMs!.toFixed(0)} ms, weights read into the model ${timing.weightsMs!.toFixed(0)} ms; peak RSS ${timing.peakRssMb.toFixed(0)} MB = ${(timing.peakRssMb / fileMb).toFixed(2)} x the file  [< 2 x: ${verdict(timing.peakRssMb < 2 * fileMb)}]`,
       );
-      const added = timing.peakRssMb - timing.beforeWeightsMb!;
-      console.log(`  memory by step (VmRSS / VmHWM, MB): ${timing.steps.map((s) => `${s.step} ${s.rssMb.toFixed(0)} / ${s.peakMb.toFixed(0)}`).join('; ')}`);
-      console.log(`           of which the process before the model was built (Node, TF.js, h5wasm, analysis): ${timing.beforeWeightsMb!.toFixed(0)} MB; the model and its weights added ${added.toFixed(0)} MB = ${(added / fileMb).toFixed(2)} x the file`);
+      console.log(`  memory by step (VmRSS / VmHWM, MB): ${timing.steps.map((st) => `${st.step} ${st.rssMb.toFixed(0)} / ${st.peakMb.toFixed(0)}`).join('; ')}`);
+      const built = timing.steps.find((st) => st.step === 'model built, weights read')!.peakMb;
+      const weights = built - timing.beforeWeightsMb!;
+      console.log(
+        `  of which: the process before the model was built (Node, TF.js, h5wasm, analysis) ${timing.beforeWeightsMb!.toFixed(0)} MB; the model built with its weights +${weights.toFixed(0)} MB = ${(weights / fileMb).toFixed(2)} x the file (peak ${built.toFixed(0)} MB = ${(built / fileMb).toFixed(2)} x); the first pass +${(timing.peakRssMb - built).toFixed(0)} MB more at its peak`,
+      );
     }
     console.log(`\nfor scale: a Node process that only loads TF.js peaks at ${baseline.peakRssMb.toFixed(0)} MB RSS`);
   } finally {

@@ -434,9 +434,9 @@ async function withOrtInWorkspace(workspace, root, fn) {
  * `group` a layer or node group only that model has.
  */
 export const MODEL_FILES = [
-  { what: 'a Keras 2 HDF5 full model (ResNet-8, .h5)', file: 'resnet8-mlperf-tiny.h5', params: '78.7K', group: 'add_2', shot: '19-h5-model' },
-  { what: 'a Keras 3 .keras with weights (MNIST CNN)', file: 'mnist-cnn.keras', params: '225.0K', group: 'max_pooling2d_1', shot: '20-keras-model' },
-  { what: "an ONNX file (PaddleOCR's classifier)", file: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', params: '133.7K', group: 'p2o.Conv.1', shot: '21-onnx-model', engine: 'onnxruntime' },
+  { what: 'a Keras 2 HDF5 full model (ResNet-8, .h5)', file: 'resnet8-mlperf-tiny.h5', params: '78.7K', group: 'add_2', shot: '20-h5-model' },
+  { what: 'a Keras 3 .keras with weights (MNIST CNN)', file: 'mnist-cnn.keras', params: '225.0K', group: 'max_pooling2d_1', shot: '21-keras-model' },
+  { what: "an ONNX file (PaddleOCR's classifier)", file: 'ch_ppocr_mobile_v2.0_cls_infer.onnx', params: '133.7K', group: 'p2o.Conv.1', shot: '22-onnx-model', engine: 'onnxruntime' },
 ];
 
 /**
