@@ -233,7 +233,7 @@ export class H5Reader {
  * of at most `budget` values: the leading axes one index at a time, then runs along the first axis
  * whose trailing block fits, the axes after it whole.
  */
-export function* hyperslabs(shape: readonly number[], budget: number): Generator<[number, number][]> {
+function* hyperslabs(shape: readonly number[], budget: number): Generator<[number, number][]> {
   let axis = 0;
   while (axis < shape.length - 1 && product(shape.slice(axis + 1)) > budget) axis++;
   const step = Math.max(1, Math.floor(budget / product(shape.slice(axis + 1))));
