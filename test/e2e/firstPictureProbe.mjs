@@ -10,7 +10,8 @@
 //   3. the first window again after "Reload Window" with the panel closed (new extension host).
 // Each prints the extension's timeline and the webview host page's marks (firstPicture.mjs).
 //
-//   node test/e2e/firstPictureProbe.mjs [--vsix F] [--repeat N]
+//   node test/e2e/firstPictureProbe.mjs [--vsix F] [--repeat N] [--cpu-profile]
+// (--cpu-profile: the workbench main thread's CPU profile from "HTML set" to the iframe inserted)
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -76,7 +77,6 @@ async function measure(wb, server, label) {
   const outer = await outerFrameMarks(frame);
   const split = firstPictureSplit(logged, outer, frameInsertedAt);
   if (stopProfile) console.log(`[probe]   HTML set -> iframe inserted: ${await stopProfile(logged.commandAt + logged.steps['HTML set'], frameInsertedAt)}`);
-  if (stopProfile) console.log(`[probe]   (click -> command: see the profile's start)`);
   console.log(`[probe] ${label} (load ${load}): click -> diagram ${ms} ms; command -> painted ${logged.ms} ms; click -> command ${logged.commandAt - clickedAt} ms`);
   console.log(`[probe]   ${split.line}`);
   console.log(`[probe]   ${split.summary}`);
