@@ -1,5 +1,6 @@
 /**
- * Benchmark of large model files: `npm run bench:files [-- --mb 100] [--engine wasm]`. Writes three files of about
+ * Benchmark of large model files: `npm run bench:files [-- --mb 100] [--engine wasm|onnxruntime]`.
+ * Writes three files of about
  * `--mb` MB into a temporary folder, each Xception (Keras Applications' architecture, 299x299) with
  * a classifier head of as many classes as reach the size (weights of Xception's own shapes, values
  * (i mod 1000) / 1000):
@@ -14,9 +15,10 @@
  * (`VmHWM`, processMemory.ts) is its own, doing what the worker does:
  * - `analysis` (no timing): `readModelFile` (h5wasm loaded, config and weight shapes read,
  *   static report from the layer registry; no TF.js), ms and peak RSS;
- * - `timing`: the same, then the TF.js engine loaded (plain JS, or `--engine wasm`), the model
+ * - `timing`: the same, then the engine loaded (plain JS, or `--engine wasm|onnxruntime`), the model
  *   built with every weight value read into it (`buildCheckedModel`, `loadWeights: true`), and one
- *   batch-1 pass (what the first warm-up run does); the read-and-build ms and peak RSS, with the
+ *   batch-1 pass (what the first warm-up run does; on onnxruntime: the ONNX export and the worker's
+ *   two sessions, each run once); the read-and-build ms and peak RSS, with the
  *   RSS and peak RSS after each of those steps.
  *
  * Prints the times, the peak RSS and its ratio to the file size against issue 12's targets
@@ -30,13 +32,19 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { zipSync, strToU8 } from 'fflate';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { OnnxRunner, randomInputs } from './engine/onnxruntimeProfile';
 import { resolveEngine } from './engine/resolve';
+import { exportOnnx } from './onnx/export';
 import { loadH5wasm } from './importers/h5';
 import { peakRssMb, rssMb } from './processMemory';
 import { buildCheckedModel, readModelFile } from './importers/modelFile';
 import { buildXception } from './model/xception';
 
 const MB = 2 ** 20;
+
+/** Engines the timing child can load (`--engine`; default the plain-JS `cpu`). */
+const BENCH_ENGINES = ['cpu', 'wasm', 'onnxruntime'] as const;
+type BenchEngine = (typeof BENCH_ENGINES)[number];
 
 /** The files written, by case name. */
 const CASES = { 'full model .h5': 'model.h5', 'weights-only Xception .h5': 'xception_weights.h5', '.keras archive': 'model.keras' } as const;
@@ -137,7 +145,7 @@ interface Measured {
 }
 
 /** In a child: reads the file as the worker does, prints `Measured` as JSON. */
-async function child(file: string, timing: boolean, engine: 'cpu' | 'wasm'): Promise<void> {
+async function child(file: string, timing: boolean, engine: BenchEngine): Promise<void> {
   const steps: Measured['steps'] = [];
   const step = (name: string): void => void steps.push({ step: name, rssMb: rssMb(), peakMb: peakRssMb() });
   step('process started');
@@ -150,7 +158,7 @@ async function child(file: string, timing: boolean, engine: 'cpu' | 'wasm'): Pro
   const result: Measured = { analysisMs, params, peakRssMb: 0, steps };
   if (timing) {
     const engineStart = performance.now();
-    const { tf } = await resolveEngine({ engine, searchPaths: [], fallback: false });
+    const { tf, ort } = await resolveEngine({ engine, searchPaths: [], fallback: false });
     result.engineMs = performance.now() - engineStart;
     step('TF.js engine loaded');
     result.beforeWeightsMb = rssMb();
@@ -160,7 +168,16 @@ async function child(file: string, timing: boolean, engine: 'cpu' | 'wasm'): Pro
     step('model built, weights read');
     // One batch-1 pass, as the first warm-up does: its activations count too.
     const input = loaded.model.inputs[0].shape.map((d) => d ?? 1);
-    tf.tidy(() => loaded.model.predict(tf.zeros(input)));
+    if (ort) {
+      // The onnxruntime engine, as the worker runs it: the model's ONNX export, then its plain
+      // and profiled sessions (OnnxRunner), each run once; the TF.js model stays (the analysis's).
+      const runner = await OnnxRunner.create(ort, exportOnnx(loaded.model, { batch: 1 }), () => 0);
+      step('ONNX export and sessions created');
+      const feeds = runner.feeds(randomInputs([input]));
+      await runner.plainPass(feeds);
+      await runner.profiledPass(feeds);
+      await runner.dispose();
+    } else tf.tidy(() => loaded.model.predict(tf.zeros(input)));
     step('first pass run');
     loaded.model.dispose();
   }
@@ -170,7 +187,7 @@ async function child(file: string, timing: boolean, engine: 'cpu' | 'wasm'): Pro
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') return child(args[1], args[2] === 'timing', args[3] === 'wasm' ? 'wasm' : 'cpu');
+  if (args[0] === '--child') return child(args[1], args[2] === 'timing', BENCH_ENGINES.find((e) => e === args[3]) ?? 'cpu');
   const engine = args.includes('--engine') ? args[args.indexOf('--engine') + 1] : 'cpu';
   const mb = Number(args[args.indexOf('--mb') + 1]) || 100;
   // --files <dir>: the files of an earlier run (KEEP_BENCH_FILE=1), not written again.
@@ -202,7 +219,7 @@ async function main(): Promise<void> {
       const built = timing.steps.find((st) => st.step === 'model built, weights read')!.peakMb;
       const weights = built - timing.beforeWeightsMb!;
       console.log(
-        `  of which: the process before the model was built (Node, TF.js, h5wasm, analysis) ${timing.beforeWeightsMb!.toFixed(0)} MB; the model built with its weights +${weights.toFixed(0)} MB = ${(weights / fileMb).toFixed(2)} x the file (peak ${built.toFixed(0)} MB = ${(built / fileMb).toFixed(2)} x); the first pass +${(timing.peakRssMb - built).toFixed(0)} MB more at its peak`,
+        `  of which: the process before the model was built (Node, TF.js, h5wasm, analysis) ${timing.beforeWeightsMb!.toFixed(0)} MB; the model built with its weights +${weights.toFixed(0)} MB = ${(weights / fileMb).toFixed(2)} x the file (peak ${built.toFixed(0)} MB = ${(built / fileMb).toFixed(2)} x); ${engine === 'onnxruntime' ? 'the ONNX export, its two sessions and a pass on each' : 'the first pass'} +${(timing.peakRssMb - built).toFixed(0)} MB more at its peak`,
       );
     }
     console.log(`\nfor scale: a Node process that only loads TF.js peaks at ${baseline.peakRssMb.toFixed(0)} MB RSS`);
