@@ -3,6 +3,7 @@ import { describeFlopsConvention, isFlopsConvention, layerCount, layerFlops } fr
 import { escapeMarkdown, layerCardMarkdown, layerDescription, passMs, shapeHintLabel } from '../../src/report/layerCard';
 import type { ArchitectureReport, LayerReport } from '../../src/report/schema';
 import { withTimings, xceptionReport } from '../extension/fixtures';
+import { oneLayerReport } from './viewsFixture';
 
 let staticReport: ArchitectureReport;
 let timed: ArchitectureReport;
@@ -115,5 +116,53 @@ describe('a layer ONNX Runtime folded into another', () => {
     expect(layerDescription(staticReport, bn, 'macs')).toBe('19x19x728 · folded into block4_sepconv2');
     const untimed = { ...bn, timing: { ...bn.timing!, foldedInto: undefined, naReason: 'no kernel recorded for this layer' } };
     expect(layerDescription(staticReport, untimed, 'macs')).toBe('19x19x728 · n/a (no kernel recorded for this layer)');
+  });
+});
+
+describe('layerCardMarkdown layout', () => {
+  it('blocks separated by one blank line, rows by Markdown line breaks, the kernels as a table, the link last', async () => {
+    const { report, layer: l } = await oneLayerReport();
+    report.diagnostics = [...report.diagnostics, { severity: 'warning', code: 'engine-shape-mismatch', layer: l.name, message: 'a note_about it' }];
+    const lines = layerCardMarkdown(report, l, { convention: 'macs', revealLink: true }).split('\n');
+    expect(lines.slice(0, 3)).toEqual(['**block4\\_sepconv2** · `SeparableConv2D` · entry flow · block4', '', '**Input** 37x37x728 · *NHWC, batch left out*  ']);
+    // Every static row but the last ends with a Markdown line break; then a blank line, the note, a blank line, the diagnostic.
+    const weights = lines.findIndex((s) => s.startsWith('**Weights**'));
+    expect(lines.slice(2, weights).every((s) => s.endsWith('*  '))).toBe(true);
+    expect(lines.slice(weights + 1, weights + 6)).toEqual([
+      '',
+      "A regular 3x3 Conv2D with the same input and output would need 6\\.53G MACs: 8\\.89x the separable conv's 734\\.5M MACs\\.",
+      '',
+      '*warning:* a note\\_about it',
+      '',
+    ]);
+    expect(lines[weights + 6]).toBe('**Measured on wasm \\(wall time, median of 10 runs, batch of 4\\)**');
+    expect(lines[weights + 7]).toBe('');
+    const table = lines.indexOf('| Kernel | Calls | Median |');
+    expect(lines.slice(table - 1, table + 4)).toEqual([
+      '',
+      '| Kernel | Calls | Median |',
+      '|:--|--:|--:|',
+      '| DepthwiseConv2dNative | 1 | n/a (WebGL query timers are not supported in this environment.) |',
+      '| Conv2D | 1 | 6.61 ms |',
+    ]);
+    expect(lines[table + 4]).toBe('');
+    expect(lines[table + 5].startsWith('**Roofline** ')).toBe(true);
+    expect(lines.slice(-2)).toEqual(['', '[Reveal in Diagram](command:xceptionProfiler.revealInDiagram?%5B%22block4_sepconv2%22%5D "Select this layer in the diagram")']);
+  });
+
+  it('reuses the card while nothing it shows changed; a new timing, convention or link renders it again', async () => {
+    const { report, layer: l } = await oneLayerReport();
+    const first = layerCardMarkdown(report, l, { convention: 'macs' });
+    // Changed in place (live timings replace objects, never mutate them): the cached card stays.
+    l.className = 'Changed';
+    expect(layerCardMarkdown(report, l, { convention: 'macs' })).toBe(first);
+    expect(layerCardMarkdown(report, l, { convention: 'flops' })).toContain('`Changed`');
+    l.className = 'Again';
+    expect(layerCardMarkdown(report, l, { convention: 'flops', revealLink: true })).toContain('`Again`');
+    l.className = 'Timed';
+    l.timing = { ...l.timing!, medianMs: 9 };
+    const retimed = layerCardMarkdown(report, l, { convention: 'flops', revealLink: true });
+    expect(retimed).toContain('`Timed`');
+    expect(retimed).toContain('**Median** 9.00 ms');
   });
 });
