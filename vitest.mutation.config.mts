@@ -73,6 +73,17 @@ const CORE_TESTS = [
 const SLOW_TESTS = ['test/profiler/compare.test.ts'];
 
 /**
+ * Suites of a second or more per run (they build Xception, profile it, or read real model files).
+ * A surviving mutant runs every test that covers it, and these cover most of the analysis: with
+ * them, a survivor in analyze.ts cost minutes here. MUTATION_TESTS=fast leaves them out.
+ */
+const HEAVY_TESTS = [
+  'test/profiler/{profile,sweep,roofs}.test.ts',
+  'test/importers/{kerasH5,tfjsModelJson,kerasZip}.test.ts',
+  'test/model/**/*.test.ts',
+];
+
+/**
  * MUTATION_TESTS=direct: the direct unit tests alone (DIRECT_FIRST), for a run on a starved machine:
  * each mutant's run then imports a few small modules instead of the model-file importer and TF.js.
  * The other unit tests cover the same code too, so a score measured this way is a lower bound.
@@ -101,7 +112,7 @@ export default defineConfig({
     ...base.test,
     // Replaces (mergeConfig would append to) the base config's list of test files.
     include,
-    exclude: [...(base.test?.exclude ?? []), ...SLOW_TESTS],
+    exclude: [...(base.test?.exclude ?? []), ...SLOW_TESTS, ...(process.env.MUTATION_TESTS === 'fast' ? HEAVY_TESTS : [])],
     sequence: { sequencer: DirectFirst },
     // Modules stay evaluated across test files and runs (keptThreadPool.mjs); test files are
     // evaluated again on every run.
