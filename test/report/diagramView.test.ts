@@ -4,7 +4,8 @@
  * test/extension/fixtures.ts (median = MACs / 1e8 ms, 0.05 ms without MACs), and the legend's text.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DIAGRAM_METRICS, diagramPaint, legendSpec, scalePosition } from '../../src/report/diagramView';
+import { blockRowText, DIAGRAM_METRICS, diagramPaint, legendSpec, metricTitle, scalePosition } from '../../src/report/diagramView';
+import { formatCount, formatMs } from '../../src/report/format';
 import type { ArchitectureReport } from '../../src/report/schema';
 import { withTimings, xceptionReport } from '../extension/fixtures';
 
@@ -87,5 +88,68 @@ describe('legendSpec', () => {
 
   it('gives the block rows their own scale', () => {
     expect(legendSpec({ metric: DIAGRAM_METRICS.medianMs, max: 160, known: 134, total: 134, rowMax: 184 }).notes.at(-1)).toBe('block rows: tinted on their own scale, darkest 184 ms per block');
+  });
+});
+
+describe('diagram text, edge by edge', () => {
+  it('metricTitle for every metric, with and without an engine', () => {
+    const r = { ...report, engine: { ...report.engine!, name: 'wasm' } } as ArchitectureReport;
+    const bare = { ...report, engine: undefined } as ArchitectureReport;
+    expect(metricTitle(r, 'medianMs')).toBe('Median wall time on wasm (ms, batch of 1)');
+    expect(metricTitle(bare, 'medianMs')).toBe('Median wall time (ms, batch of 1)');
+    expect(metricTitle(r, 'gflops')).toBe('Achieved GFLOP/s on wasm (FLOPs = 2 x MACs, x batch / median wall time)');
+    expect(metricTitle(bare, 'gflops')).toBe('Achieved GFLOP/s (FLOPs = 2 x MACs, x batch / median wall time)');
+    expect(metricTitle(r, 'macs')).toBe('MACs per image (bias adds, BN and activations are element-wise ops, not MACs)');
+    expect(metricTitle(r, 'params')).toBe('Parameters (trainable + non-trainable)');
+    expect(metricTitle(r, 'activationBytes')).toBe('Activation bytes (output size per image)');
+  });
+
+  it('params are trainable plus non-trainable, per layer and per group; GFLOP/s only for layers with FLOPs', () => {
+    const bn = report.layers.find((l) => l.className === 'BatchNormalization')!;
+    expect(DIAGRAM_METRICS.params.layerValue(bn, 1)).toBe(bn.params.trainable + bn.params.nonTrainable);
+    expect(bn.params.nonTrainable).toBeGreaterThan(0);
+    expect(DIAGRAM_METRICS.params.groupValue([], report.totals, 1)).toBe(report.totals.params.trainable + report.totals.params.nonTrainable);
+    expect(DIAGRAM_METRICS.gflops.layerValue({ ...bn, flops: 0 }, 1)).toBeNull();
+  });
+
+  it('scalePosition: 0 for a value or maximum of 0, negative or NaN; square root of the fraction, capped at 1', () => {
+    expect([scalePosition(0, 10), scalePosition(4, 0), scalePosition(-1, 10), scalePosition(4, -1), scalePosition(NaN, 10), scalePosition(4, NaN)]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(scalePosition(2.5, 10)).toBe(0.5);
+    expect(scalePosition(20, 10)).toBe(1);
+  });
+
+  it('legend: no steps and no notes when nothing has a value; the count note only when some but not all have one; the row note only with a positive row maximum', () => {
+    const none = legendSpec({ metric: DIAGRAM_METRICS.macs, max: 0, known: 0, total: 5, rowMax: 0 });
+    expect(none).toEqual({ title: 'MACs', steps: [], noValue: 'n/a', notes: [] });
+    expect(legendSpec({ metric: DIAGRAM_METRICS.macs, max: 16, known: 5, total: 5 }).notes).toEqual([
+      'square-root scale: steps at 0, 1/16, 1/4, 9/16 and all of the largest layer, so small layers stay apart',
+    ]);
+    expect(legendSpec({ metric: DIAGRAM_METRICS.macs, max: 16, known: 2, total: 5, rowMax: 8 }).notes.slice(1)).toEqual(['2 of 5 layers have a value', 'block rows: tinted on their own scale, darkest 8 per block']);
+    expect(legendSpec({ metric: DIAGRAM_METRICS.gflops, max: 0, known: 0, total: 5 }).noValue).toBe('n/a / timing pending');
+    expect(legendSpec({ metric: DIAGRAM_METRICS.medianMs, max: 1, known: 1, total: 5 }).noValue).toBe('n/a');
+    expect(legendSpec({ metric: DIAGRAM_METRICS.params, max: 16, known: 0, total: 5 }).noValue).toBe('n/a');
+  });
+
+  it('blockRowText: the last layer of the last block, the MACs of all of them, and the accessible name', () => {
+    const [b1, b2] = ['block5', 'block6'].map((n) => report.blocks.find((b) => b.name === n)!);
+    const last = report.layers.find((l) => l.name === b2.layers.at(-1))!;
+    const macs = b1.totals.macs + b2.totals.macs;
+    const text = blockRowText(report, 'block5-6', [b1.name, 'no such block', b2.name]);
+    const detail = `${last.outputShape.slice(1).join('x')} · ${formatCount(macs)} MACs`;
+    expect(text).toEqual({
+      detail,
+      layers: `${b1.totals.layers + b2.totals.layers} layers ▸`,
+      ariaLabel: `block5-6: ${b1.totals.layers + b2.totals.layers} layers, ${detail}; open to show its layers`,
+    });
+    expect(blockRowText(report, 'none', [])).toEqual({ detail: '0 MACs', layers: '0 layers ▸', ariaLabel: 'none: 0 layers, 0 MACs; open to show its layers' });
+  });
+
+  it("a box standing for blocks the report does not have counts only those it has; layers missing from the report count nothing", () => {
+    const b = report.blocks.find((x) => x.name === 'block4')!;
+    const withGhost = { ...report, blocks: report.blocks.map((x) => (x === b ? { ...x, layers: [...x.layers, 'ghost'] } : x)) } as ArchitectureReport;
+    const paint = diagramPaint(withGhost, 'medianMs', [{ name: 'box', represents: ['block4', 'missing'], closed: true }]);
+    const ms = b.layers.reduce((a, n) => a + (report.layers.find((l) => l.name === n)!.timing!.medianMs ?? 0), 0);
+    expect(paint.blocks.get('box')!.text.startsWith(formatMs(ms))).toBe(true);
+    expect(paint.blocks.get('box')!.row).toBe(1);
   });
 });
