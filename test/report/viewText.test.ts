@@ -8,14 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../../src/analysis/analyze';
 import {
   describeEngine,
+  flowTable,
+  groupCardView,
   groupDescription,
+  groupsMedianMs,
   measuredTwinText,
   passFacts,
   passLine,
   regularConvText,
   runtimeText,
   slowestLayers,
+  sumGroupTotals,
   timeOnEngine,
+  totalsLines,
   untimedKernelsText,
 } from '../../src/report/viewModel';
 import type { ArchitectureReport, EngineInfo, LayerReport, PassTiming, RegularConvComparison, SeparableVsRegular } from '../../src/report/schema';
@@ -184,5 +189,92 @@ describe('groupDescription', () => {
     const r = report();
     r.blocks.push({ ...r.blocks[1], name: 'stage1b' });
     expect(groupDescription(r, 'flow', 'stage1', 'macs')).toBe('2 blocks · 4.2K MACs');
+  });
+});
+
+describe('group cards, the flow table and the totals', () => {
+  /** Input 6x6x2 -> conv (3x3 valid, 3 filters, bias: out 4x4x3; MACs 16 * 18 * 3 = 864; params 54 + 3 = 57) -> BN (12 params, 6 non-trainable). */
+  function report(): ArchitectureReport {
+    const input = tf.input({ shape: [6, 6, 2], name: 'x' });
+    let y = tf.layers.conv2d({ filters: 3, kernelSize: 3, name: 'conv' }).apply(input) as tf.SymbolicTensor;
+    y = tf.layers.batchNormalization({ name: 'bn' }).apply(y) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: y });
+    const r = analyzeModel(model, { source: 'test' });
+    model.dispose();
+    return r;
+  }
+  it('sums group totals field by field and the timed group medians', () => {
+    const r = report();
+    const [a, b] = r.blocks;
+    const t = sumGroupTotals([a, b]);
+    expect(t).toEqual({
+      layers: a.totals.layers + b.totals.layers,
+      params: { trainable: a.totals.params.trainable + b.totals.params.trainable, nonTrainable: a.totals.params.nonTrainable + b.totals.params.nonTrainable },
+      macs: a.totals.macs + b.totals.macs,
+      flops: a.totals.flops + b.totals.flops,
+      elementwiseOps: a.totals.elementwiseOps + b.totals.elementwiseOps,
+      activationBytes: a.totals.activationBytes + b.totals.activationBytes,
+      weightBytes: a.totals.weightBytes + b.totals.weightBytes,
+    });
+    expect(t).toMatchObject({ layers: 3, params: { trainable: 57 + 6, nonTrainable: 6 }, macs: 864, flops: 1728 });
+    expect(groupsMedianMs([a, b])).toBeNull();
+    expect(groupsMedianMs([{ ...a, medianMs: 1.25 }, { ...b, medianMs: null }, { ...b, medianMs: 2 }])).toBe(3.25);
+  });
+  it('groupCardView: the rows of a group before and after timing', () => {
+    const r = report();
+    const stage = r.blocks[1];
+    expect(groupCardView(r, [stage], 'stage1', 'block', 'macs')).toEqual({
+      title: 'stage1',
+      kind: 'block',
+      rows: [
+        { label: 'Layers', value: '2' },
+        { label: 'Params', value: '69', unit: 'params', note: '63 trainable, 6 non-trainable' },
+        { label: 'MACs', value: '864 MACs', exact: undefined, unit: 'MACs', note: 'per image; multiply-accumulates; bias adds, BN and activations are element-wise ops, not MACs' },
+        { label: 'FLOPs', value: '1.7K FLOPs', exact: '1,728', unit: 'FLOPs', note: 'per image; 2 x MACs (1 MAC = 2 FLOPs)' },
+        { label: 'Activations', value: '384 B', exact: undefined, unit: 'bytes', note: "sum of the layers' output sizes per image" },
+        { label: 'MACs share', value: '100.0 %', unit: '%', note: "of the model's MACs" },
+        { label: 'Median (sum)', value: 'timing: pending', unit: 'ms', note: 'wall time, sum of the layer medians, batch of 1' },
+        { label: 'Share of pass', value: 'n/a', unit: '%', note: undefined },
+        { label: 'Achieved', value: 'n/a', unit: 'GFLOP/s', note: 'FLOPs (2 x MACs) x batch / summed median' },
+      ],
+    });
+    // Timed: 2 images a pass; the layers sum to 4 ms, the block took 2 ms of it.
+    r.timing = { batchSize: 2, layerSumMs: 4 } as PassTiming;
+    r.engine = { name: 'wasm' } as ArchitectureReport['engine'];
+    const rows = groupCardView(r, [{ ...stage, medianMs: 2 }], 'stage1', 'block', 'macs').rows;
+    expect(rows.slice(2, 4).map((x) => x.note)).toEqual([
+      'per image; 1.7K MACs per batch of 2; multiply-accumulates; bias adds, BN and activations are element-wise ops, not MACs',
+      'per image; 3.5K FLOPs per batch of 2; 2 x MACs (1 MAC = 2 FLOPs)',
+    ]);
+    expect(rows.slice(6)).toEqual([
+      { label: 'Median (sum)', value: '2.00 ms', unit: 'ms', note: 'wall time on wasm, sum of the layer medians, batch of 2' },
+      { label: 'Share of pass', value: '50.0 %', unit: '%', note: 'of the sum of the layer medians, 4.00 ms' },
+      // 1,728 FLOPs x 2 images / 2 ms = 1.728e-3 GFLOP/s.
+      { label: 'Achieved', value: '0.00 GFLOP/s', unit: 'GFLOP/s', note: 'FLOPs (2 x MACs) x batch / summed median' },
+    ]);
+    expect(groupCardView(r, [{ ...stage, medianMs: null }], 's', 'block', 'macs').rows[6].value).toBe('n/a');
+  });
+  it('flowTable and totalsLines', () => {
+    const r = report();
+    r.flows[1].medianMs = 1;
+    r.timing = { batchSize: 1, layerSumMs: 4 } as PassTiming;
+    expect(flowTable(r, 'macs')).toEqual({
+      header: ['Flow', 'Layers', 'Params', 'MACs per image', 'Median wall time (sum)', 'Share'],
+      rows: [
+        ['input', '1', '0', '0', 'n/a', 'n/a'],
+        ['stage1', '2', '69', '864', '1.00 ms', '25.0 %'],
+      ],
+    });
+    r.engine = { name: 'wasm' } as ArchitectureReport['engine'];
+    expect(flowTable(r, 'flops').header.slice(3, 5)).toEqual(['FLOPs per image', 'Median wall time on wasm (sum)']);
+    expect(flowTable(r, 'flops').rows[1][3]).toBe('1.7K');
+    const lines = totalsLines(r, 'macs');
+    expect(lines.map((l) => [l.label, l.value])).toEqual([
+      ['Params', '69'],
+      ['MACs', '864 MACs'],
+      ['FLOPs', '1.7K FLOPs'],
+      ['Element-wise ops', String(r.totals.elementwiseOps)],
+    ]);
+    expect(r.totals.elementwiseOps).toBeGreaterThan(0);
   });
 });
