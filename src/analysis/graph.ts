@@ -22,8 +22,3 @@ export interface LayerNode {
   /** Bytes per value of the layer's outputs and weights (4 for float32). */
   bytesPerValue: number;
 }
-
-/** Number of values in a shape, treating `null` (the batch) as 1. */
-export function shapeSize(shape: Shape): number {
-  return shape.reduce<number>((n, d) => n * (d ?? 1), 1);
-}

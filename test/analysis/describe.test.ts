@@ -56,3 +56,60 @@ describe('checkBuiltModel (Keras is the reference)', () => {
     model.dispose();
   });
 });
+
+describe('checkBuiltModel, edge by edge', () => {
+  /** Dense 5 -> 3 then BatchNormalization (3 trainable gammas/betas: 6, moving mean/variance: 6). */
+  function checked() {
+    const json = {
+      class_name: 'Sequential',
+      config: {
+        name: 's',
+        layers: [
+          { class_name: 'Dense', config: { name: 'd', batch_input_shape: [null, 5], units: 3 } },
+          { class_name: 'BatchNormalization', config: { name: 'bn' } },
+        ],
+      },
+    };
+    const c = importModelBytes(Buffer.from(JSON.stringify(json)), 's.json');
+    const x = tf.input({ shape: [5], name: 'd_input' });
+    const y = tf.layers.dense({ units: 3, name: 'd' }).apply(x) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: x, outputs: tf.layers.batchNormalization({ name: 'bn' }).apply(y) as tf.SymbolicTensor });
+    return { ...c, model };
+  }
+  it('counts non-trainable params too, and says how many each side has', () => {
+    const c = checked();
+    const bn = c.report.layers.find((l) => l.name === 'bn')!;
+    expect(bn.params).toEqual({ trainable: 6, nonTrainable: 6 });
+    expect(checkBuiltModel(c.report, c.topology, c.model)).toEqual([]);
+    bn.params = { trainable: 6, nonTrainable: 0 };
+    expect(checkBuiltModel(c.report, c.topology, c.model).map((d) => d.message)).toEqual([
+      'TF.js builds layer "bn" (BatchNormalization) with 12 params where Keras gives 6; the report keeps Keras\'s values',
+    ]);
+    c.model.dispose();
+  });
+  it('a shape of another rank, or none, differs; both differences are named together', () => {
+    const c = checked();
+    const d = c.report.layers.find((l) => l.name === 'd')!;
+    d.outputShape = [null, 3, 1];
+    d.params = { trainable: 1, nonTrainable: 2 };
+    expect(checkBuiltModel(c.report, c.topology, c.model).map((x) => x.message)).toEqual([
+      'TF.js builds layer "d" (Dense) with output shape [null, 3] where Keras gives [null, 3, 1] and 18 params where Keras gives 3 (config: units=3); the report keeps Keras\'s values',
+    ]);
+    d.outputShape = undefined as never;
+    d.params = { trainable: 18, nonTrainable: 0 };
+    expect(checkBuiltModel(c.report, c.topology, c.model).map((x) => x.message)).toEqual([
+      'TF.js builds layer "d" (Dense) with output shape [null, 3] where Keras gives none (config: units=3); the report keeps Keras\'s values',
+    ]);
+    c.model.dispose();
+  });
+  it('skips the input layer and layers the report does not have (by their original names)', () => {
+    const c = checked();
+    const input = c.report.layers.find((l) => l.className === 'InputLayer')!;
+    input.outputShape = [null, 99];
+    expect(checkBuiltModel(c.report, c.topology, c.model)).toEqual([]);
+    c.report.layers.find((l) => l.name === 'bn')!.outputShape = [null, 4];
+    expect(checkBuiltModel(c.report, c.topology, c.model, (n) => `renamed_${n}`)).toEqual([]);
+    expect(checkBuiltModel(c.report, c.topology, c.model, (n) => n).map((x) => x.layer)).toEqual(['bn']);
+    c.model.dispose();
+  });
+});
