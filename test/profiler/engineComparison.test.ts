@@ -102,7 +102,7 @@ describe('engine comparison, edge by edge', () => {
   });
   it('compareEngines: ORT named by its provider, missing pass medians null, layers missing on an engine null', () => {
     const layerOn = (name: string, medianMs: number | null, foldedInto?: string) =>
-      ({ name, className: 'Conv2D', macs: 10, timing: { medianMs, minMs: null, p90Ms: null, runs: 1, kernels: [], ...(foldedInto ? { foldedInto } : {}) } }) as LayerReport;
+      ({ name, className: 'Conv2D', macs: 10, timing: { medianMs, minMs: null, p90Ms: null, runs: 1, kernels: [], ...(foldedInto ? { foldedInto } : {}) } }) as unknown as LayerReport;
     const ort = { engine: { name: 'onnxruntime', backend: 'onnxruntime-cpu', why: 'asked' }, layers: [layerOn('x', 1), layerOn('y', null, 'x')], timing: { predictMedianMs: 3, profiledMedianMs: 4 } } as unknown as ArchitectureReport;
     const wasm = { engine: { name: 'wasm', backend: 'wasm', why: 'fastest' }, layers: [layerOn('x', 2)] } as unknown as ArchitectureReport;
     const cmp = compareEngines([ort, wasm]);
