@@ -12,6 +12,7 @@ import {
   groupCardView,
   groupDescription,
   groupsMedianMs,
+  layerCardView,
   measuredTwinText,
   passFacts,
   passLine,
@@ -23,6 +24,7 @@ import {
   totalsLines,
   untimedKernelsText,
 } from '../../src/report/viewModel';
+import { oneLayerReport } from './viewsFixture';
 import type { ArchitectureReport, EngineInfo, LayerReport, PassTiming, RegularConvComparison, SeparableVsRegular } from '../../src/report/schema';
 
 const layer = (fields: Partial<LayerReport>): LayerReport => ({ config: {}, macs: 0, ...fields }) as LayerReport;
@@ -276,5 +278,55 @@ describe('group cards, the flow table and the totals', () => {
       ['Element-wise ops', String(r.totals.elementwiseOps)],
     ]);
     expect(r.totals.elementwiseOps).toBeGreaterThan(0);
+  });
+});
+
+describe('layerCardView of a timed separable conv (block4_sepconv2, batch of 4, the fixture of views.test.ts)', () => {
+  it('static rows, measured rows, kernels and roofline rows, each with its label, unit and note', async () => {
+    const { report, layer } = await oneLayerReport();
+    const view = layerCardView(report, layer, 'macs');
+    // 3x3x728 depthwise + 728x728 pointwise = 536,536 params; MACs 37 x 37 x 536,536 = 734,517,784.
+    expect(view.rows).toEqual([
+      { label: 'Input', value: '37x37x728', note: 'NHWC, batch left out' },
+      { label: 'Output', value: '37x37x728', exact: '(None, 37, 37, 728)', note: 'NHWC; in parentheses as Keras prints it' },
+      { label: 'Params', value: '536,536', unit: 'params', note: '536,536 trainable, 0 non-trainable' },
+      { label: 'MACs', value: '734.5M MACs', exact: '734,517,784', unit: 'MACs', note: 'per image; 2.94G MACs per batch of 4; multiply-accumulates; bias adds, BN and activations are element-wise ops, not MACs' },
+      { label: 'FLOPs', value: '1.47G FLOPs', exact: '1,469,035,568', unit: 'FLOPs', note: 'per image; 5.88G FLOPs per batch of 4; 2 x MACs (1 MAC = 2 FLOPs)' },
+      // 37 x 37 x 728 x 4 bytes; 536,536 x 4 bytes.
+      { label: 'Activations', value: '3.8 MiB', exact: '3,986,528 bytes', unit: 'bytes', note: 'output size per image' },
+      { label: 'Weights', value: '2.0 MiB', exact: '2,146,144 bytes', unit: 'bytes', note: 'all weights of the layer' },
+    ]);
+    if ('pending' in view.measured) throw new Error('the fixture is timed');
+    expect(view.measured.heading).toBe('Measured on wasm (wall time, median of 10 runs, batch of 4)');
+    // 4 x 1,469,035,568 FLOPs in 7.34517784 ms = 800.0 GFLOP/s.
+    expect(view.measured.rows).toEqual([
+      { label: 'Median', value: '7.35 ms', unit: 'ms', note: 'wall time on wasm' },
+      { label: 'p90', value: '8.08 ms', unit: 'ms' },
+      { label: 'Min', value: '6.61 ms', unit: 'ms' },
+      { label: 'Share of pass', value: '8.3 %', unit: '%', note: 'of the sum of the layer medians, 88.2 ms' },
+      { label: 'Achieved', value: '800.0 GFLOP/s', unit: 'GFLOP/s', note: 'FLOPs (2 x MACs) x batch / median' },
+      { label: 'Kernels', value: '1 of 2 kernels untimed (WebGL query timers are not supported in this environment.); timed kernels total 6.61 ms' },
+    ]);
+    expect(view.measured.kernels).toEqual([
+      { name: 'DepthwiseConv2dNative', calls: 1, time: 'n/a (WebGL query timers are not supported in this environment.)' },
+      { name: 'Conv2D', calls: 1, time: '6.61 ms' },
+    ]);
+    // Whole layer: 4 x 1,469,035,568 FLOPs over 4 x (3,986,528 in + 3,986,528 out) + 2,146,144 weight bytes = 172.6 FLOP/B;
+    // depthwise 4 x 17,941,104 over 4 x (in + the same-sized intermediate) + 26,208 = 2.25; pointwise
+    // 4 x 1,451,094,464 over 4 x (intermediate + out) + 2,119,936 = 170.7. Roofs (synthetic): 100 GFLOP/s, 10 GB/s.
+    const measured = 'intensity = FLOPs / bytes moved; FLOPs (2 x MACs) x batch / median wall time on wasm';
+    expect(view.roofline).toEqual([
+      { label: 'Roofline', value: '173 FLOP/B · 800.0 GFLOP/s', unit: 'FLOP/B', note: `compute-bound: 800 % of peak; ${measured}` },
+      { label: 'Roofline, depthwise', value: '2.25 FLOP/B', unit: 'FLOP/B', note: 'intensity = FLOPs / bytes moved; not timed yet' },
+      { label: 'Roofline, pointwise', value: '171 FLOP/B · 878.0 GFLOP/s', unit: 'FLOP/B', note: `compute-bound: 878 % of peak; ${measured}` },
+    ]);
+  });
+  it('a layer without FLOPs has no achieved rate, and a layer without weights no weights row', async () => {
+    const { report } = await oneLayerReport();
+    const relu = report.layers.find((l) => l.className === 'Activation' && l.timing)!;
+    const view = layerCardView(report, relu, 'macs');
+    expect(view.rows.map((r) => r.label)).not.toContain('Weights');
+    if ('pending' in view.measured) throw new Error('the fixture is timed');
+    expect(view.measured.rows.find((r) => r.label === 'Achieved')).toEqual({ label: 'Achieved', value: 'n/a (no FLOPs)', unit: 'GFLOP/s', note: undefined });
   });
 });
