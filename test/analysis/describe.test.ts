@@ -113,3 +113,24 @@ describe('checkBuiltModel, edge by edge', () => {
     c.model.dispose();
   });
 });
+
+describe('describeBuiltLayers, shapes of several outputs', () => {
+  it('a nested model with two outputs gives both shapes; a one-output layer gives a list of one', () => {
+    const x = tf.input({ shape: [4], name: 'inner_in' });
+    const a = tf.layers.dense({ units: 3, name: 'a' }).apply(x) as tf.SymbolicTensor;
+    const b = tf.layers.dense({ units: 2, name: 'b' }).apply(x) as tf.SymbolicTensor;
+    const inner = tf.model({ inputs: x, outputs: [a, b], name: 'inner' });
+    const y = tf.input({ shape: [4], name: 'outer_in' });
+    const [p, q] = inner.apply(y) as tf.SymbolicTensor[];
+    const outer = tf.model({ inputs: y, outputs: tf.layers.concatenate({ name: 'cat' }).apply([p, q]) as tf.SymbolicTensor });
+    const built = describeBuiltLayers(outer);
+    expect(built.map((l) => [l.name, l.outputShapes])).toEqual([
+      ['outer_in', [[null, 4]]],
+      ['inner', [[null, 3], [null, 2]]],
+      ['cat', [[null, 5]]],
+    ]);
+    // Dense 4 -> 3 (15) and 4 -> 2 (10).
+    expect(built[1].params).toEqual({ trainable: 25, nonTrainable: 0 });
+    outer.dispose();
+  });
+});
