@@ -63,7 +63,7 @@ const CORE_TESTS = [
   'test/exporters/**/*.test.ts',
   'test/model/**/*.test.ts',
   // The views of the extension (vscode stand-in): they print the report's view-model.
-  'test/extension/{views,hover,statusBar,hints,exportCommand,staticReport,profilingState}.test.ts',
+  'test/extension/{views,hover,tree,statusBar,hints,exportCommand,staticReport,profilingState}.test.ts',
 ];
 
 /**
