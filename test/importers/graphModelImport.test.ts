@@ -38,9 +38,10 @@ describe('importGraphModel', () => {
     expect([g.controlFlowOps, g.diagnostics, g.weightsManifest]).toEqual([[], [], []]);
   });
 
-  it('a node named ":0" keeps its name', () => {
-    const g = importGraphModel(doc([{ name: ':0', op: 'Placeholder' }, { name: 'r', op: 'Relu', input: [':0'] }]), 'g.json');
-    expect(g.nodes[1].inputs).toEqual([':0']);
+  it('strips only a numeric output index: ":0", "a:1x", "a:x1" are node names; "a:12" is output 12 of a', () => {
+    const g = importGraphModel(doc([{ name: ':0', op: 'Placeholder' }, { name: 'a', op: 'Relu', input: [':0'] }, { name: 'a:1x', op: 'Relu', input: ['a:12'] }, { name: 'a:x1', op: 'Relu', input: ['a:1x'] }, { name: 'r', op: 'AddV2', input: ['a:x1', 'a:1x:3'] }]), 'g.json');
+    expect(g.nodes.map((n) => n.inputs)).toEqual([[], [':0'], ['a'], ['a:1x'], ['a:x1', 'a:1x']]);
+    expect(importGraphModel(doc([x], { generatedBy: 5 }), 'g.json').formatDescription).toBe('TF.js graph model (1 nodes)');
   });
 
   it('takes inputs and outputs from the signature (or the metadata\'s), with their shapes; -1 and missing sizes open', () => {

@@ -26,7 +26,7 @@ describe('findJsonError', () => {
     expect(findJsonError(text)).toEqual({ offset, reason });
   });
 
-  it.each(['{}', '[]', ' [ ] ', '{"a": [1.55e+33, -0, 2E-22, true, false, null, "x\\"y\\\\"], "b": {"c": {}}}', '\t"\\u00e9"\r\n'])('finds nothing wrong in %j', (text) => {
+  it.each(['{}', '[]', ' [ ] ', '{"a b": " ", "c": 1}', '{"a": [1.55e+33, -0, 2E-22, true, false, null, "x\\"y\\\\"], "b": {"c": {}}}', '\t"\\u00e9"\r\n'])('finds nothing wrong in %j', (text) => {
     expect(findJsonError(text)).toBeUndefined();
     expect(() => JSON.parse(text) as unknown).not.toThrow();
   });

@@ -96,6 +96,27 @@ describe('applyWeights', () => {
     }
   });
 
+  it('says only what it loaded when every weight matches, and disposes what it decoded', () => {
+    const model = dense();
+    const before = tf.memory().numTensors;
+    try {
+      expect(applyWeights(tf, model, shard([1, 2, 3], [{ name: 'd/kernel', shape: [2, 1] }, { name: 'd/bias', shape: [1] }]))).toEqual([
+        { severity: 'info', message: 'weights: loaded 2 weights (3 values, 12 B) from the shard files' },
+      ]);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Array.from(model.getLayer('d').getWeights()[1].dataSync())).toEqual([3]);
+      // Three of another shape: two named, joined with "; ". Four unused: three named.
+      const three = shard([1, 2, 3, 4, 5, 6], [{ name: 'd/kernel', shape: [1, 2] }, { name: 'd/bias', shape: [2] }, { name: 'd/cell/kernel', shape: [2, 1] }].map((w, i) => (i === 2 ? { ...w, shape: [1, 1] } : w)));
+      expect(applyWeights(tf, model, { ...three, data: new Float32Array(5).buffer })).toEqual([
+        { severity: 'warning', message: `weights: 3 weights have other shapes than the model's (d/kernel [1, 2] vs [2, 1]; d/bias [2] vs [1]); ${INIT}` },
+      ]);
+      const unused = shard([1, 2, 3, 4, 5], [{ name: 'd/bias', shape: [1] }, ...['a', 'b', 'c', 'e'].map((n) => ({ name: `${n}/w`, shape: [1] }))]);
+      expect(applyWeights(tf, model, unused)[2]).toEqual({ severity: 'warning', message: 'weights: 4 weights in the shards match no weight of the model (a/w, b/w, c/w)' });
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('sets nothing when a weight has another shape, or none matches, or the shards do not decode', () => {
     const model = dense();
     try {
