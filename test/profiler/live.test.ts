@@ -52,3 +52,37 @@ describe('live profiling pass order', () => {
   });
 });
 
+
+describe('LiveControl', () => {
+  it('running until stopped; a stopped control stays stopped', () => {
+    const c = new LiveControl();
+    expect(c.state).toBe('running');
+    c.set('paused');
+    expect(c.state).toBe('paused');
+    c.set('stopped');
+    c.set('running');
+    expect(c.state).toBe('stopped');
+  });
+  it('next: true after the wait while running; waits while paused until resumed (true) or stopped (false)', async () => {
+    const c = new LiveControl();
+    expect(await c.next(0)).toBe(true);
+    c.set('paused');
+    let resolved: boolean | undefined;
+    const waiting = c.next(0).then((r) => (resolved = r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(resolved).toBeUndefined();
+    c.set('running');
+    expect(await waiting).toBe(true);
+    c.set('paused');
+    const stopped = c.next(0);
+    await new Promise((r) => setTimeout(r, 20));
+    c.set('stopped');
+    expect(await stopped).toBe(false);
+  });
+  it('a state change wakes an endless wait (without it this test would never end)', async () => {
+    const c = new LiveControl();
+    const waiting = c.next(Infinity);
+    c.set('running');
+    expect(await waiting).toBe(true);
+  });
+});
