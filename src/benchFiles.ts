@@ -175,6 +175,7 @@ async function child(file: string, timing: boolean, engine: BenchEngine): Promis
       step('ONNX export and sessions created');
       const feeds = runner.feeds(randomInputs([input]));
       await runner.plainPass(feeds);
+      step('plain pass run');
       await runner.profiledPass(feeds);
       await runner.dispose();
     } else tf.tidy(() => loaded.model.predict(tf.zeros(input)));

@@ -11,12 +11,12 @@
  * saves at the first profiled session; a fused node's time goes to the layer that owns it and
  * the layers folded into it say so (`foldedInto`).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { OnnxExport } from '../onnx/export';
 import { mapFusions, nodeLabel, type FusionMap } from '../onnx/fusion';
-import { decodeModel } from '../onnx/proto';
+import { decodeModel, type onnx } from '../onnx/proto';
 import { summarize, yieldToEventLoop, type PassSample, type ProfileOptions, type ProfileResult } from '../profiler/profile';
 import type { LiveControl, LiveOptions } from '../profiler/live';
 import { feeds, sessionOptions, type OrtRuntime, type OrtSession, type OrtTensor } from './onnxruntime';
@@ -88,12 +88,22 @@ export function randomInputs(shapes: number[][]): { data: Float32Array; shape: n
   return shapes.map((shape) => ({ shape, data: Float32Array.from({ length: shape.reduce((a, d) => a * d, 1) }, () => Math.random()) }));
 }
 
+/** What the runner keeps of the export: everything but its bytes (ORT reads them from `OnnxRunner.modelPath`). */
+export type ExportedGraph = Omit<OnnxExport, 'bytes'>;
+
+/**
+ * ORT session config entries that make a saved optimised model keep its initializers in a side
+ * file (`optimized.data`), so the `.onnx` read back for the fusion map is the graph alone (~0.1 MB
+ * instead of the weights' size).
+ */
+const OPTIMIZED_WEIGHTS_APART = { optimized_model_external_initializers_file_name: 'optimized.data', optimized_model_external_initializers_min_size_in_bytes: '1024' };
+
 /** The two sessions of an ONNX Runtime profile and the node -> layer map. Call `dispose` when done. */
 export class OnnxRunner {
   private profiled: OrtSession | undefined;
   private constructor(
     readonly runtime: OrtRuntime,
-    readonly exported: OnnxExport,
+    readonly exported: ExportedGraph,
     readonly plain: OrtSession,
     readonly fusion: FusionMap,
     private readonly dir: string,
@@ -104,21 +114,49 @@ export class OnnxRunner {
     this.profiled = profiled;
   }
 
+  /** The exported model's file in the runner's temporary folder, which every session is created from. */
+  get modelPath(): string {
+    return path.join(this.dir, 'model.onnx');
+  }
+
   /**
    * Creates the plain and the profiled session (the latter saves the optimised graph, from which
-   * the node -> layer map is built).
+   * the node -> layer map is built). Memory: the export's bytes are written to a temporary file
+   * and sessions are created from it, so the bytes are not held while ORT loads the model (twice):
+   * pass the export inline (`create(rt, exportOnnx(model), ...)`) and nothing else keeps them.
    * @param macs MACs per layer (from the analysis), to pick each fused node's owner.
    * @throws errors of ONNX Runtime (a model it cannot load, a provider that fails).
    */
-  static async create(runtime: OrtRuntime, exported: OnnxExport, macs: (layer: string) => number): Promise<OnnxRunner> {
+  static create(runtime: OrtRuntime, exported: OnnxExport, macs: (layer: string) => number): Promise<OnnxRunner> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'xception-profiler-ort-'));
     try {
-      const plain = await runtime.ort.InferenceSession.create(exported.bytes, sessionOptions(runtime));
+      writeFileSync(path.join(dir, 'model.onnx'), exported.bytes);
+      // Only the nodes: the decoded graph's initializers would keep the bytes alive.
+      const nodes = decodeModel(exported.bytes).graph?.node ?? [];
+      const { bytes: _bytes, ...graph } = exported;
+      // Not async up to here, so that this frame (and `exported`) is gone once `open` waits on ORT.
+      return OnnxRunner.open(runtime, graph, nodes, dir, macs);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      return Promise.reject(error);
+    }
+  }
+
+  private static async open(runtime: OrtRuntime, exported: ExportedGraph, nodes: onnx.INodeProto[], dir: string, macs: (layer: string) => number): Promise<OnnxRunner> {
+    const modelPath = path.join(dir, 'model.onnx');
+    let plain: OrtSession | undefined;
+    try {
+      plain = await runtime.ort.InferenceSession.create(modelPath, sessionOptions(runtime));
       const optimizedPath = path.join(dir, 'optimized.onnx');
-      const profiled = await runtime.ort.InferenceSession.create(exported.bytes, sessionOptions(runtime, { enableProfiling: true, profileFilePrefix: path.join(dir, 'profile'), optimizedModelFilePath: optimizedPath }));
-      const fusion = mapFusions(decodeModel(exported.bytes).graph!, decodeModel(readFileSync(optimizedPath)).graph!, exported, macs);
+      const options = sessionOptions(runtime, { enableProfiling: true, profileFilePrefix: path.join(dir, 'profile'), optimizedModelFilePath: optimizedPath });
+      options.extra = { ...options.extra, session: { ...options.extra?.session, ...OPTIMIZED_WEIGHTS_APART } };
+      const profiled = await runtime.ort.InferenceSession.create(modelPath, options);
+      const fusion = mapFusions({ node: nodes }, decodeModel(readFileSync(optimizedPath)).graph!, exported, macs);
+      rmSync(optimizedPath);
+      rmSync(path.join(dir, 'optimized.data'), { force: true });
       return new OnnxRunner(runtime, exported, plain, fusion, dir, profiled);
     } catch (error) {
+      await plain?.release();
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
@@ -138,7 +176,7 @@ export class OnnxRunner {
 
   /** One profiled run; wall ms. */
   async profiledPass(input: Record<string, OrtTensor>): Promise<number> {
-    if (!this.profiled) this.profiled = await this.runtime.ort.InferenceSession.create(this.exported.bytes, sessionOptions(this.runtime, { enableProfiling: true, profileFilePrefix: path.join(this.dir, 'profile') }));
+    if (!this.profiled) this.profiled = await this.runtime.ort.InferenceSession.create(this.modelPath, sessionOptions(this.runtime, { enableProfiling: true, profileFilePrefix: path.join(this.dir, 'profile') }));
     const t0 = performance.now();
     await this.profiled.run(input);
     return performance.now() - t0;

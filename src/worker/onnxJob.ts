@@ -55,9 +55,9 @@ export function attachFusions(report: ArchitectureReport, fusion: FusionMap): Ar
 
 /** Exports `model` at `batch` images per pass and opens its plain and profiled sessions (`report` gives each layer's MACs). */
 async function createRunner(ort: OrtRuntime, model: LayersModel, report: ArchitectureReport, batch: number): Promise<OnnxRunner> {
-  const exported = exportOnnx(model, { batch });
   const macs = new Map(report.layers.map((l) => [l.name, l.macs]));
-  return OnnxRunner.create(ort, exported, (l) => macs.get(l) ?? 0);
+  // The export inline: the runner writes its bytes to a file and nothing holds them while ORT loads it.
+  return OnnxRunner.create(ort, exportOnnx(model, { batch }), (l) => macs.get(l) ?? 0);
 }
 
 /**
