@@ -58,12 +58,16 @@ export function node(
   };
 }
 
-/** A float32 initializer of shape `dims` (row-major), stored as little-endian `raw_data`. */
+/**
+ * A float32 initializer of shape `dims` (row-major), stored as little-endian `raw_data`. The
+ * values are not copied (`raw_data` is a view of them, read when the model is encoded): a large
+ * model's export then holds its weights once less.
+ */
 export function floatTensor(name: string, dims: number[], values: Float32Array): onnx.ITensorProto {
   const size = dims.reduce((a, d) => a * d, 1);
   if (size !== values.length) throw new RangeError(`tensor ${name}: ${values.length} values for shape [${dims.join(', ')}] (${size})`);
   // raw_data is little-endian (IR.md); every platform Node runs on is.
-  const rawData = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
+  const rawData = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   return { name, dims, dataType: DataType.FLOAT, rawData };
 }
 
