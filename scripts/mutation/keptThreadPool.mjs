@@ -12,6 +12,21 @@ const ENTRY = fileURLToPath(new URL('./keptThreadWorker.mjs', import.meta.url));
 /** The kept thread of this process (Stryker gives each of its test runner processes one vitest with 1 worker). */
 let kept;
 
+/** Whether a test file's run ends the thread (set by `endThreadAfterRunsOf`). */
+let endsThread = () => false;
+
+/**
+ * Ends the kept thread after every run that includes a test file `match` accepts (absolute path),
+ * so the next run starts in a new thread. For tests of code that keeps state outside the modules'
+ * reach: h5wasm's WebAssembly heap and HDF5's own caches live as long as the thread, and a mutant
+ * of the HDF5 reader (or a test's broken file) can leave them corrupt for every later run
+ * (vitest.mutation.config.mts, FRESH_THREAD_TESTS).
+ * @param {(file: string) => boolean} match
+ */
+export function endThreadAfterRunsOf(match) {
+  endsThread = match;
+}
+
 /** @implements {import('vitest/node').PoolWorker} */
 class KeptThreadWorker {
   name = 'keptThreads';
@@ -19,6 +34,8 @@ class KeptThreadWorker {
   listeners = [];
   /** A "run" was sent and its "testfileFinished" has not come back. */
   running = false;
+  /** This run includes a test file that needs a new thread after it (`endThreadAfterRunsOf`). */
+  endsThread = false;
 
   /** @param {import('vitest/node').PoolOptions} options */
   constructor(options) {
@@ -42,6 +59,7 @@ class KeptThreadWorker {
   /** @param {import('vitest/node').WorkerRequest} message */
   send(message) {
     if (message.type === 'run' || message.type === 'collect') this.running = true;
+    if (message.type === 'run' && message.context?.files?.some((f) => endsThread(f.filepath))) this.endsThread = true;
     this.thread.postMessage(message);
   }
 
@@ -65,11 +83,14 @@ class KeptThreadWorker {
     this.listeners.splice(i, 1);
   }
 
-  /** Ends this run's use of the thread; ends the thread itself only if a run was cut off (a forced cancel). */
+  /**
+   * Ends this run's use of the thread; ends the thread itself only if a run was cut off (a forced
+   * cancel) or ran a test file that needs a new thread after it.
+   */
   async stop() {
     for (const [event, callback] of this.listeners) kept?.off(event, callback);
     this.listeners = [];
-    if (this.running && kept !== undefined) {
+    if ((this.running || this.endsThread) && kept !== undefined) {
       const thread = kept;
       kept = undefined;
       await thread.terminate();
