@@ -1,7 +1,7 @@
 // Static analysis of a TF.js graph model (src/importers/graphModelAnalysis.ts) on a tiny graph built
 // here: scopes to layers, params from the weights manifest, MACs and element-wise ops per group
 // worked by hand (graphModelOps.ts's formulas), with and without the shapes of a batch-1 run.
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { GraphNodeSpec } from '../../src/importers/graphModel';
 import { analyzeGraphModel, commonScope, nodeGroups, scopeOf, type AnalysableGraph, type NodeShapes } from '../../src/importers/graphModelAnalysis';
 
@@ -84,7 +84,11 @@ describe('name scopes to layers', () => {
 });
 
 describe('analyzeGraphModel on a tiny graph that ran', () => {
-  const report = analyzeGraphModel(tinyGraph(), ranShapes());
+  // Built in each test, not while the file is collected (a mutation run sets its mutant before the tests).
+  let report: ReturnType<typeof analyzeGraphModel>;
+  beforeEach(() => {
+    report = analyzeGraphModel(tinyGraph(), ranShapes());
+  });
   const layer = (name: string) => report.layers.find((l) => l.name === name)!;
 
   it('one layer per scope, with its main op, kind and inbound layers', () => {
@@ -176,5 +180,32 @@ describe('analyzeGraphModel without a run', () => {
     });
     expect(seen).toEqual(['Placeholder', '_FusedConv2D', 'Mean', 'MatMul', 'BiasAdd']);
     expect([report.totals.macs, report.totals.elementwiseOps]).toEqual([5, 10]);
+  });
+});
+
+describe('the kind of a node group, from its main op (TensorFlow and ONNX names)', () => {
+  it('maps each op family to its kind', () => {
+    const kinds: [string, string][] = [
+      ['Conv2D', 'conv'], ['_FusedConv2D', 'conv'], ['Conv', 'conv'], ['Conv3D', 'unknown'], ['ConvInteger', 'unknown'],
+      ['DepthwiseConv2dNative', 'depthwise'], ['FusedDepthwiseConv2dNative', 'depthwise'], ['DepthwiseConv2dNativeX', 'unknown'],
+      ['Conv2DBackpropInput', 'transposed-conv'], ['ConvTranspose', 'transposed-conv'],
+      ['MatMul', 'dense'], ['BatchMatMul', 'dense'], ['Einsum', 'dense'], ['Gemm', 'dense'], ['MatMulInteger', 'unknown'], ['XEinsum', 'unknown'], ['Gemmx', 'unknown'],
+      ['FusedBatchNormV3', 'normalization'], ['BatchNormalization', 'normalization'], ['XFusedBatchNorm', 'unknown'], ['BatchNormalizationX', 'unknown'],
+      ['Relu', 'activation'], ['Relu6', 'activation'], ['Elu', 'activation'], ['Selu', 'activation'], ['Sigmoid', 'activation'], ['Tanh', 'activation'], ['Softmax', 'activation'],
+      ['LeakyRelu', 'activation'], ['Prelu', 'activation'], ['PRelu', 'activation'], ['Clip', 'activation'], ['HardSigmoid', 'activation'], ['HardSwish', 'activation'], ['Relu66', 'unknown'], ['XRelu', 'unknown'],
+      ['MaxPool', 'pooling'], ['AvgPool', 'pooling'], ['AveragePool', 'pooling'], ['GlobalAveragePool', 'pooling'], ['GlobalMaxPool', 'pooling'], ['Mean', 'pooling'], ['Max', 'pooling'], ['ReduceMean', 'pooling'], ['MaxPool3D', 'unknown'], ['XMean', 'unknown'],
+      ['Add', 'merge'], ['AddV2', 'merge'], ['AddN', 'merge'], ['Mul', 'merge'], ['Sub', 'merge'], ['Maximum', 'merge'], ['Minimum', 'merge'], ['Addx', 'unknown'], ['XSub', 'unknown'],
+      ['Reshape', 'unknown'],
+    ];
+    const graph: AnalysableGraph = {
+      file: 'k.onnx',
+      nodes: [n('x', 'Placeholder'), ...kinds.map(([op], i) => n(`m/g${i}/${op}`, op, ['x']))],
+      weightsManifest: [],
+      inputs: [{ name: 'x', shape: [1, 2] }],
+      outputs: [],
+    };
+    const report = analyzeGraphModel(graph, undefined, () => ({ macs: 0, elementwiseOps: 0 }));
+    expect(report.layers.map((l) => [l.className, l.kind])).toEqual([['InputLayer', 'input'], ...kinds]);
+    expect(report.layers.map((l) => l.label)).toEqual(['InputLayer', ...kinds.map(([op]) => op)]);
   });
 });
