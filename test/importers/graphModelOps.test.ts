@@ -65,6 +65,8 @@ describe('MACs that cannot be counted', () => {
     expect(countNode(node('DepthwiseConv2dNative'), [[1, 6, 6, 2], [3, 3, 2, 1]], undefined).unknown).toBe(unknown('n', 'DepthwiseConv2dNative'));
     expect(countNode(node('Conv2DBackpropInput'), [[4], [3, 3, 2, 2], [1, 4, 4]], [1, 8, 8, 2]).unknown).toBe(unknown('n', 'Conv2DBackpropInput'));
     expect(countNode(node('Conv2DBackpropInput'), [[4], [3, 3, 2], [1, 4, 4, 2]], [1, 8, 8, 2]).unknown).toBe(unknown('n', 'Conv2DBackpropInput'));
+    expect(countNode(node('Conv2DBackpropInput'), [[4], undefined, [1, 4, 4, 2]], [1, 8, 8, 2]).unknown).toBe(unknown('n', 'Conv2DBackpropInput'));
+    expect(countNode(node('Conv2DBackpropInput'), [[4], [3, 3, 2, 2], undefined], [1, 8, 8, 2]).unknown).toBe(unknown('n', 'Conv2DBackpropInput'));
     expect(countNode(node('MatMul'), [[10], [10, 4]], [1, 4]).unknown).toBe(unknown('n', 'MatMul'));
     expect(countNode(node('MatMul'), [[1, 10], [10, 4]], undefined).unknown).toBe(unknown('n', 'MatMul'));
   });
@@ -81,6 +83,8 @@ describe('MACs that cannot be counted', () => {
 
   it('an op without MACs never reports unknown shapes', () => {
     expect(countNode(node('Relu'), [undefined], undefined)).toEqual({ macs: 0, elementwiseOps: 0 });
+    // ... and counts no MACs even with shapes a MatMul would be counted from.
+    expect(countNode(node('Relu'), [[1, 2, 3]], [1, 2, 3])).toEqual({ macs: 0, elementwiseOps: 6 });
   });
 });
 
