@@ -18,6 +18,8 @@ function tinyGraph(): AnalysableGraph {
     file: '/models/tiny/model.json',
     nodes: [
       n('x', 'Placeholder'),
+      // A constant outside the model's scope: constants do not set the common scope.
+      n('consts/one', 'Const'),
       n(`${S}/conv/kernel`, 'Const'),
       n(`${S}/conv/bias`, 'Const'),
       n(`${S}/conv/Conv2D`, '_FusedConv2D', ['x', `${S}/conv/kernel`, `${S}/conv/bias`], { fused_ops: { list: { s: [b64('BiasAdd'), b64('Relu')] } } }),
@@ -61,6 +63,8 @@ describe('name scopes to layers', () => {
     expect(commonScope(['a/b/c/d', 'a/b/e'])).toEqual(['a']);
     expect(commonScope(['a/x/c', 'b/x/c'])).toEqual([]);
     expect(commonScope(['x', 'y'])).toEqual([]);
+    // Unscoped names (inputs) do not shorten the prefix.
+    expect(commonScope(['x', 'a/b/c'])).toEqual(['a']);
     expect(commonScope([])).toEqual([]);
   });
 
@@ -70,6 +74,8 @@ describe('name scopes to layers', () => {
     expect(scopeOf('StatefulPartitionedCall/model', ['StatefulPartitionedCall', 'model'])).toBe('StatefulPartitionedCall');
     expect(scopeOf('lonely', ['StatefulPartitionedCall'])).toBe('lonely');
     expect(scopeOf('a/b', [])).toBe('a');
+    // Under only part of the prefix: not under it.
+    expect(scopeOf('StatefulPartitionedCall/other/conv', ['StatefulPartitionedCall', 'model'])).toBe('StatefulPartitionedCall');
   });
 
   it('nodeGroups: placeholders are groups of their own, constants do not set the prefix', () => {
@@ -154,6 +160,8 @@ describe('analyzeGraphModel without a run', () => {
     ]);
     // The output node's shape comes from the signature, with batch 1 then shown as null.
     expect(report.layers.find((l) => l.name === 'dense')!.outputShape).toEqual([null, 3]);
+    // Read as batch 1 (the signature's -1 replaced): 3 values of 4 bytes.
+    expect(report.layers.find((l) => l.name === 'dense')!.activationBytes).toBe(12);
     // x from the input signature: conv's input shape is known.
     expect(report.layers.find((l) => l.name === 'conv')!.inputShapes).toEqual([[null, 6, 6, 2]]);
     expect(report.layers.find((l) => l.name === 'pool')!.outputShape).toEqual([]);
@@ -207,5 +215,24 @@ describe('the kind of a node group, from its main op (TensorFlow and ONNX names)
     const report = analyzeGraphModel(graph, undefined, () => ({ macs: 0, elementwiseOps: 0 }));
     expect(report.layers.map((l) => [l.className, l.kind])).toEqual([['InputLayer', 'input'], ...kinds]);
     expect(report.layers.map((l) => l.label)).toEqual(['InputLayer', ...kinds.map(([op]) => op)]);
+  });
+});
+
+describe('the main op of a node group', () => {
+  it('its MAC op wherever it sits, else its first compute op, else its first op', () => {
+    const graph: AnalysableGraph = {
+      file: 'g.json',
+      nodes: [
+        n('x', 'Placeholder'),
+        n('m/a/Relu', 'Relu', ['x']), n('m/a/MatMul', 'MatMul', ['m/a/Relu']),
+        n('m/b/Identity', 'Identity', ['m/a/MatMul']), n('m/b/Sigmoid', 'Sigmoid', ['m/b/Identity']),
+        n('m/c/Identity', 'Identity', ['m/b/Sigmoid']),
+      ],
+      weightsManifest: [],
+      inputs: [{ name: 'x', shape: [1, 2] }],
+      outputs: [],
+    };
+    const report = analyzeGraphModel(graph, undefined, () => ({ macs: 0, elementwiseOps: 0 }));
+    expect(report.layers.map((l) => [l.name, l.className, l.outputShape])).toEqual([['x', 'InputLayer', [null, 2]], ['a', 'MatMul', []], ['b', 'Sigmoid', []], ['c', 'Identity', []]]);
   });
 });
