@@ -134,9 +134,9 @@ describe('analyzeGraphModel on a tiny graph that ran', () => {
     ]);
     expect(report.totals.params).toEqual({ trainable: 184, nonTrainable: 0 });
     expect(layer('conv').activationBytes).toBe(512);
-    expect(report.diagnostics.map((d) => d.message)).toEqual([
-      'graph model: the 4 "layers" are groups of the graph\'s 5 non-constant nodes by name scope (below "StatefulPartitionedCall/model"); params are the stored weights, all counted as trainable',
-      'graph: 1 stored weights are not read directly by a compute node (extra/w); their 5 values are counted in "conv"',
+    expect(report.diagnostics).toEqual([
+      { severity: 'info', message: 'graph model: the 4 "layers" are groups of the graph\'s 5 non-constant nodes by name scope (below "StatefulPartitionedCall/model"); params are the stored weights, all counted as trainable' },
+      { severity: 'info', message: 'graph: 1 stored weights are not read directly by a compute node (extra/w); their 5 values are counted in "conv"' },
     ]);
   });
 
@@ -147,6 +147,11 @@ describe('analyzeGraphModel on a tiny graph that ran', () => {
     expect(report.model.grouping.endsWith('/graph-scopes')).toBe(true);
     expect(report.blocks.map((b) => b.totals.macs).reduce((a, b) => a + b, 0)).toBe(2328);
     expect(report.flows.flatMap((f) => f.layers).sort()).toEqual(['conv', 'dense', 'pool', 'x']);
+    // analysis/grouping.ts's fallback (no halving of H, W here): the input, then one stage.
+    expect(report.layers.map((l) => [l.name, l.flow, l.block])).toEqual([['x', 'input', 'input'], ['conv', 'stage1', 'stage1'], ['pool', 'stage1', 'stage1'], ['dense', 'stage1', 'stage1']]);
+    expect(report.blocks.map((b) => [b.name, b.flow, b.layers, b.totals.macs])).toEqual([['input', 'input', ['x'], 0], ['stage1', 'stage1', ['conv', 'pool', 'dense'], 2328]]);
+    expect(report.flows.map((f) => [f.name, f.layers.length])).toEqual([['input', 1], ['stage1', 3]]);
+    expect([report.model.name, report.model.grouping]).toEqual(['tiny', 'downsampling/graph-scopes']);
   });
 });
 
@@ -234,5 +239,13 @@ describe('the main op of a node group', () => {
     };
     const report = analyzeGraphModel(graph, undefined, () => ({ macs: 0, elementwiseOps: 0 }));
     expect(report.layers.map((l) => [l.name, l.className, l.outputShape])).toEqual([['x', 'InputLayer', [null, 2]], ['a', 'MatMul', []], ['b', 'Sigmoid', []], ['c', 'Identity', []]]);
+    // No stored weights: no note about unread ones; no common scope is named when there is none.
+    expect(report.diagnostics).toEqual([{ severity: 'info', message: 'graph model: the 4 "layers" are groups of the graph\'s 6 non-constant nodes by name scope (below "m"); params are the stored weights, all counted as trainable' }]);
+  });
+
+  it('lists at most 3 unread weights, comma-separated', () => {
+    const graph = tinyGraph();
+    graph.weightsManifest[0].weights.push(...['u1', 'u2', 'u3'].map((name) => ({ name, shape: [2], dtype: 'float32' as const })));
+    expect(analyzeGraphModel(graph, ranShapes()).diagnostics[1].message).toBe('graph: 4 stored weights are not read directly by a compute node (extra/w, u1, u2); their 11 values are counted in "conv"');
   });
 });
