@@ -21,6 +21,8 @@ describe('MACs of Conv, ConvTranspose, Gemm and MatMul', () => {
   it('ConvTranspose: input values x Cout/group * kh * kw (the output shape is not needed)', () => {
     // X 2x4x4 = 32 values, W [Cin 2, Cout 5, 3, 3]: 32 x 45 = 1440.
     expect(countOnnxNode(node('ConvTranspose'), [[1, 2, 4, 4], [2, 5, 3, 3]], undefined)).toEqual({ macs: 1440, elementwiseOps: 0 });
+    // 1-D: X 2x4 = 8 values, W [2, 5, 3]: 8 x 15 = 120.
+    expect(countOnnxNode(node('ConvTranspose'), [[1, 2, 4], [2, 5, 3]], [1, 5, 6]).macs).toBe(120);
   });
 
   it('Gemm: output values x K, K A\'s rows when transA is 1', () => {
