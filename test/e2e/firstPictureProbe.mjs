@@ -18,14 +18,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandToFirstPicture, firstPictureSplit, loggedFirstPicture, outerFrameMarks } from './firstPicture.mjs';
-import { CodeServer, freePort } from './server.mjs';
+import { CodeServer, findE2eTool, freePort } from './server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (name, fallback) => ((i) => (i >= 0 ? process.argv[i + 1] : fallback))(process.argv.indexOf(name));
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const vsix = path.resolve(arg('--vsix', path.join(root, `${pkg.name}-${pkg.version}.vsix`)));
 const repeat = Number(arg('--repeat', '1'));
-const e2eDir = process.env.VSCODE_E2E_DIR ?? path.resolve(root, '..', '..', 'shared', 'tools', 'vscode-e2e');
+const e2eDir = findE2eTool(root);
 const home = process.env.VSCODE_E2E_HOME ?? '/tmp/vscode-e2e';
 const h = createRequire(import.meta.url)(path.join(e2eDir, 'lib', 'harness.js'));
 const FIRST_PICTURE = '[data-block-header="block4"]';

@@ -25,10 +25,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkGraphModelFile, checkModelFiles, checkPackagedExtension, checkSecondWindowFirstPicture, MODEL_FILES } from './checks.mjs';
-import { CodeServer, freePort, runTool } from './server.mjs';
+import { CodeServer, findE2eTool, freePort, runTool } from './server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const e2eDir = findE2eTool();
+const e2eDir = findE2eTool(root);
 const home = process.env.VSCODE_E2E_HOME ?? '/tmp/vscode-e2e';
 const results = path.join(root, 'test-results');
 const shots = path.join(results, 'e2e');
@@ -37,22 +37,6 @@ const integrationFile = path.join(results, 'integration-code-server.json');
 const fixture = path.join(root, 'test', 'integration', 'fixtures', 'workspace');
 // Small and quick: the checks assert the values of this size (see checks.mjs).
 const SETTINGS = { 'xceptionProfiler.inputSize': 71, 'xceptionProfiler.warmupRuns': 1, 'xceptionProfiler.timedRuns': 3 };
-
-/**
- * The vscode-e2e folder: $VSCODE_E2E_DIR, else ../shared/tools/vscode-e2e beside the repository,
- * else beside the repository this one was cloned from (a CI clone in /tmp has no ../shared), else
- * beside the main checkout of this git worktree.
- */
-function findE2eTool() {
-  if (process.env.VSCODE_E2E_DIR) return path.resolve(root, process.env.VSCODE_E2E_DIR);
-  const beside = (repo) => path.resolve(repo, '..', 'shared', 'tools', 'vscode-e2e');
-  const git = (...args) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' }).stdout?.trim();
-  const origin = git('config', '--get', 'remote.origin.url');
-  // A worktree's common git dir is the main checkout's .git.
-  const common = git('rev-parse', '--path-format=absolute', '--git-common-dir');
-  const candidates = [beside(root), ...(origin && path.isAbsolute(origin) ? [beside(origin)] : []), ...(common ? [beside(path.dirname(common))] : [])];
-  return candidates.find((d) => fs.existsSync(path.join(d, 'lib', 'harness.js'))) ?? candidates[0];
-}
 
 /** @type {{ name: string, ok: boolean, ms: number, detail?: string, error?: string }[]} */
 const checks = [];

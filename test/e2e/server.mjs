@@ -18,6 +18,23 @@ export function freePort() {
 }
 
 /**
+ * The vscode-e2e folder: $VSCODE_E2E_DIR, else ../shared/tools/vscode-e2e beside the repository,
+ * else beside the repository this one was cloned from (a CI clone in /tmp has no ../shared), else
+ * beside the main checkout of this git worktree.
+ * @param {string} root the repository's folder
+ */
+export function findE2eTool(root) {
+  if (process.env.VSCODE_E2E_DIR) return path.resolve(root, process.env.VSCODE_E2E_DIR);
+  const beside = (repo) => path.resolve(repo, '..', 'shared', 'tools', 'vscode-e2e');
+  const git = (...args) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' }).stdout?.trim();
+  const origin = git('config', '--get', 'remote.origin.url');
+  // A worktree's common git dir is the main checkout's .git.
+  const common = git('rev-parse', '--path-format=absolute', '--git-common-dir');
+  const candidates = [beside(root), ...(origin && path.isAbsolute(origin) ? [beside(origin)] : []), ...(common ? [beside(path.dirname(common))] : [])];
+  return candidates.find((d) => fs.existsSync(path.join(d, 'lib', 'harness.js'))) ?? candidates[0];
+}
+
+/**
  * Runs one vscode-e2e shell script synchronously; throws with its output when it fails.
  * @param {string} e2eDir the vscode-e2e folder; @param {string} script e.g. `server.sh`
  * @param {string[]} args @param {NodeJS.ProcessEnv} [env] @param {number} [timeoutMs]
