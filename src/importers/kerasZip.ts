@@ -2,13 +2,12 @@
  * Format: a Keras 3 `.keras` file (also written by TF 2.13+ `model.save("x.keras")`): a zip archive
  * holding `config.json` (the model config), `metadata.json` (`keras_version`, date) and
  * `model.weights.h5` (HDF5 weights, Keras 3 layout `layers/<name>/vars/<i>`). A file on disk is
- * read with yauzl (its central directory, then `config.json` and `metadata.json` alone), bytes in
- * memory with fflate, with a size limit against zip bombs; the
- * weights only when the model is built, streamed out of the archive into a temporary file (h5wasm
- * reads files, not bytes) with the same kind of limit on the bytes actually inflated.
+ * read with yauzl, never whole: its central directory, then `config.json` and `metadata.json`
+ * alone, with a size limit against zip bombs; the weights only when the model is built, streamed
+ * out of the archive into a temporary file (h5wasm reads files, not bytes) with the same kind of
+ * limit on the bytes actually inflated.
  */
-import { strFromU8, Unzip, UnzipInflate, unzipSync } from 'fflate';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import yauzl from 'yauzl';
@@ -29,62 +28,32 @@ export const MAX_KERAS_WEIGHTS_BYTES = 4 * 2 ** 30;
 const WEIGHTS_ENTRY = 'model.weights.h5';
 
 /**
- * Streams one entry of a zip file on disk into `target`, 1 MiB at a time, so neither the archive
- * nor the entry is held in memory. Stops as soon as more than `maxBytes` have been inflated.
- * @throws ModelFileError when the entry is missing, corrupt, cut short or larger than `maxBytes`,
- *   or when `target` cannot be written.
+ * Streams one entry of a zip file on disk into `target`, chunk by chunk, so neither the archive
+ * nor the entry is held in memory; an entry of more than `maxBytes` is refused (`streamEntry`).
+ * @throws ModelFileError when the archive cannot be read, the entry is missing, corrupt, cut
+ *   short or larger than `maxBytes`, or when `target` cannot be written.
  */
-export function extractZipEntry(zipFile: string, entry: string, target: string, maxBytes: number): number {
+export async function extractZipEntry(zipFile: string, entry: string, target: string, maxBytes: number): Promise<number> {
   const label = { file: zipFile, field: entry };
-  let found = false;
-  let done = false;
-  let written = 0;
-  let failure: ModelFileError | undefined;
-  const copyFailed = (error: unknown): ModelFileError => new ModelFileError(`cannot be extracted to a temporary file (${error instanceof Error ? error.message : String(error)})`, label);
-  const out = openSync(target, 'w');
-  const input = openSync(zipFile, 'r');
+  const zip = await openZipEntries(zipFile, (reason) => new ModelFileError(`is cut short or damaged (${reason})`, label));
   try {
-    const unzip = new Unzip();
-    unzip.register(UnzipInflate);
-    unzip.onfile = (file) => {
-      if (file.name !== entry || found) return;
-      found = true;
-      file.ondata = (error, chunk, final) => {
-        if (failure) return;
-        if (error) failure = new ModelFileError(`cannot be decompressed (${error.message})`, label);
-        else if (written + chunk.length > maxBytes) failure = new ModelFileError(`would decompress to more than ${maxBytes} bytes, the most accepted`, label);
-        else {
-          try {
-            writeSync(out, chunk);
-          } catch (writeError) {
-            failure = copyFailed(writeError);
-            return;
-          }
-          written += chunk.length;
-          done = final;
+    const found = zip.entries.find((e) => e.fileName === entry);
+    if (!found) throw new ModelFileError('is not in the archive', label);
+    const out = openSync(target, 'w');
+    try {
+      return await streamEntry(zip.zip, found, zipFile, maxBytes, (chunk) => {
+        try {
+          writeSync(out, chunk);
+        } catch (error) {
+          throw new ModelFileError(`cannot be extracted to a temporary file (${error instanceof Error ? error.message : String(error)})`, label);
         }
-      };
-      file.start();
-    };
-    const buffer = new Uint8Array(2 ** 20);
-    for (let position = 0; !done && !failure; ) {
-      const n = readSync(input, buffer, 0, buffer.length, position);
-      position += n;
-      unzip.push(buffer.slice(0, n), n === 0);
-      if (n === 0) break;
+      });
+    } finally {
+      closeSync(out);
     }
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    // fflate throws errors with numeric codes for a broken archive ("invalid zip data" when it is
-    // cut short); Node's have string codes (reading the archive failed).
-    failure ??= typeof (error as { code?: unknown }).code === 'number' ? new ModelFileError(`is cut short or damaged (${reason})`, label) : copyFailed(error);
   } finally {
-    closeSync(input);
-    closeSync(out);
+    zip.zip.close();
   }
-  if (failure) throw failure;
-  if (!found) throw new ModelFileError('is not in the archive', label);
-  return written;
 }
 
 /** The weights of a .keras archive: extracted to a temporary file when opened, removed on close. */
@@ -98,7 +67,7 @@ function kerasZipWeights(file: string): StoredWeights {
       const remove = (): void => rmSync(dir, { recursive: true, force: true });
       try {
         const target = path.join(dir, WEIGHTS_ENTRY);
-        extractZipEntry(file, WEIGHTS_ENTRY, target, MAX_KERAS_WEIGHTS_BYTES);
+        await extractZipEntry(file, WEIGHTS_ENTRY, target, MAX_KERAS_WEIGHTS_BYTES);
         const h5 = await H5Reader.open(target, label);
         try {
           const layout = listH5Weights(h5, '/');
@@ -121,92 +90,82 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6);
 }
 
-/** Opens a zip file with yauzl: its central directory only, entries read on demand. */
-function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => (error ? reject(error) : resolve(zip))));
+/** An open zip file and its entries (from its central directory: no entry data read yet). */
+interface OpenZip {
+  zip: yauzl.ZipFile;
+  entries: yauzl.Entry[];
 }
 
-/** Every entry of an open zip, from its central directory (no entry data read). */
-function zipEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
-  return new Promise((resolve, reject) => {
-    const entries: yauzl.Entry[] = [];
-    zip.on('entry', (entry: yauzl.Entry) => (entries.push(entry), zip.readEntry()));
-    zip.once('end', () => resolve(entries));
-    zip.once('error', reject);
-    zip.readEntry();
-  });
+/**
+ * Opens a zip file with yauzl and lists its entries; entries are read on demand.
+ * @param failed makes the error thrown when yauzl cannot read the central directory, from its reason.
+ */
+async function openZipEntries(file: string, failed: (reason: string) => ModelFileError): Promise<OpenZip> {
+  let zip: yauzl.ZipFile | undefined;
+  try {
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, opened) => (error ? reject(error) : resolve(opened))),
+    );
+    const open = zip;
+    const entries = await new Promise<yauzl.Entry[]>((resolve, reject) => {
+      const list: yauzl.Entry[] = [];
+      open.on('entry', (entry: yauzl.Entry) => (list.push(entry), open.readEntry()));
+      open.once('end', () => resolve(list));
+      open.once('error', reject);
+      open.readEntry();
+    });
+    return { zip: open, entries };
+  } catch (error) {
+    zip?.close();
+    throw failed(error instanceof Error ? error.message : String(error));
+  }
 }
 
-/** One entry's decompressed bytes; stops past `maxBytes` (counted while inflating, whatever the directory says). */
-async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string, maxBytes: number): Promise<Uint8Array> {
+/**
+ * Inflates one entry, handing each chunk to `onChunk`. An entry whose directory entry declares
+ * more than `maxBytes` is refused before inflating; yauzl (`validateEntrySizes`) stops a stream
+ * that inflates more than declared, so a zip bomb is stopped at `maxBytes` either way.
+ * @returns the bytes inflated.
+ * @throws ModelFileError when the entry is too large or cannot be decompressed, and what `onChunk` throws.
+ */
+async function streamEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, file: string, maxBytes: number, onChunk: (chunk: Buffer) => void): Promise<number> {
   const at = { file, field: entry.fileName };
   if (entry.uncompressedSize > maxBytes) throw new ModelFileError(`would decompress to ${entry.uncompressedSize} bytes, more than the ${maxBytes} accepted`, at);
-  const chunks: Buffer[] = [];
   let inflated = 0;
   try {
     for await (const chunk of await zip.openReadStreamPromise(entry)) {
       inflated += (chunk as Buffer).length;
-      if (inflated > maxBytes) throw new ModelFileError(`would decompress to more than ${maxBytes} bytes, the most accepted`, at);
-      chunks.push(chunk as Buffer);
+      onChunk(chunk as Buffer);
     }
   } catch (error) {
     if (error instanceof ModelFileError) throw error;
     throw new ModelFileError(`cannot be decompressed (${error instanceof Error ? error.message : String(error)})`, at);
   }
-  return Buffer.concat(chunks);
+  return inflated;
 }
 
 /**
  * Reads a `.keras` archive from disk with yauzl: its central directory, then `config.json` and
  * `metadata.json` only, so a 100 MB archive is not held in memory to find its config (the
  * weights stay in the file until the model is built for timing).
- * @throws ModelFileError as `importKerasZip`.
+ * @throws ModelFileError for an unreadable zip, a missing or oversized `config.json` (zip bomb),
+ *   or a malformed config.
  */
 export async function readKerasZip(file: string, options: ImportOptions = {}): Promise<ImportedModel> {
-  let zip: yauzl.ZipFile;
-  let entries: yauzl.Entry[];
-  try {
-    zip = await openZip(file);
-    entries = await zipEntries(zip);
-  } catch (error) {
-    throw new ModelFileError(`not a readable zip archive (${error instanceof Error ? error.message : String(error)})`, { file });
-  }
+  const { zip, entries } = await openZipEntries(file, (reason) => new ModelFileError(`not a readable zip archive (${reason})`, { file }));
   try {
     const files = new Map<string, Uint8Array>();
     for (const entry of entries) {
-      if ((entry.fileName === 'config.json' || entry.fileName === 'metadata.json') && !files.has(entry.fileName)) files.set(entry.fileName, await readEntry(zip, entry, file, MAX_KERAS_CONFIG_BYTES));
+      if ((entry.fileName === 'config.json' || entry.fileName === 'metadata.json') && !files.has(entry.fileName)) {
+        const chunks: Buffer[] = [];
+        await streamEntry(zip, entry, file, MAX_KERAS_CONFIG_BYTES, (chunk) => chunks.push(chunk));
+        files.set(entry.fileName, Buffer.concat(chunks));
+      }
     }
     return kerasZipModel(files, entries.map((e) => e.fileName), file, options);
   } finally {
     zip.close();
   }
-}
-
-/**
- * Reads a `.keras` archive held in memory (`readKerasZip` reads one from disk without holding it).
- * @throws ModelFileError for a corrupt zip, a missing or oversized `config.json`, or a malformed config.
- */
-export function importKerasZip(bytes: Uint8Array, file: string, options: ImportOptions = {}): ImportedModel {
-  const names: string[] = [];
-  let oversized: number | undefined;
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (entry) => {
-        names.push(entry.name);
-        if (entry.name !== 'config.json' && entry.name !== 'metadata.json') return false;
-        if (entry.originalSize > MAX_KERAS_CONFIG_BYTES) {
-          oversized = entry.originalSize;
-          return false;
-        }
-        return true;
-      },
-    });
-  } catch (error) {
-    throw new ModelFileError(`not a readable zip archive (${error instanceof Error ? error.message : String(error)})`, { file });
-  }
-  if (oversized !== undefined) throw new ModelFileError(`config.json would decompress to ${oversized} bytes, more than the ${MAX_KERAS_CONFIG_BYTES} accepted`, { file, field: 'config.json' });
-  return kerasZipModel(new Map(Object.entries(files)), names, file, options);
 }
 
 /** The model of a .keras archive from its `config.json` and `metadata.json` and the names of its entries. */
@@ -216,13 +175,13 @@ function kerasZipModel(files: Map<string, Uint8Array>, names: string[], file: st
     throw new ModelFileError(`the archive has no config.json (found: ${names.slice(0, 5).join(', ') || 'nothing'}); a .keras file holds config.json, metadata.json and model.weights.h5`, { file });
   }
   const label = `${file} › config.json`;
-  const config = parseJson(strFromU8(configBytes), label);
+  const config = parseJson(Buffer.from(configBytes).toString('utf8'), label);
   const diagnostics: Diagnostic[] = [];
   const topology = parseKerasModel(config, { file, diagnostics, inputSize: options.inputSize });
   let version = 'Keras 3';
   const metadataBytes = files.get('metadata.json');
   if (metadataBytes) {
-    const metadata = parseJson(strFromU8(metadataBytes), `${file} › metadata.json`);
+    const metadata = parseJson(Buffer.from(metadataBytes).toString('utf8'), `${file} › metadata.json`);
     if (isObject(metadata) && typeof metadata.keras_version === 'string') version = `Keras ${metadata.keras_version}`;
   }
   const hasWeights = names.includes(WEIGHTS_ENTRY);

@@ -26,7 +26,7 @@ import { applyStoredWeights, checkStoredSizes } from './h5Weights';
 import { importKerasH5, type XceptionWeightsFile } from './kerasH5';
 import { parseKerasModel } from './kerasConfig';
 import { importKerasJson, isKerasModelJson } from './kerasJson';
-import { importKerasZip, isZip, readKerasZip } from './kerasZip';
+import { isZip, readKerasZip } from './kerasZip';
 import { importTfjsModelJson, isTfjsModelJson } from './tfjsModelJson';
 import type { ImportedModel, ImportOptions } from './types';
 
@@ -73,7 +73,7 @@ export function importModelBytes(bytes: Uint8Array, file: string, options: Impor
 function importAnyModelBytes(bytes: Uint8Array, file: string, options: ImportOptions = {}): CheckedModel | GraphModelFile {
   let imported: ImportedModel;
   if (isZip(bytes)) {
-    imported = importKerasZip(bytes, file, options);
+    throw new ModelFileError('.keras archives are read from disk (readModelFile), not from bytes', { file });
   } else if (file.toLowerCase().endsWith('.keras')) {
     throw new ModelFileError('a .keras file must be a zip archive (holding config.json), but this one is not', { file });
   } else if (isHdf5(bytes)) {
