@@ -75,10 +75,13 @@ const SLOW_TESTS = ['test/profiler/compare.test.ts'];
 /**
  * Suites of a second or more per run (they build Xception, profile it, or read real model files).
  * A surviving mutant runs every test that covers it, and these cover most of the analysis: with
- * them, a survivor in analyze.ts cost minutes here. MUTATION_TESTS=fast leaves them out.
+ * them, a survivor in analyze.ts cost minutes here. Left out by default (README, "Mutation
+ * testing": the score is then a lower bound of what `npm test` catches); the profiler's files have
+ * direct tests on tiny models beside them (profile, sweep, roofs, correctness). MUTATION_TESTS=all
+ * keeps them.
  */
 const HEAVY_TESTS = [
-  'test/profiler/{profile,sweep,roofs}.test.ts',
+  'test/profiler/{profileXception,sweepXception,roofsProbes,correctnessXception}.test.ts',
   'test/importers/{kerasH5,tfjsModelJson,kerasZip}.test.ts',
   'test/model/**/*.test.ts',
 ];
@@ -101,14 +104,20 @@ const FRESH_THREAD_TESTS = [
 endThreadAfterRunsOf((file) => FRESH_THREAD_TESTS.some((test) => file.endsWith(`/${test}`)));
 
 /**
- * MUTATION_TESTS=direct: the direct unit tests alone (DIRECT_FIRST), for a run on a starved machine:
- * each mutant's run then imports a few small modules instead of the model-file importer and TF.js.
- * The other unit tests cover the same code too, so a score measured this way is a lower bound.
- * MUTATION_TESTS='<glob> <glob> ...': these test files instead (globs ending in `.test.ts`), for a
- * run scoped to some files with the tests that reach them quickly (README, "Mutation testing").
+ * The test set, from MUTATION_TESTS:
+ * - unset (`npm run test:mutation`): CORE_TESTS without SLOW_TESTS and HEAVY_TESTS, to keep a
+ *   whole-core run short (README, "Mutation testing", gives a measured one);
+ * - `all`: CORE_TESTS with HEAVY_TESTS (without SLOW_TESTS); `fast`: the same as unset (older name);
+ * - `direct`: the direct unit tests alone (DIRECT_FIRST), for a run on a starved machine: each
+ *   mutant's run then imports a few small modules instead of the model-file importer and TF.js;
+ * - `'<glob> <glob> ...'`: these test files instead (globs ending in `.test.ts`), for a run scoped
+ *   to some files with the tests that reach them quickly (README, "Mutation testing").
+ * Other unit tests cover the same code too, so a score measured with fewer tests is a lower bound.
  */
-const scoped = process.env.MUTATION_TESTS?.includes('.test.ts') ? process.env.MUTATION_TESTS.trim().split(/\s+/) : undefined;
-const include = process.env.MUTATION_TESTS === 'direct' ? DIRECT_FIRST : (scoped ?? CORE_TESTS);
+const mode = process.env.MUTATION_TESTS?.trim() ?? '';
+const scoped = mode.includes('.test.ts') ? mode.split(/\s+/) : undefined;
+const include = mode === 'direct' ? DIRECT_FIRST : (scoped ?? CORE_TESTS);
+const exclude = [...SLOW_TESTS, ...(mode === 'all' || scoped ? [] : HEAVY_TESTS)];
 
 export default defineConfig({
   ...base,
@@ -129,7 +138,7 @@ export default defineConfig({
     ...base.test,
     // Replaces (mergeConfig would append to) the base config's list of test files.
     include,
-    exclude: [...(base.test?.exclude ?? []), ...SLOW_TESTS, ...(process.env.MUTATION_TESTS === 'fast' ? HEAVY_TESTS : [])],
+    exclude: [...(base.test?.exclude ?? []), ...exclude],
     sequence: { sequencer: DirectFirst },
     // Modules stay evaluated across test files and runs (keptThreadPool.mjs); test files are
     // evaluated again on every run.

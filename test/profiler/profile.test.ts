@@ -1,65 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeModel } from '../../src/analysis/analyze';
-import { initWasmBackend } from '../../src/engine/wasmSetup';
-import { buildXception } from '../../src/model/xception';
-import { attachTimings } from '../../src/profiler/attach';
-import { kernelTimeError, profileModel, summarize, type PassSample } from '../../src/profiler/profile';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../src/report/defaults';
+import { createInputs, kernelTimeError, predictPass, profiledPass, profileModel, summarize, yieldToEventLoop, type PassSample } from '../../src/profiler/profile';
 import { median, percentile } from '../../src/profiler/stats';
 
-describe('profileModel on the WASM engine, Xception 71x71', () => {
-  let model: tf.LayersModel;
-  beforeAll(async () => {
-    await initWasmBackend(tf, { threads: 1 });
-    model = buildXception(tf, { inputSize: 71, seed: 3 });
-  });
-  afterAll(() => model?.dispose());
-
-  it('times every layer, attributes every kernel to its layer, and leaks no tensor', async () => {
-    const before = tf.memory().numTensors;
-    const passes: boolean[] = [];
-    const result = await profileModel(tf, model, { warmupRuns: 1, runs: 3, onPass: (_s, _i, warmup) => passes.push(warmup) });
-    expect(tf.memory().numTensors).toBe(before);
-    expect(passes).toEqual([true, false, false, false]);
-
-    const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-    expect(Object.keys(result.layers).sort()).toEqual(layers.map((l) => l.name).sort());
-    for (const layer of layers) {
-      const t = result.layers[layer.name];
-      expect(t.medianMs, layer.name).toBeGreaterThan(0);
-      expect(t.p90Ms!).toBeGreaterThanOrEqual(t.minMs!);
-      expect(t.runs).toBe(3);
-    }
-    // Kernels land on the layer that ran them.
-    const kernelsOf = (name: string) => result.layers[name].kernels.map((k) => k.name);
-    expect(kernelsOf('block4_sepconv2')).toEqual(expect.arrayContaining(['DepthwiseConv2dNative']));
-    expect(kernelsOf('block4_sepconv2').some((k) => /Conv2D/.test(k))).toBe(true);
-    expect(kernelsOf('block2_pool')).toEqual(['MaxPool']);
-    expect(kernelsOf('add_3')).toContain('Add');
-    expect(kernelsOf('block1_conv1_act')).toEqual(['Relu']);
-    expect(kernelsOf('predictions')).toContain('Softmax');
-    for (const t of Object.values(result.layers)) for (const k of t.kernels) expect(k.medianMs).not.toBeNaN();
-    expect(result.missingKernelTimes).toEqual([]);
-
-    expect(result.pass.timedRuns).toBe(3);
-    expect(result.pass.predictMedianMs).toBeGreaterThan(0);
-    expect(result.pass.profiledMedianMs).toBeGreaterThan(0);
-    expect(result.pass.layerSumMs).toBeCloseTo(Object.values(result.layers).reduce((a, l) => a + l.medianMs!, 0), 6);
-
-    const report = attachTimings(analyzeModel(model), result);
-    expect(report.layers.find((l) => l.name === 'block4_sepconv2')!.timing).toEqual(result.layers.block4_sepconv2);
-    const middle = report.flows.find((f) => f.name === 'middle')!;
-    expect(middle.medianMs).toBeCloseTo(middle.layers.reduce((a, n) => a + result.layers[n].medianMs!, 0), 6);
-  });
-
-  it('stops between layers when aborted, without leaking', async () => {
-    const before = tf.memory().numTensors;
-    const abort = new AbortController();
-    abort.abort();
-    await expect(profileModel(tf, model, { runs: 1, warmupRuns: 0, signal: abort.signal })).rejects.toMatchObject({ name: 'AbortError' });
-    expect(tf.memory().numTensors).toBe(before);
-  });
+// Tiny models on the plain-JS cpu engine; Xception end to end is in profileXception.test.ts.
+beforeAll(async () => {
+  await tf.setBackend('cpu');
 });
+
+/** x [4] -> Dense(3, relu) "d" -> Softmax "s". */
+function denseSoftmax(): tf.LayersModel {
+  const input = tf.input({ shape: [4], name: 'x' });
+  const d = tf.layers.dense({ units: 3, activation: 'relu', name: 'd' }).apply(input) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: tf.layers.activation({ activation: 'softmax', name: 's' }).apply(d) as tf.SymbolicTensor });
+}
 
 describe('profiledPass with a layer that returns its input (Dropout at inference)', () => {
   it('keeps the shared value alive for every consumer and disposes it once', async () => {
@@ -205,5 +160,221 @@ describe('stats', () => {
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90)).toBe(9);
     expect(percentile([5], 90)).toBe(5);
     expect(median([])).toBeNull();
+  });
+});
+
+describe('profileModel, options and passes', () => {
+  it('rejects runs, warm-up runs and batch sizes that are not counts, naming the value', async () => {
+    const model = denseSoftmax();
+    await expect(profileModel(tf, model, { runs: 0 })).rejects.toThrow(new RangeError('runs must be a positive integer; got 0'));
+    await expect(profileModel(tf, model, { runs: 1.5 })).rejects.toThrow('runs must be a positive integer; got 1.5');
+    await expect(profileModel(tf, model, { warmupRuns: -1 })).rejects.toThrow(new RangeError('warmupRuns must be >= 0; got -1'));
+    await expect(profileModel(tf, model, { warmupRuns: 0.5 })).rejects.toThrow('warmupRuns must be >= 0; got 0.5');
+    await expect(profileModel(tf, model, { batchSize: 0 })).rejects.toThrow(new RangeError('batchSize must be a positive integer; got 0'));
+    await expect(profileModel(tf, model, { batchSize: 2.5 })).rejects.toThrow('batchSize must be a positive integer; got 2.5');
+    model.dispose();
+  });
+
+  it('numbers warm-up passes and timed passes from 0 each, keeps only the timed ones, and times predict beside each', async () => {
+    const model = denseSoftmax();
+    const before = tf.memory().numTensors;
+    const seen: [number, boolean, PassSample][] = [];
+    const result = await profileModel(tf, model, { warmupRuns: 2, runs: 3, batchSize: 4, onPass: (s, i, warmup) => seen.push([i, warmup, s]) });
+    expect(seen.map(([i, w]) => [i, w])).toEqual([[0, true], [1, true], [0, false], [1, false], [2, false]]);
+    expect(result.samples).toEqual(seen.slice(2).map(([, , s]) => s));
+    expect(result.samples.every((s) => s.predictMs! > 0)).toBe(true);
+    expect(result.pass).toMatchObject({ warmupRuns: 2, timedRuns: 3, batchSize: 4 });
+    expect(result.pass.predictMedianMs).toBe(median(result.samples.map((s) => s.predictMs!)));
+    expect(result.pass.profiledMedianMs).toBe(median(result.samples.map((s) => s.passMs)));
+    expect(result.pass.readbackMedianMs).toBe(median(result.samples.map((s) => s.readbackMs)));
+    expect(result.pass.overheadRatio).toBe(result.pass.profiledMedianMs! / result.pass.predictMedianMs!);
+    expect(Object.keys(result.layers)).toEqual(['d', 's']);
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('uses DEFAULTS without options; without predict, the plain pass is not timed', async () => {
+    const model = denseSoftmax();
+    let passes = 0;
+    const byDefault = await profileModel(tf, model, { onPass: () => passes++ });
+    expect(passes).toBe(DEFAULTS.warmupRuns + DEFAULTS.timedRuns);
+    expect(byDefault.pass).toMatchObject({ warmupRuns: DEFAULTS.warmupRuns, timedRuns: DEFAULTS.timedRuns, batchSize: DEFAULTS.batchSize });
+    expect((await profileModel(tf, model)).pass.timedRuns).toBe(DEFAULTS.timedRuns);
+    const plain = await profileModel(tf, model, { runs: 2, warmupRuns: 0, comparePredict: false });
+    expect(plain.samples.map((s) => s.predictMs)).toEqual([null, null]);
+    expect(plain.pass.predictMedianMs).toBeNull();
+    expect(plain.pass.overheadRatio).toBeNull();
+    model.dispose();
+  });
+
+  it('stops before a pass when aborted (also between passes), without leaking', async () => {
+    const model = denseSoftmax();
+    const before = tf.memory().numTensors;
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(profileModel(tf, model, { runs: 1, warmupRuns: 0, signal: aborted.signal })).rejects.toMatchObject({ name: 'AbortError', message: 'profiling cancelled' });
+    await expect(profiledPass(tf, model, [tf.zeros([1, 4])], { signal: aborted.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    const later = new AbortController();
+    let passes = 0;
+    const run = profileModel(tf, model, { runs: 5, warmupRuns: 0, signal: later.signal, onPass: () => { passes++; later.abort(); } });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(passes).toBe(1);
+    expect(tf.memory().numTensors).toBe(before + 1); // the zeros above: the caller's input
+    model.dispose();
+  });
+});
+
+describe('profiledPass on a model with two inputs and two outputs', () => {
+  /** a [3], b [2] -> concat "cat" [5] -> Dense(2) "head"; outputs: head and cat itself. */
+  function twoByTwo(): tf.LayersModel {
+    const a = tf.input({ shape: [3], name: 'a' });
+    const b = tf.input({ shape: [2], name: 'b' });
+    const cat = tf.layers.concatenate({ name: 'cat' }).apply([a, b]) as tf.SymbolicTensor;
+    const head = tf.layers.dense({ units: 2, name: 'head' }).apply(cat) as tf.SymbolicTensor;
+    return tf.model({ inputs: [a, b], outputs: [head, cat] });
+  }
+
+  it('runs each layer once, attributes its kernels (the fusedMatMul__op wrapper skipped), and disposes all but the inputs', async () => {
+    const model = twoByTwo();
+    const inputs = createInputs(tf, model, 2);
+    expect(inputs.map((t) => [t.shape, t.dtype])).toEqual([[[2, 3], 'float32'], [[2, 2], 'float32']]);
+    const values = inputs.flatMap((t) => [...t.dataSync()]);
+    expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
+    const before = tf.memory().numTensors;
+    const pass = await profiledPass(tf, model, inputs, {});
+    expect(tf.memory().numTensors).toBe(before);
+    expect(inputs.every((t) => !t.isDisposed)).toBe(true);
+    expect(Object.keys(pass.layerMs)).toEqual(['cat', 'head']);
+    expect(Object.keys(pass.kernels)).toEqual(['cat', 'head']);
+    expect(pass.kernels.cat.map((k) => k.name)).toEqual(['Concat']);
+    // Dense: its input reshaped to 2-D and back around the fused matmul, summed per kernel name.
+    expect(pass.kernels.head.map((k) => [k.name, k.calls])).toEqual([['Reshape', 3], ['_FusedMatMul', 1]]);
+    for (const k of [...pass.kernels.cat, ...pass.kernels.head]) {
+      expect(Number.isFinite(k.ms) && k.ms >= 0).toBe(true);
+      expect(k.error).toBeUndefined();
+    }
+    expect(pass.readbackMs).toBeGreaterThanOrEqual(0);
+    expect(pass.passMs).toBeGreaterThanOrEqual(pass.readbackMs);
+    expect(pass.passMs).toBeGreaterThanOrEqual(pass.layerMs.cat + pass.layerMs.head);
+    // predict on two inputs and two outputs: reads both back, frees them.
+    expect(await predictPass(tf, model, inputs)).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose(inputs);
+    model.dispose();
+  });
+
+  it('an unknown dimension of an input becomes 1', () => {
+    const x = tf.input({ shape: [null, 2], name: 'seq' });
+    const model = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 1 }).apply(x) as tf.SymbolicTensor });
+    const [t] = createInputs(tf, model, 3);
+    expect(t.shape).toEqual([3, 1, 2]);
+    t.dispose();
+    model.dispose();
+  });
+
+  it('syncEachLayer reads each layer output back before its clock stops', async () => {
+    const model = denseSoftmax();
+    const layer = model.getLayer('s');
+    const call = layer.call.bind(layer);
+    let reads = 0;
+    layer.call = (inputs, kwargs) => {
+      const out = call(inputs, kwargs) as tf.Tensor;
+      const dataSync = out.dataSync.bind(out);
+      out.dataSync = (() => {
+        reads++;
+        return dataSync();
+      }) as typeof out.dataSync;
+      return out;
+    };
+    const [x] = createInputs(tf, model, 1);
+    await profiledPass(tf, model, [x], {});
+    expect(reads).toBe(0);
+    await profiledPass(tf, model, [x], { syncEachLayer: true });
+    expect(reads).toBe(1);
+    x.dispose();
+    model.dispose();
+  });
+
+  it("a kernel without a time gets NaN and the backend's reason, or 'kernel time not recorded'", async () => {
+    const model = denseSoftmax();
+    const backend = tf.backend() as unknown as { time: (f: () => void) => Promise<unknown> };
+    const time = backend.time;
+    const [x] = createInputs(tf, model, 1);
+    try {
+      backend.time = async (f) => {
+        f();
+        return { kernelMs: { error: 'timer off' } };
+      };
+      const noTimer = await profiledPass(tf, model, [x], {});
+      expect(noTimer.kernels.s).toEqual([{ name: 'Softmax', ms: NaN, calls: 1, error: 'timer off' }]);
+      backend.time = async (f) => {
+        f();
+        return {};
+      };
+      const none = await profiledPass(tf, model, [x], {});
+      expect(none.kernels.s).toEqual([{ name: 'Softmax', ms: NaN, calls: 1, error: 'kernel time not recorded' }]);
+      const r = summarize([{ ...noTimer, predictMs: null }, { ...none, predictMs: null }], 0, 1);
+      expect(r.layers.s.kernels).toEqual([{ name: 'Softmax', medianMs: null, naReason: 'timer off', calls: 1 }]);
+      expect(r.missingKernelTimes).toEqual(['d', 's']);
+    } finally {
+      backend.time = time;
+      x.dispose();
+      model.dispose();
+    }
+  });
+
+  it('yields to the event loop: an immediate queued before runs first', async () => {
+    const order: string[] = [];
+    setImmediate(() => order.push('immediate'));
+    await yieldToEventLoop();
+    order.push('after');
+    expect(order).toEqual(['immediate', 'after']);
+  });
+});
+
+describe('summarize, by hand', () => {
+  const pass = (layerMs: Record<string, number>, kernels: PassSample['kernels'], predictMs: number | null, passMs = 10, readbackMs = 1): PassSample => ({ passMs, readbackMs, predictMs, layerMs, kernels });
+
+  it('per layer: median, min, nearest-rank p90 and valid runs; kernels in first-seen order with the calls of their first pass', () => {
+    const r = summarize(
+      [
+        pass({ a: 4, b: 1 }, { a: [{ name: 'Conv2D', ms: 3, calls: 2 }] }, 8, 12, 2),
+        pass({ a: 2, b: NaN }, { a: [{ name: 'Add', ms: 1, calls: 1 }, { name: 'Conv2D', ms: 1, calls: 5 }] }, 6, 10, 1),
+        pass({ a: 9, b: 3 }, {}, 10, 20, 4),
+      ],
+      1,
+      2,
+    );
+    expect(r.layers.a).toEqual({
+      medianMs: 4,
+      minMs: 2,
+      p90Ms: 9,
+      runs: 3,
+      kernels: [
+        { name: 'Conv2D', medianMs: 2, calls: 2 },
+        { name: 'Add', medianMs: 1, calls: 1 },
+      ],
+    });
+    expect(r.layers.b).toEqual({ medianMs: 2, minMs: 1, p90Ms: 3, runs: 2, kernels: [] });
+    expect(r.missingKernelTimes).toEqual([]);
+    expect(r.pass).toEqual({ warmupRuns: 1, timedRuns: 3, batchSize: 2, predictMedianMs: 8, profiledMedianMs: 12, layerSumMs: 6, readbackMedianMs: 2, overheadRatio: 1.5 });
+  });
+
+  it('a layer without a valid sample adds nothing to the layer sum; no pass gives no statistics', () => {
+    const r = summarize([pass({ a: 5, b: NaN }, {}, null)], 0, 1);
+    expect(r.pass.layerSumMs).toBe(5);
+    expect(r.layers.b.medianMs).toBeNull();
+    expect(r.pass.overheadRatio).toBeNull();
+    const empty = summarize([], 2, 1);
+    expect(empty.layers).toEqual({});
+    expect(empty.pass).toEqual({ warmupRuns: 2, timedRuns: 0, batchSize: 1, predictMedianMs: null, profiledMedianMs: null, layerSumMs: null, readbackMedianMs: null, overheadRatio: null });
+  });
+
+  it('kernelTimeError: the backend error when it is a string, else says what the time was', () => {
+    expect(kernelTimeError({ error: 'no timer query' })).toBe('no timer query');
+    expect(kernelTimeError({ error: 42 })).toBe('kernel time not recorded');
+    expect(kernelTimeError(null)).toBe('kernel time not recorded');
+    expect(kernelTimeError({})).toBe('kernel time not recorded');
+    expect(kernelTimeError(NaN)).toBe('kernel time not a finite number');
   });
 });

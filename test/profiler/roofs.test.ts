@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, homedir, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADD_ELEMENTS, cachedRoofs, engineLabel, measureRoofs, roofCacheKey, tfRoofProbe, type RoofBudget, type RoofProbe } from '../../src/profiler/roofs';
-import type { EngineInfo } from '../../src/report/schema';
-import * as ort from 'onnxruntime-node';
-import type { OrtModule } from '../../src/engine/onnxruntime';
-import { ortRoofProbe } from '../../src/engine/onnxruntimeRoofs';
+import { ADD_ELEMENTS, cachedRoofs, defaultRoofCacheDir, engineLabel, measureRoofs, roofCacheKey, tfRoofProbe, withRoofs, type RoofBudget, type RoofProbe } from '../../src/profiler/roofs';
+import type { ArchitectureReport, EngineInfo } from '../../src/report/schema';
 
 const info: EngineInfo = { name: 'cpu', backend: 'cpu', package: '@tensorflow/tfjs', version: '4.22.0', threads: 1, why: 'test', skipped: [] };
 
@@ -99,23 +96,104 @@ describe('roofs', () => {
     expect(r.note).toMatch(/roofs not cached in .*a-file/);
   });
 
-  it('TF.js probe on the plain-JS engine: finite positive roofs, and every probe tensor freed', async () => {
+  it('TF.js probe, at small sizes: each call runs its kernel once, holds its constant inputs once, and frees the rest', async () => {
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;
-    const r = await measureRoofs(tfRoofProbe(tf), engineLabel(info), reps(2));
+    const probe = tfRoofProbe(tf);
+    expect(probe.matmulN).toBe(256); // the plain-JS engine gets the small matmul
+    expect(tfRoofProbe({ ...tf, getBackend: () => 'wasm' } as typeof tf).matmulN).toBe(512);
+    const kernelsOf = async (call: () => Promise<void>) => (await tf.profile(call)).kernels.map((k) => k.name);
+    // Each call: the kernel, then one value read back (reshape + slice); the inputs are filled on first use.
+    expect(await kernelsOf(() => probe.matmul(8))).toEqual(['Fill', 'Fill', 'BatchMatMul', 'Reshape', 'Slice']);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(await kernelsOf(() => probe.matmul(8))).toEqual(['BatchMatMul', 'Reshape', 'Slice']);
+    // 1x1 conv of [1, 2, 2, 64] by [1, 1, 64, 64] (s = 64 / 32).
+    const conv = await tf.profile(() => probe.pointwiseConv(64));
+    expect(conv.kernels.map((k) => [k.name, k.inputShapes])).toContainEqual(['Conv2D', [[1, 2, 2, 64], [1, 1, 64, 64]]]);
+    const add = await tf.profile(() => probe.add(16));
+    expect(add.kernels.map((k) => [k.name, k.inputShapes])).toContainEqual(['Add', [[16], [16]]]);
+    expect(tf.memory().numTensors).toBe(before + 6);
+    probe.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    expect(r.engine).toBe('cpu x1');
-    expect(Number.isFinite(r.computeGflops) && r.computeGflops > 0).toBe(true);
-    expect(Number.isFinite(r.bandwidthGBs) && r.bandwidthGBs > 0).toBe(true);
-    expect(r.computeMethod).toContain('256x256 matmul'); // the plain-JS engine gets the small matmul
+    // Disposed inputs are forgotten: a later call fills new ones.
+    expect(await kernelsOf(() => probe.matmul(8))).toEqual(['Fill', 'Fill', 'BatchMatMul', 'Reshape', 'Slice']);
+    probe.dispose();
   });
 
-  it('ONNX Runtime probe: one-node models (MatMul, 1x1 Conv, Add + ReduceSum at 16 bytes per value) give finite roofs', async () => {
-    const runtime = { ort: ort as unknown as OrtModule, providers: ['cpu'], threads: 1, skippedProviders: [] };
-    const r = await measureRoofs(ortRoofProbe(runtime), 'onnxruntime x1', reps(2));
-    expect(Number.isFinite(r.computeGflops) && r.computeGflops > 0).toBe(true);
-    expect(Number.isFinite(r.bandwidthGBs) && r.bandwidthGBs > 0).toBe(true);
-    expect(r.computeMethod).toContain('512x512 matmul');
-    expect(r.bandwidthMethod).toContain(`16 bytes per value = ${16 * ADD_ELEMENTS} bytes`);
+  it('engine label: name, threads, then SIMD and GPU when present', () => {
+    expect(engineLabel(info)).toBe('cpu x1');
+    expect(engineLabel({ ...info, name: 'wasm', threads: 2, simd: true })).toBe('wasm x2 SIMD');
+    expect(engineLabel({ ...info, name: 'tensorflow-gpu', simd: false, gpu: true })).toBe('tensorflow-gpu x1 GPU');
+  });
+
+  it('names its method in full: sizes, FLOPs, bytes per value (12, or what the probe says) and each kernel best of how many calls', async () => {
+    const probe = { ...fakeProbe({ matmul: 2, conv: 1, add: 8 }), addBytesPerElement: 16 };
+    const r = await measureRoofs(probe, 'fake x1', reps(3), probe.now);
+    expect(r.engine).toBe('fake x1');
+    // conv: 2 x 8 x 8 x 256^2 = 8.39 MFLOP in 1 ms = 8.4 GFLOP/s; matmul 33.55 MFLOP in 2 ms = 16.8: the higher.
+    expect(r.computeGflops).toBeCloseTo((2 * 256 ** 3) / 2e6, 10);
+    expect(r.computeMethod).toBe(
+      'best call after a warm-up: 256x256 matmul 16.8 GFLOP/s (best of 3), 1x1 conv [1,8,8,256] x [1,1,256,256] 8.4 GFLOP/s (2 x 64 x 256^2 FLOPs, best of 3); the higher counts',
+    );
+    expect(r.bandwidthGBs).toBeCloseTo((16 * ADD_ELEMENTS) / 8e6, 10);
+    expect(r.bandwidthMethod).toBe(`best of 3 calls after a warm-up: element-wise add of 8388608 float32 values (16 bytes per value = ${16 * ADD_ELEMENTS} bytes)`);
+    expect(Date.now() - Date.parse(r.measuredAt)).toBeLessThan(60_000);
+    // The conv is the faster kernel: it gives the compute roof.
+    const convFaster = fakeProbe({ matmul: 8, conv: 1, add: 8 });
+    expect((await measureRoofs(convFaster, 'fake', reps(3), convFaster.now)).computeGflops).toBeCloseTo((2 * 64 * 256 ** 2) / 1e6, 10);
+  });
+
+  it('frees the probe even when a kernel throws', async () => {
+    let disposed = 0;
+    const probe: RoofProbe = { matmulN: 64, matmul: () => Promise.reject(new Error('out of memory')), pointwiseConv: async () => {}, add: async () => {}, dispose: () => disposed++ };
+    await expect(measureRoofs(probe, 'x', reps(1), () => 0)).rejects.toThrow('out of memory');
+    expect(disposed).toBe(1);
+  });
+
+  it('cache key: the method, each engine field and the machine; cache folder from XDG_CACHE_HOME, else ~/.cache', () => {
+    const key = roofCacheKey({ ...info, simd: true }).split('|');
+    expect(key.slice(0, 8)).toEqual(['method=3', 'cpu', 'cpu', '@tensorflow/tfjs', '4.22.0', 'threads=1', 'simd=true', 'gpu=-']);
+    expect(key.slice(8)).toEqual([cpus()[0]?.model ?? 'cpu', `${cpus().length} cpus`, `${totalmem()} B`, hostname()]);
+    expect(roofCacheKey(info).split('|')[6]).toBe('simd=-');
+    expect(roofCacheKey({ ...info, gpu: false }).split('|')[7]).toBe('gpu=false');
+    const saved = process.env.XDG_CACHE_HOME;
+    try {
+      process.env.XDG_CACHE_HOME = '/some/cache';
+      expect(defaultRoofCacheDir()).toBe('/some/cache/xception-profiler');
+      process.env.XDG_CACHE_HOME = '';
+      expect(defaultRoofCacheDir()).toBe(join(homedir(), '.cache', 'xception-profiler'));
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+    }
+  });
+
+  it('a cached entry that is not a pair of positive finite roofs, or a cache that is not an object, is measured again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'roofs-'));
+    const probe = fakeProbe({ matmul: 1, conv: 1, add: 1 });
+    const good = { engine: 'cpu x1', computeGflops: 5, bandwidthGBs: 2, computeMethod: 'm', bandwidthMethod: 'b', measuredAt: 'then', cached: false };
+    const cachedWith = async (entry: unknown) => {
+      writeFileSync(join(dir, 'roofs.json'), JSON.stringify({ [roofCacheKey(info)]: entry }));
+      return (await cachedRoofs(info, () => probe, { cacheDir: dir, now: probe.now })).roofs;
+    };
+    expect(await cachedWith(good)).toEqual({ ...good, cached: true });
+    for (const bad of [{ ...good, computeGflops: 0 }, { ...good, bandwidthGBs: 0 }, { ...good, computeGflops: Infinity }, { ...good, bandwidthGBs: Infinity }, null]) {
+      expect((await cachedWith(bad)).cached).toBe(false);
+    }
+    for (const notObject of ['null', '7']) {
+      writeFileSync(join(dir, 'roofs.json'), notObject);
+      expect((await cachedRoofs(info, () => probe, { cacheDir: dir, now: probe.now })).roofs.cached).toBe(false);
+      // The measurement was written over it, next to nothing else.
+      expect(Object.keys(JSON.parse(readFileSync(join(dir, 'roofs.json'), 'utf8')))).toEqual([roofCacheKey(info)]);
+    }
+  });
+
+  it('withRoofs: the roofline batch kept, else the timed batch, else 1', () => {
+    const roofs = { engine: 'cpu x1', computeGflops: 5, bandwidthGBs: 2, computeMethod: 'm', bandwidthMethod: 'b', measuredAt: 'then', cached: false };
+    const report = { layers: [] } as unknown as ArchitectureReport;
+    expect(withRoofs(report, roofs).roofline).toEqual({ batch: 1, roofs });
+    expect(withRoofs({ ...report, timing: { batchSize: 4 } } as ArchitectureReport, roofs).roofline).toEqual({ batch: 4, roofs });
+    expect(withRoofs({ ...report, timing: { batchSize: 4 }, roofline: { batch: 8 } } as ArchitectureReport, roofs).roofline).toEqual({ batch: 8, roofs });
+    expect(withRoofs(report, roofs).layers).toBe(report.layers);
   });
 });
