@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summaryText } from '../../src/cli';
 import { buildModel } from '../../src/importers/build';
 import { conv2dReference, conv2dTransposeReference, upsampleBilinearReference, type HostTensor } from '../../src/importers/faithful/reference';
-import { buildCheckedModel, importModelBytes, loadModelFile, type LoadedModel } from '../../src/importers/modelFile';
+import { buildCheckedModel, importModelBytes, loadModelFile, readModelFile, type CheckedModel, type LoadedModel } from '../../src/importers/modelFile';
 import { checkFaithful } from '../../src/profiler/correctness';
 
 const cases = (name: string): string => path.join(__dirname, '..', 'fixtures', 'cases', name);
@@ -45,7 +45,8 @@ function executedShape(loaded: LoadedModel, layer: string): number[] {
  * depend on weight values, so their stored weights are left out here.
  */
 async function withCase(name: string, body: (loaded: LoadedModel) => void | Promise<void>): Promise<void> {
-  const checked = importModelBytes(readFileSync(cases(name)), cases(name));
+  // .keras archives are read from disk (readModelFile), not from bytes; every case file is a Keras model.
+  const checked = (await readModelFile(cases(name))) as CheckedModel;
   const loaded = await buildCheckedModel(tf, { ...checked, storedWeights: undefined });
   try {
     await body(loaded);
