@@ -2,7 +2,7 @@
 // npm @vladmandic/human 3.3.6, MIT) and tiny graphs written here for each counting rule and
 // error path. MACs are worked by hand from the TensorFlow op definitions (graphModelOps.ts).
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { ModelFileError } from '../../src/importers/errors';
 import { commonScope, scopeOf } from '../../src/importers/graphModelAnalysis';
 import { loadGraphModelFile, type LoadedGraphModel } from '../../src/importers/graphModelLoad';
 import { profileGraphModel } from '../../src/importers/graphModelRun';
+import { constant, ints, placeholder, str, writeGraph } from './tinyGraph';
 
 const emotion = path.join(__dirname, '..', 'fixtures', 'models', 'tfjs-graph', 'human-emotion', 'emotion.json');
 const layer = (loaded: LoadedGraphModel, name: string) => loaded.report.layers.find((l) => l.name === name)!;
@@ -60,34 +61,6 @@ describe('a real TF.js graph model (human emotion, mini-Xception style, 45 nodes
     expect(result.pass.profiledMedianMs).toBeGreaterThanOrEqual(result.pass.layerSumMs!);
   });
 });
-
-/** A node of a tiny graph: `attr` values as the converter writes them. */
-type Node = { name: string; op: string; input?: string[]; attr?: Record<string, unknown> };
-const ints = (...i: number[]) => ({ list: { i: i.map(String) } });
-const str = (s: string) => ({ s: Buffer.from(s).toString('base64') });
-const placeholder = (name: string, dims: number[]): Node => ({ name, op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: dims.map((d) => ({ size: String(d) })) } } } });
-const constant = (name: string, dtype = 'DT_FLOAT'): Node => ({ name, op: 'Const', attr: { dtype: { type: dtype } } });
-
-/** Writes `name.json` + `name.bin` (float weights value i = i / 1000, int32 weights as given). */
-function writeGraph(dir: string, name: string, nodes: Node[], weights: { name: string; shape: number[]; values?: number[]; dtype?: 'int32' }[], outputs: string[]): string {
-  const parts = weights.map((w) => {
-    const n = w.shape.reduce((a, b) => a * b, 1);
-    return w.dtype === 'int32' ? new Int32Array(w.values!) : Float32Array.from({ length: n }, (_, i) => i / 1000);
-  });
-  writeFileSync(path.join(dir, `${name}.bin`), Buffer.concat(parts.map((p) => Buffer.from(p.buffer))));
-  const inputs = Object.fromEntries(nodes.filter((n) => n.op === 'Placeholder').map((n) => [`${n.name}:0`, { name: `${n.name}:0`, dtype: 'DT_FLOAT', tensorShape: (n.attr!.shape as { shape: unknown }).shape }]));
-  const json = {
-    format: 'graph-model',
-    generatedBy: 'test',
-    convertedBy: 'test',
-    modelTopology: { node: nodes, library: {}, versions: {} },
-    signature: { inputs, outputs: Object.fromEntries(outputs.map((o) => [`${o}:0`, { name: `${o}:0`, dtype: 'DT_FLOAT' }])) },
-    weightsManifest: [{ paths: [`${name}.bin`], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: w.dtype ?? 'float32' })) }],
-  };
-  const file = path.join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify(json));
-  return file;
-}
 
 describe('tiny graphs written here', () => {
   let dir: string;
