@@ -14,6 +14,7 @@ import { analyzeModel } from '../../src/analysis/analyze';
 import { loadModelFile } from '../../src/importers/modelFile';
 import { buildXception } from '../../src/model/xception';
 import type { EngineInfo, KernelTiming, LayerReport, LayerTiming, PassTiming, ArchitectureReport } from '../../src/report/schema';
+import { wasmEngine } from '../engineInfo';
 
 /** The name the XSS check gives to one layer (`avg_pool`). */
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -129,16 +130,7 @@ export function syntheticPass(timings: Record<string, LayerTiming>, run = 10, wi
 }
 
 /** SYNTHETIC engine description. */
-export const SYNTHETIC_ENGINE: EngineInfo = {
-  name: 'wasm',
-  backend: 'wasm',
-  package: '@tensorflow/tfjs-backend-wasm',
-  version: '4.22.0',
-  threads: 2,
-  simd: true,
-  why: 'synthetic test data',
-  skipped: [],
-};
+export const SYNTHETIC_ENGINE: EngineInfo = wasmEngine({ why: 'synthetic test data' });
 
 /** A copy of `report` with synthetic timings on every layer and on the pass. */
 export function withSyntheticTimings(report: ArchitectureReport): ArchitectureReport {

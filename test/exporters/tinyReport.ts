@@ -18,17 +18,9 @@
  * sum to 0.7 ms.
  */
 import type { ArchitectureReport, EngineInfo, LayerReport } from '../../src/report/schema';
+import { wasmEngine } from '../engineInfo';
 
-export const TINY_ENGINE: EngineInfo = {
-  name: 'wasm',
-  backend: 'wasm',
-  package: '@tensorflow/tfjs-backend-wasm',
-  version: '4.22.0',
-  threads: 2,
-  simd: true,
-  why: 'the fastest engine that loaded',
-  skipped: [{ name: 'tensorflow', reason: 'not installed' }],
-};
+export const TINY_ENGINE: EngineInfo = wasmEngine({ why: 'the fastest engine that loaded', skipped: [{ name: 'tensorflow', reason: 'not installed' }] });
 
 function layer(l: Partial<LayerReport> & Pick<LayerReport, 'name' | 'className' | 'outputShape'>): LayerReport {
   return {

@@ -9,6 +9,7 @@ import { analyzeModel } from '../../src/analysis/analyze';
 import { buildXception } from '../../src/model/xception';
 import { mergeTimings } from '../../src/profiler/attach';
 import type { ArchitectureReport, EngineInfo, KernelTiming, LayerReport, LayerTiming } from '../../src/report/schema';
+import { wasmEngine } from '../engineInfo';
 
 const cache = new Map<number, string>();
 
@@ -50,19 +51,13 @@ export function syntheticTiming(layer: LayerReport, scale = 1): LayerTiming {
 }
 
 /** A WASM engine with 2 threads that skipped the two native engines. */
-export const WASM_ENGINE: EngineInfo = {
-  name: 'wasm',
-  backend: 'wasm',
-  package: '@tensorflow/tfjs-backend-wasm',
-  version: '4.22.0',
-  threads: 2,
-  simd: true,
+export const WASM_ENGINE: EngineInfo = wasmEngine({
   why: 'the native engines are not installed; WASM with SIMD and 2 threads is the fastest engine that loaded',
   skipped: [
     { name: 'tensorflow-gpu', reason: 'Cannot find module @tensorflow/tfjs-node-gpu' },
     { name: 'tensorflow', reason: 'Cannot find module @tensorflow/tfjs-node' },
   ],
-};
+});
 
 /** `report` with synthetic timings on every layer (blocks' and flows' medians refreshed as the core does), the WASM engine and a pass timing. */
 export function withTimings(report: ArchitectureReport): ArchitectureReport {
