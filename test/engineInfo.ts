@@ -5,6 +5,6 @@
  */
 import type { EngineInfo } from '../src/report/schema';
 
-export function wasmEngine(overrides: Partial<EngineInfo> & Pick<EngineInfo, 'why'>): EngineInfo {
-  return { name: 'wasm', backend: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: '4.22.0', threads: 2, simd: true, why: overrides.why, skipped: [], ...overrides };
+export function wasmEngine({ why, ...overrides }: Partial<EngineInfo> & Pick<EngineInfo, 'why'>): EngineInfo {
+  return { name: 'wasm', backend: 'wasm', package: '@tensorflow/tfjs-backend-wasm', version: '4.22.0', threads: 2, simd: true, why, skipped: [], ...overrides };
 }
