@@ -3,7 +3,7 @@
  * worker process) so the views show rolling statistics, until paused or stopped.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { createInputs, predictPass, profiledPass, type PassSample } from './profile';
+import { createInputs, passPair, predictPass, type PassSample } from './profile';
 
 type Tf = typeof tfTypes;
 
@@ -55,23 +55,15 @@ export interface LiveOptions {
   /** Images per pass. */
   batchSize: number;
   /**
-   * Also run a plain `model.predict` beside each profiled pass (before it on even passes, after
-   * it on odd ones: `livePlainFirst`), so that the profiling overhead stays measured
-   * (interleaved, same engine) while live, after an untimed plain pass that takes the wake-up
-   * cost of the pause. Triples the work per live run.
+   * Also run a plain `model.predict` beside each profiled pass, in alternating order
+   * (`plainFirst` in profile.ts), so that the profiling overhead stays measured (interleaved,
+   * same engine) while live, after an untimed plain pass that takes the wake-up cost of the pause.
+   * Triples the work per live run.
    */
   comparePredict?: boolean;
   syncEachLayer?: boolean;
   /** Called after each pass with its 1-based index. */
   onPass: (sample: PassSample, run: number) => void;
-}
-
-/**
- * Whether live pass `run` (0-based) times plain predict before the profiled pass: every other
- * pass, so that the cost of the first pass after a pause falls on both equally.
- */
-export function livePlainFirst(run: number): boolean {
-  return run % 2 === 0;
 }
 
 /**
@@ -84,7 +76,9 @@ export async function runLive(tf: Tf, model: tfTypes.LayersModel, control: LiveC
   const inputs = createInputs(tf, model, options.batchSize);
   let run = 0;
   try {
-    while ((options.maxRuns === undefined || run < options.maxRuns) && (await control.next(run === 0 ? 0 : options.intervalMs))) {
+    // The first live run waits the interval too: the report with timings has just been sent, and
+    // every view re-renders for it (the webview's whole diagram, the tree, the saved report).
+    while ((options.maxRuns === undefined || run < options.maxRuns) && (await control.next(options.intervalMs))) {
       // The first pass after the interval's pause pays a wake-up cost (cold caches, a CPU clock
       // that dropped while idle, parked WASM threads, V8 having flushed code while idle): measured
       // in the built worker at 71x71 on WASM x2, whichever pass went first was 25-35 % slower
@@ -93,13 +87,11 @@ export async function runLive(tf: Tf, model: tfTypes.LayersModel, control: LiveC
       // taking turns only spread it over both medians. An untimed plain pass takes it instead, so
       // both timed passes run warm, as in the CLI's back-to-back runs (a third pass per live run).
       if (options.comparePredict) await predictPass(tf, model, inputs);
-      const plainFirst = livePlainFirst(run);
-      let predictMs = options.comparePredict && plainFirst ? await predictPass(tf, model, inputs) : null;
-      const sample = await profiledPass(tf, model, inputs, { syncEachLayer: options.syncEachLayer });
-      if (options.comparePredict && !plainFirst) predictMs = await predictPass(tf, model, inputs);
+      // Both timed passes run before the pair is sent (and the views repaint).
+      const sample = await passPair(tf, model, inputs, run, { syncEachLayer: options.syncEachLayer, comparePredict: !!options.comparePredict });
       run++;
       control.runs = run;
-      options.onPass({ ...sample, predictMs }, run);
+      options.onPass(sample, run);
     }
   } finally {
     tf.dispose(inputs);

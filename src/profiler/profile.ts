@@ -218,8 +218,41 @@ export async function predictPass(tf: Tf, model: tfTypes.LayersModel, inputs: Te
 }
 
 /**
+ * Whether pair `index` (0-based) of plain `predict` and profiled pass times plain predict first:
+ * on even pairs; odd pairs time the profiled pass first.
+ *
+ * Why alternate: the first pass of a pair runs in a different position from the second (after the
+ * previous pair's garbage, and in VS Code while the views handle the previous pair's timings, posted
+ * right after it: the extension host, the tree, the webview's repaint, and whatever a user or a test
+ * does when the numbers change). Measured in code-server at 71x71 on WASM x2 over 40 alternating
+ * pairs (load average 12-14): plain-first pairs read profiled/plain 0.887, profiled-first pairs
+ * 1.011, so whichever pass went first was about 7 % slower. With plain always first, that cost
+ * went to plain alone. Alternating puts it on both kinds of pass in turn.
+ */
+export function plainFirst(index: number): boolean {
+  return index % 2 === 0;
+}
+
+/**
+ * One pair `index`: plain `model.predict` and a profiled pass, in the order `plainFirst(index)`
+ * gives; the sample is returned (and so posted) only after both have run. Without
+ * `comparePredict`, the profiled pass alone (`predictMs: null`).
+ */
+export async function passPair(tf: Tf, model: tfTypes.LayersModel, inputs: Tensor[], index: number, options: ProfileOptions): Promise<PassSample> {
+  const comparePredict = options.comparePredict ?? true;
+  if (!comparePredict) return { ...(await profiledPass(tf, model, inputs, options)), predictMs: null };
+  if (plainFirst(index)) {
+    const predictMs = await predictPass(tf, model, inputs);
+    return { ...(await profiledPass(tf, model, inputs, options)), predictMs };
+  }
+  const sample = await profiledPass(tf, model, inputs, options);
+  return { ...sample, predictMs: await predictPass(tf, model, inputs) };
+}
+
+/**
  * Profiles `model` on the engine whose namespace is `tf`: warm-up passes, then `runs` timed
- * passes, each a plain `predict` (when `comparePredict`) followed by a profiled pass.
+ * passes, each a pair of plain `predict` (when `comparePredict`) and a profiled pass, in
+ * alternating order (`passPair`).
  *
  * Input: random uniform values of shape `[batchSize, ...model.inputs[i].shape.slice(1)]`.
  * Returns per-layer median / min / p90 wall times (ms) and per-kernel medians, the whole-pass
@@ -232,7 +265,6 @@ export async function profileModel(tf: Tf, model: tfTypes.LayersModel, options: 
   const warmupRuns = options.warmupRuns ?? DEFAULTS.warmupRuns;
   const runs = options.runs ?? DEFAULTS.timedRuns;
   const batchSize = options.batchSize ?? DEFAULTS.batchSize;
-  const comparePredict = options.comparePredict ?? true;
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError(`runs must be a positive integer; got ${runs}`);
   if (!Number.isInteger(warmupRuns) || warmupRuns < 0) throw new RangeError(`warmupRuns must be >= 0; got ${warmupRuns}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer; got ${batchSize}`);
@@ -243,8 +275,8 @@ export async function profileModel(tf: Tf, model: tfTypes.LayersModel, options: 
     for (let i = 0; i < warmupRuns + runs; i++) {
       const warmup = i < warmupRuns;
       abortIfRequested(options.signal);
-      const predictMs = comparePredict ? await predictPass(tf, model, inputs) : null;
-      const sample: PassSample = { ...(await profiledPass(tf, model, inputs, options)), predictMs };
+      // Warm-up and timed pairs each alternate from plain first (an even number of timed pairs is balanced).
+      const sample = await passPair(tf, model, inputs, warmup ? i : i - warmupRuns, options);
       if (!warmup) samples.push(sample);
       options.onPass?.(sample, warmup ? i : i - warmupRuns, warmup);
       // A pass on a synchronous engine only ever awaits settled promises (microtasks): yield to
