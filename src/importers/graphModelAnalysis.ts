@@ -32,7 +32,7 @@ function graphOpKind(op: string): LayerKind {
   if (/^(_Fused)?Conv2D$|^Conv$/.test(op)) return 'conv';
   if (/DepthwiseConv2dNative$/.test(op)) return 'depthwise';
   if (op === 'Conv2DBackpropInput' || op === 'ConvTranspose') return 'transposed-conv';
-  if (/MatMul$|^Einsum$|^Gemm$/.test(op)) return 'dense';
+  if (/^(_Fused|Batch)?MatMul(V[23])?$|^Einsum$|^Gemm$/.test(op)) return 'dense';
   if (/^FusedBatchNorm|^BatchNormalization$/.test(op)) return 'normalization';
   if (/^(Relu6?|Elu|Selu|Sigmoid|Tanh|Softmax|LeakyRelu|Prelu|PRelu|Clip|HardSigmoid|HardSwish)$/.test(op)) return 'activation';
   if (/^(MaxPool|AvgPool|AveragePool|GlobalAveragePool|GlobalMaxPool|Mean|Max|ReduceMean)$/.test(op)) return 'pooling';

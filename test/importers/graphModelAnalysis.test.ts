@@ -202,7 +202,7 @@ describe('the kind of a node group, from its main op (TensorFlow and ONNX names)
       ['Conv2D', 'conv'], ['_FusedConv2D', 'conv'], ['Conv', 'conv'], ['Conv3D', 'unknown'], ['ConvInteger', 'unknown'],
       ['DepthwiseConv2dNative', 'depthwise'], ['FusedDepthwiseConv2dNative', 'depthwise'], ['DepthwiseConv2dNativeX', 'unknown'],
       ['Conv2DBackpropInput', 'transposed-conv'], ['ConvTranspose', 'transposed-conv'],
-      ['MatMul', 'dense'], ['BatchMatMul', 'dense'], ['Einsum', 'dense'], ['Gemm', 'dense'], ['MatMulInteger', 'unknown'], ['XEinsum', 'unknown'], ['Gemmx', 'unknown'],
+      ['MatMul', 'dense'], ['_FusedMatMul', 'dense'], ['BatchMatMul', 'dense'], ['BatchMatMulV2', 'dense'], ['BatchMatMulV3', 'dense'], ['BatchMatMulV4', 'unknown'], ['XMatMul', 'unknown'], ['Einsum', 'dense'], ['Gemm', 'dense'], ['MatMulInteger', 'unknown'], ['XEinsum', 'unknown'], ['Gemmx', 'unknown'],
       ['FusedBatchNormV3', 'normalization'], ['BatchNormalization', 'normalization'], ['XFusedBatchNorm', 'unknown'], ['BatchNormalizationX', 'unknown'],
       ['Relu', 'activation'], ['Relu6', 'activation'], ['Elu', 'activation'], ['Selu', 'activation'], ['Sigmoid', 'activation'], ['Tanh', 'activation'], ['Softmax', 'activation'],
       ['LeakyRelu', 'activation'], ['Prelu', 'activation'], ['PRelu', 'activation'], ['Clip', 'activation'], ['HardSigmoid', 'activation'], ['HardSwish', 'activation'], ['Relu66', 'unknown'], ['XRelu', 'unknown'],
