@@ -20,6 +20,7 @@
  * does (total = max((ceil(in / s) - 1) * s + (k - 1) * d + 1 - in, 0), the smaller half before).
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import { isInterpolation, resamplingMatrix } from '../analysis/layers/resampling';
 import { floatTensor, int64Tensor, IR_VERSION, node, OPSET_VERSION, encodeModel, valueInfo, type AttributeValue, type onnx } from './proto';
 
 type LayersModel = tfTypes.LayersModel;
@@ -59,6 +60,13 @@ const TO_NCHW = [0, 3, 1, 2];
 const TO_NHWC = [0, 2, 3, 1];
 /** NHWC axis -> NCHW axis for rank-4 values. */
 const NHWC_AXIS_IN_NCHW = [0, 2, 3, 1];
+
+/** A row-major [rows, columns] matrix as [columns, rows]. */
+function transposed(m: Float64Array, rows: number, columns: number): Float64Array {
+  const t = new Float64Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) t[c * rows + r] = m[r * columns + c];
+  return t;
+}
 
 function pair(v: unknown, name: string, layer: string): [number, number] {
   if (typeof v === 'number') return [v, v];
@@ -477,13 +485,24 @@ function translate(call: LayerCall, xs: Value[], node: Node): Value[] {
       checkChannelsLast(call);
       const [sh, sw] = pair(config.size ?? 2, 'size', call.layer.name);
       const interpolation = String(config.interpolation ?? 'nearest');
-      if (interpolation !== 'nearest' && interpolation !== 'bilinear') call.fail(`interpolation "${interpolation}" is not supported`);
+      if (!isInterpolation(interpolation)) call.fail(`interpolation "${interpolation}" is not supported`);
+      if (interpolation !== 'nearest' && interpolation !== 'area' && interpolation !== 'bilinear') {
+        // Kernels ONNX's Resize lacks (or samples otherwise at the border): out = R x X x C^T on
+        // NCHW's last two axes, R [h sh, h] and C [w sw, w] the weights of analysis/layers/resampling.ts.
+        const [h, w] = [shapes[0][1], shapes[0][2]];
+        if (h == null || w == null) call.fail(`${interpolation} resampling needs a known input height and width`);
+        const rows = call.weight('rows', [h * sh, h], Float32Array.from(resamplingMatrix(interpolation, h, sh)));
+        const colsT = call.weight('columns', [w, w * sw], Float32Array.from(transposed(resamplingMatrix(interpolation, w, sw), w * sw, w)));
+        const byRows = call.op('MatMul', [rows, x.name], 'rows');
+        return [{ ...x, name: call.op('MatMul', [byRows, colsT], 'columns') }];
+      }
       const scales = call.weight('scales', [4], Float32Array.of(1, 1, sh, sw));
-      // Nearest: TF.js's align_corners = false, half_pixel_centers = false is ONNX's `asymmetric`.
+      // Nearest (and area by an integer factor, the same copy): TF.js's align_corners = false,
+      // half_pixel_centers = false is ONNX's `asymmetric`.
       // Bilinear runs Keras's tf.image.resize (half-pixel centres, importers/faithful/layers.ts): `half_pixel`.
-      const attrs = interpolation === 'nearest'
-        ? { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }
-        : { mode: 'linear', coordinate_transformation_mode: 'half_pixel' };
+      const attrs = interpolation === 'bilinear'
+        ? { mode: 'linear', coordinate_transformation_mode: 'half_pixel' }
+        : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
       return [{ ...x, name: call.op('Resize', [x.name, '', scales], 'resize', attrs) }];
     }
     case 'Flatten': {

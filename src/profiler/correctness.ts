@@ -16,7 +16,7 @@ import {
   globalPoolReference,
   kerasReluReference,
   mapReference,
-  upsampleBilinearReference,
+  upsampleReference,
   type HostTensor,
 } from '../importers/faithful/reference';
 import { shortReason } from '../report/guards';
@@ -229,7 +229,7 @@ function referenceOutput(layer: tfTypes.layers.Layer, x: HostTensor, linear: () 
     case 'GlobalMaxPooling2D':
       return globalPoolReference(x, 'max');
     case 'UpSampling2D':
-      return upsampleBilinearReference(x, pair(config.size, 2));
+      return upsampleReference(x, pair(config.size, 2), String(config.interpolation));
     case 'ReLU': {
       const max = config.maxValue;
       return mapReference(x, (v) => kerasReluReference(v, Number(config.negativeSlope ?? 0), typeof max === 'number' ? max : null, Number(config.threshold ?? 0)));

@@ -20,7 +20,8 @@
  * multiply and one add); LayerNormalization 6 + 1 per gamma / beta; activations as
  * activations.ts; Add / Multiply / Subtract / Maximum / Minimum inputs - 1, Average inputs;
  * MaxPooling2D K - 1 comparisons, AveragePooling2D K; global pooling one op per input value
- * (average: plus one divide per channel); UpSampling2D nearest 0, bilinear 7; Rescaling 2.
+ * (average: plus one divide per channel); UpSampling2D taps^2 multiplies and taps^2 - 1 adds
+ * (nearest and area 0, bilinear 7, bicubic 31: resampling.ts); Rescaling 2.
  * Data movement (padding, cropping, reshapes, concatenation, dropout at inference) costs nothing.
  *
  * Shapes follow Keras: `conv_utils.conv_output_length`, `deconv_output_length` (with
@@ -30,6 +31,7 @@ import { formatInt } from '../../report/format';
 import type { LayerKind } from '../../report/schema';
 import { ModelFileError, preview } from '../../importers/errors';
 import { activationName, activationOps, canonicalActivation } from './activations';
+import { isInterpolation, resamplingOpsPerValue, UPSAMPLING_INTERPOLATIONS } from './resampling';
 import {
   axisOf,
   bool,
@@ -106,6 +108,13 @@ function biasAndActivation(config: Config, outValues: number, biasDefault = true
 }
 
 const bias = (config: Config, n: number): WeightShape[] => (bool(config, 'use_bias', true) ? [{ name: 'bias', shape: [n], trainable: true }] : []);
+
+/** UpSampling2D's `interpolation` (default nearest), one of the names Keras accepts. */
+function interpolationOf(config: Config, at: At): string {
+  const v = config.interpolation ?? 'nearest';
+  if (!isInterpolation(v)) throw new ModelFileError(`expected one of ${UPSAMPLING_INTERPOLATIONS.map((n) => `"${n}"`).join(', ')}, got ${preview(v)}`, at('interpolation'));
+  return v;
+}
 
 function noWeights(outputs: number[][], elementwiseOps = 0): CallResult {
   return { outputs, weights: [], macs: 0, elementwiseOps };
@@ -432,8 +441,7 @@ export const LAYERS: Record<string, LayerSpec> = {
       nhwcInput(config, input, at);
       const [sh, sw] = pair(config, 'size', at, 2);
       const out = [input[0] * sh, input[1] * sw, input[2]];
-      // Nearest neighbour copies; bilinear weighs 4 neighbours: 4 multiplies and 3 adds.
-      return noWeights([out], config.interpolation === 'bilinear' ? 7 * values(out) : 0);
+      return noWeights([out], resamplingOpsPerValue(interpolationOf(config, at)) * values(out));
     },
     label: (c) => `UpSample ${sizeLabel({ size: c.size ?? 2 }, 'size')}`,
   },

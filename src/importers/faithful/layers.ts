@@ -11,13 +11,15 @@
  * - Conv2D ignores `groups` (it builds and runs an ungrouped kernel, `groups` times too large);
  * - Conv2DTranspose ignores `output_padding` and `dilation_rate` (its output length formula has neither);
  * - GlobalAveragePooling / GlobalMaxPooling 1D and 2D ignore `keepdims`;
- * - UpSampling2D `bilinear` samples without half-pixel centres (Keras resizes with `tf.image.resize`, which uses them);
+ * - UpSampling2D `bilinear` samples without half-pixel centres (Keras resizes with `tf.image.resize`, which uses them),
+ *   and TF.js refuses every other interpolation but `nearest` (bicubic, lanczos3 and 5, gaussian, mitchellcubic, area);
  * - ReLU ignores `negative_slope` and `threshold`;
  * - an activation TF.js lacks (see activations.ts) fails the build.
  * SeparableConv2D with `depth_multiplier` > 1 or `dilation_rate` > 1 is computed as Keras does by
  * TF.js itself (same weights, same outputs), so it is not replaced.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
+import { resamplingMatrix } from '../../analysis/layers/resampling';
 import { activationPlan, faithfulActivation, kerasActivationName, tfjsCamelCase, type ActivationPlan } from './activations';
 
 type Tf = typeof tfTypes;
@@ -109,6 +111,10 @@ function structuralReasons(className: string, f: ReplacementFacts): string[] {
   if (/^Global(Average|Max)Pooling[12]D$/.test(className) && f.keepdims) reasons.push(`TF.js 4.22's ${className} ignores keepdims; reduces with the spatial axes kept`);
   if (className === 'UpSampling2D' && f.interpolation === 'bilinear') {
     reasons.push("TF.js resizes bilinearly without half-pixel centres; runs tf.image.resizeBilinear with half-pixel centres, as Keras's tf.image.resize");
+  } else if (className === 'UpSampling2D' && f.interpolation === 'area') {
+    reasons.push('TF.js 4.22 has no area interpolation; runs nearest-neighbour resizing, which is what area resampling by an integer factor computes');
+  } else if (className === 'UpSampling2D' && typeof f.interpolation === 'string' && f.interpolation !== 'nearest') {
+    reasons.push(`TF.js 4.22 has no ${f.interpolation} interpolation; runs Keras's ${f.interpolation} resampling (tf.image.resize) as one matrix product per spatial axis`);
   }
   if (className === 'ReLU' && (f.negativeSlope !== 0 || f.threshold !== 0)) reasons.push("TF.js's ReLU ignores negative_slope and threshold; runs Keras's relu formula");
   return reasons;
@@ -222,6 +228,8 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
     keepdims: boolean;
     negativeSlope: number;
     threshold: number;
+    /** UpSampling2D: Keras's interpolation (TF.js is given `nearest` when it lacks this one). */
+    interpolation: unknown;
     /** Whether this layer needs Keras's computation (else it is TF.js's class as is). */
     replaced: boolean;
 
@@ -230,7 +238,11 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
       const facts = factsOf(className, config, 'tfjs', kerasMajor);
       const plan = facts.activation;
       const tfjsActivation = plan?.kind === 'renamed' ? plan.tfjs : plan?.kind === 'faithful' ? 'linear' : config.activation;
-      super(config.activation === undefined ? config : { ...config, activation: tfjsActivation });
+      const tfjsConfig: Record<string, unknown> = config.activation === undefined ? { ...config } : { ...config, activation: tfjsActivation };
+      // TF.js 4.22's UpSampling2D throws on any interpolation but nearest and bilinear.
+      if (className === 'UpSampling2D' && facts.interpolation !== undefined && facts.interpolation !== 'bilinear') tfjsConfig.interpolation = 'nearest';
+      super(tfjsConfig);
+      this.interpolation = facts.interpolation;
       if (plan && plan.kind !== 'native') this.kerasActivation = plan.name;
       if (plan?.kind === 'faithful') this.activation = faithfulActivation(tf, plan);
       this.groups = facts.groups;
@@ -307,7 +319,7 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
           case 'GlobalMaxPooling1D':
             return tf.max(x, className.endsWith('2D') ? [1, 2] : [1], true);
           case 'UpSampling2D':
-            return tf.image.resizeBilinear(x as Tensor4D, [x.shape[1]! * this.size[0], x.shape[2]! * this.size[1]], false, true);
+            return this.upsample(x as Tensor4D);
           case 'ReLU':
             return kerasRelu(tf, x, this.negativeSlope, this.maxValue ?? null, this.threshold);
           default:
@@ -317,6 +329,26 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
         if (this.bias) y = tf.add(y, this.bias.read());
         return this.activation ? this.activation.apply(y) : y;
       });
+    }
+
+    /**
+     * Keras's UpSampling2D (`tf.image.resize` with half-pixel centres): bilinear and area by
+     * TF.js's own resize ops, the other kernels as out = R x X x C^T per image and channel, R the
+     * [h sh, h] and C the [w sw, w] weight matrices of analysis/layers/resampling.ts.
+     * x: [n, h, w, c] -> [n, h sh, w sw, c].
+     */
+    private upsample(x: Tensor4D): Tensor {
+      const [n, h, w, c] = x.shape;
+      const [sh, sw] = this.size;
+      if (this.interpolation === 'bilinear') return tf.image.resizeBilinear(x, [h * sh, w * sw], false, true);
+      if (this.interpolation === 'area') return tf.image.resizeNearestNeighbor(x, [h * sh, w * sw], false, false);
+      const name = String(this.interpolation);
+      const rows = tf.tensor2d(Float32Array.from(resamplingMatrix(name, h, sh)), [h * sh, h]);
+      const cols = tf.tensor2d(Float32Array.from(resamplingMatrix(name, w, sw)), [w * sw, w]);
+      // Rows: [h, n w c] -> [h sh, n w c]; then columns: [w, n (h sh) c] -> [w sw, n (h sh) c].
+      const byRows = tf.matMul(rows, tf.reshape(tf.transpose(x, [1, 0, 2, 3]), [h, n * w * c]));
+      const byCols = tf.matMul(cols, tf.reshape(tf.transpose(tf.reshape(byRows, [h * sh, n, w, c]), [2, 1, 0, 3]), [w, n * h * sh * c]));
+      return tf.transpose(tf.reshape(byCols, [w * sw, n, h * sh, c]), [1, 2, 0, 3]);
     }
 
     /** Keras's grouped convolution: input channels and filters split into `groups` blocks, block i convolved with block i. */
@@ -354,6 +386,7 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
       if (className === 'Conv2DTranspose') config.outputPadding = this.outputPadding;
       if (className.startsWith('Global')) config.keepdims = this.keepdims;
       if (className === 'ReLU') Object.assign(config, { negativeSlope: this.negativeSlope, threshold: this.threshold });
+      if (className === 'UpSampling2D' && this.interpolation !== undefined) config.interpolation = this.interpolation as string;
       return config;
     }
   }

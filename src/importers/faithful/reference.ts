@@ -1,14 +1,16 @@
 /**
  * Independent references for the faithful replacements (layers.ts, activations.ts): plain
  * JavaScript loops over NHWC arrays, written from Keras's and TF's definitions, sharing no code
- * with the replacements and calling no TF.js op. Slow (direct loops): for small inputs only, in
- * the correctness check and the tests.
+ * with the replacements (but UpSampling2D's resampling weights, analysis/layers/resampling.ts,
+ * which their tests check against hand-worked values) and calling no TF.js op. Slow (direct
+ * loops): for small inputs only, in the correctness check and the tests.
  *
  * Definitions: TF's convolution with `same` padding pads floor(total / 2) before and the rest
  * after, total = max((out - 1) s + k_eff - in, 0), out = ceil(in / s) (tf.nn.convolution docs);
  * a dilated kernel has taps d apart, k_eff = (k - 1) d + 1; a transposed convolution scatters each
  * input value times the kernel into the output (tf.nn.conv2d_transpose, the gradient of conv2d).
  */
+import { resamplingMatrix } from '../../analysis/layers/resampling';
 import { convOutputLength, deconvOutputLength } from './layers';
 
 /** A dense NHWC (or any rank) float array. */
@@ -147,6 +149,34 @@ export function upsampleBilinearReference(x: HostTensor, [sh, sw]: [number, numb
         }
       }
     }
+  return { shape: [n, oh, ow, c], data: out };
+}
+
+/**
+ * UpSampling2D by integer factors with one of Keras's resampling kernels (tf.image.resize): each
+ * output value sum_a sum_b R[i, a] C[j, b] x[a, b], with R and C the weight matrices of the
+ * two axes (analysis/layers/resampling.ts), in float64.
+ */
+export function upsampleReference(x: HostTensor, [sh, sw]: [number, number], interpolation: string): HostTensor {
+  if (interpolation === 'bilinear') return upsampleBilinearReference(x, [sh, sw]);
+  const [n, h, w, c] = x.shape;
+  const oh = h * sh;
+  const ow = w * sw;
+  const rows = resamplingMatrix(interpolation, h, sh);
+  const cols = resamplingMatrix(interpolation, w, sw);
+  const out = new Float32Array(n * oh * ow * c);
+  for (let b = 0; b < n; b++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++)
+        for (let ch = 0; ch < c; ch++) {
+          let acc = 0;
+          for (let a = 0; a < h; a++) {
+            const r = rows[i * h + a];
+            if (r === 0) continue;
+            for (let bb = 0; bb < w; bb++) acc += r * cols[j * w + bb] * x.data[((b * h + a) * w + bb) * c + ch];
+          }
+          out[((b * oh + i) * ow + j) * c + ch] = acc;
+        }
   return { shape: [n, oh, ow, c], data: out };
 }
 

@@ -139,9 +139,15 @@ describe('registry across the layer kinds of model files (hand-computed)', () =>
     expect(single('Activation', { activation: 'hard_silu' }, [null, 10]).elementwiseOps).toBe(50);
   });
 
-  it('UpSampling2D: nearest copies, bilinear 7 ops per output value', () => {
-    expect(single('UpSampling2D', { size: [2, 2], interpolation: 'nearest' }, [null, 4, 4, 3]).elementwiseOps).toBe(0);
-    expect(single('UpSampling2D', { size: [2, 2], interpolation: 'bilinear' }, [null, 4, 4, 3]).elementwiseOps).toBe(7 * 192);
+  it('UpSampling2D: nearest and area copy; a kernel of t taps per axis costs t^2 multiplies and t^2 - 1 adds per output value', () => {
+    // 4x4x3 upsampled by 2: 8 x 8 x 3 = 192 output values.
+    const ops = (interpolation?: string): number => single('UpSampling2D', { size: [2, 2], ...(interpolation ? { interpolation } : {}) }, [null, 4, 4, 3]).elementwiseOps;
+    expect([undefined, 'nearest', 'area', 'bilinear', 'gaussian', 'bicubic', 'mitchellcubic', 'lanczos3', 'lanczos5'].map((i) => ops(i))).toEqual(
+      [0, 0, 0, 7, 17, 31, 31, 71, 199].map((perValue) => perValue * 192),
+    );
+    expect(() => analyzeSequential([null, 4, 4, 3], ['UpSampling2D', { size: 2, interpolation: 'cubic' }])).toThrow(
+      'm.json: layer "l0" (UpSampling2D), field "interpolation": expected one of "nearest", "area", "bilinear", "bicubic", "mitchellcubic", "gaussian", "lanczos3", "lanczos5", got "cubic"',
+    );
   });
 
   it('TimeDistributed counts its inner layer once per step', () => {
