@@ -136,6 +136,8 @@ const activationLayer = (opsPerValue: (c: Config) => number, label: string): Lay
   label: () => label,
 });
 
+const relu = activationLayer((c) => (c.max_value != null ? 2 : 1), 'ReLU');
+
 /** Element-wise merge with Keras's broadcasting; `opsPerInput` 1 for Average (sum, divide), else inputs - 1. */
 function merge(label: string, min: number, max = Infinity, average = false): LayerSpec {
   return {
@@ -477,7 +479,17 @@ export const LAYERS: Record<string, LayerSpec> = {
   Minimum: merge('Min', 2),
   Subtract: merge('−', 2, 2),
   Activation: { kind: 'activation', shapeFields: [], call: (c, [input]) => noWeights([input], activationOps(c.activation, values(input))), label: activationLabel },
-  ReLU: activationLayer((c) => (c.max_value != null ? 2 : 1), 'ReLU'),
+  ReLU: {
+    ...relu,
+    call: (config, inputs, at) => {
+      // Keras's ReLU.__init__ refuses negative values of these (TF.js would fail at run time, in clip).
+      for (const field of ['max_value', 'negative_slope', 'threshold']) {
+        const v = config[field];
+        if (v !== undefined && v !== null && !(typeof v === 'number' && v >= 0)) throw new ModelFileError(`must be a number of at least 0 (Keras's ReLU), got ${preview(v)}`, at(field));
+      }
+      return relu.call(config, inputs, at);
+    },
+  },
   LeakyReLU: activationLayer(() => 2, 'LeakyReLU'),
   ELU: activationLayer(() => 3, 'ELU'),
   ThresholdedReLU: activationLayer(() => 2, 'ThresholdedReLU'),

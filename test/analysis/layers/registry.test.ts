@@ -130,6 +130,15 @@ describe('registry across the layer kinds of model files (hand-computed)', () =>
     expect(single('GlobalMaxPooling2D', {}, [null, 7, 7, 8]).elementwiseOps).toBe(7 * 7 * 8 - 8);
   });
 
+  it("ReLU refuses a negative max_value, negative_slope or threshold, as Keras's ReLU does", () => {
+    for (const field of ['max_value', 'negative_slope', 'threshold']) {
+      expect(() => analyzeSequential([null, 4], ['ReLU', { [field]: -1 }])).toThrow(`m.json: layer "l0" (ReLU), field "${field}": must be a number of at least 0 (Keras's ReLU), got -1`);
+      expect(single('ReLU', { [field]: 0 }, [null, 4]).outputShape).toEqual([null, 4]);
+    }
+    expect(() => analyzeSequential([null, 4], ['ReLU', { max_value: '6' }])).toThrow('field "max_value": must be a number of at least 0 (Keras\'s ReLU), got "6"');
+    expect(single('ReLU', { max_value: null }, [null, 4]).elementwiseOps).toBe(4);
+  });
+
   it('activations: ReLU 1 (2 with max_value), Softmax 3, Activation by name, Keras 3 names', () => {
     expect(single('ReLU', {}, [null, 10]).elementwiseOps).toBe(10);
     expect(single('Softmax', {}, [null, 10]).elementwiseOps).toBe(30);
