@@ -45,6 +45,23 @@ function shapelessGraph(name: string): string {
   return writeGraph(dir, name, [{ name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' } } }, { name: 'net/act/Relu', op: 'Relu', input: ['x'] }], [], ['net/act/Relu']);
 }
 
+/** x [-1, 256] -> Relu, + big [-1, 256, 256] (AddV2) -> Relu: one group `act`, the second Relu 256 times the first's work. */
+function mixedGraph(name: string): string {
+  return writeGraph(
+    dir,
+    name,
+    [
+      placeholder('x', [-1, 256]),
+      placeholder('big', [-1, 256, 256]),
+      { name: 'net/act/Relu', op: 'Relu', input: ['x'] },
+      { name: 'net/act/AddV2', op: 'AddV2', input: ['net/act/Relu', 'big'] },
+      { name: 'net/act/Relu_1', op: 'Relu', input: ['net/act/AddV2'] },
+    ],
+    [],
+    ['net/act/Relu_1'],
+  );
+}
+
 async function graphFile(file: string): Promise<GraphModelFile> {
   const read = await readModelFile(file);
   if (read.format !== 'tfjs-graph-model') throw new Error(`${file} is no graph model`);
@@ -53,7 +70,12 @@ async function graphFile(file: string): Promise<GraphModelFile> {
 
 const analysis = 'graph model: the 5 "layers" are groups of the graph\'s 6 non-constant nodes by name scope (below "net"); params are the stored weights, all counted as trainable';
 const weightValues = (model: tf.GraphModel): number[] => Array.from(model.weights['net/dense/w'][0].dataSync());
-const hook = (model: tf.GraphModel): unknown => (model as unknown as { executor: { checkTensorForDisposalWithNodeLiveUntilInfo: unknown } }).executor.checkTensorForDisposalWithNodeLiveUntilInfo;
+type Hooks = { checkTensorForDisposalWithNodeLiveUntilInfo: unknown; checkTensorForDisposal: unknown };
+/** The executor's two per-node methods (sync and async runs) that the run wraps while it runs. */
+const hook = (model: tf.GraphModel): unknown[] => {
+  const executor = (model as unknown as { executor: Hooks }).executor;
+  return [executor.checkTensorForDisposalWithNodeLiveUntilInfo, executor.checkTensorForDisposal];
+};
 
 describe('loading a graph model', () => {
   it('with its shard: the stored values, the notes in order, shapes from one run', async () => {
@@ -214,9 +236,10 @@ describe('running a graph model', () => {
       'net/act/Relu_1': [1, 3],
       'net/cast/Cast': [1, 224, 5],
     });
-    expect(hook(model)).toBe(original);
+    expect(hook(model)).toEqual(original);
     expect(tf.memory().numTensors).toBe(before);
     // One output (not a list), and through executeAsync.
+    const single = tf.memory().numTensors;
     expect([...(await recordShapes(tf, shapeless, true))]).toEqual([
       ['x', [1]],
       ['net/act/Relu', [1]],
@@ -225,6 +248,40 @@ describe('running a graph model', () => {
       ['x', [1]],
       ['net/act/Relu', [1]],
     ]);
+    expect(tf.memory().numTensors).toBe(single);
+  });
+
+  it('a run that fails: the executor as it was, the inputs disposed', async () => {
+    const file = writeGraph(dir, 'bad-run', [placeholder('x', [1, 3]), constant('w'), { name: 'y', op: 'MatMul', input: ['x', 'w'] }], [{ name: 'w', shape: [4, 2] }], ['y']);
+    const bad = (await loadGraphModel(tf, await graphFile(file), true)).model;
+    try {
+      const before = tf.memory().numTensors;
+      const original = hook(bad);
+      await expect(recordShapes(tf, bad, false)).rejects.toThrow(/^Error in matMul: inner shapes \(3\) and \(4\)/);
+      expect(hook(bad)).toEqual(original);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      bad.dispose();
+    }
+  });
+
+  it('kernels of one group: summed per kernel over its calls, every kernel of every call, no other group', async () => {
+    const mixed = (await loadGraphModel(tf, await graphFile(mixedGraph('mixed')), true)).model;
+    try {
+      const result = await profileGraphModel(tf, mixed, (n) => n.split('/')[1] ?? n, { warmupRuns: 1, runs: 3, async: false });
+      for (const s of result.samples) {
+        expect(Object.keys(s.kernels)).toEqual(['act']);
+        expect(s.kernels.act.map((k) => [k.name, k.calls])).toEqual([
+          ['Relu', 2],
+          ['Add', 1],
+        ]);
+        // The sum of both Relu calls, the second over 256 x 256 values: more than its first call alone.
+        expect(s.kernels.act[0].ms).toBeGreaterThan(0);
+        expect(s.kernels.act[0].ms).toBeLessThanOrEqual(s.layerMs.act);
+      }
+    } finally {
+      mixed.dispose();
+    }
   });
 
   it('profiles 2 warm-up and 10 timed passes by default: per group wall time and kernels (two Relu nodes: one kernel, 2 calls)', async () => {
@@ -252,7 +309,7 @@ describe('running a graph model', () => {
       expect(s.predictMs).toBeGreaterThan(0);
       expect(s.predictMs).toBeLessThan(elapsed);
     }
-    expect(hook(model)).toBe(original);
+    expect(hook(model)).toEqual(original);
     expect(tf.memory().numTensors).toBe(before);
   });
 

@@ -3,7 +3,7 @@
 // initializers also listed as inputs, empty optional inputs), what buildOnnxModel says about the
 // run, and profileOnnxFile's passes on ONNX Runtime (onnxruntime-node, when it loads here).
 // Every value is worked by hand from the graph below; each case calls the code in its own test.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -132,6 +132,28 @@ function convRelu(): onnx.IModelProto {
   };
 }
 
+/**
+ * x [1, 4] -> Dropout (its optional mask output left empty) -> Mul by a Constant -> Relu: one group
+ * `scale` of three operators.
+ */
+function scaledRelu(): onnx.IModelProto {
+  return {
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'g',
+      input: [valueInfo('x', [1, 4])],
+      node: [
+        node('Dropout', ['x'], ['d', ''], 'net/scale/Dropout'),
+        { opType: 'Constant', name: 'net/scale/k', output: ['k'], attribute: [{ name: 'value', type: T.TENSOR, t: floatTensor('kv', [1], Float32Array.of(2)) }] },
+        node('Mul', ['d', 'k'], ['m'], 'net/scale/Mul'),
+        node('Relu', ['m'], ['y'], 'net/scale/Relu'),
+      ],
+      output: [valueInfo('y', [1, 4])],
+    },
+  };
+}
+
 describe('buildOnnxModel', () => {
   it('without ONNX Runtime: the notes, in order, with the input sizes the file leaves open', async () => {
     const model = convRelu();
@@ -194,6 +216,32 @@ describe('on ONNX Runtime', async () => {
       ['net/act/Relu', [1, 4, 224, 4]],
       ['net/act/Relu_1', [1, 4, 224, 4]],
     ]);
+  });
+
+  it.skipIf(!ort)('every node output but the Constants\' and the empty ones is exposed for the shapes; a group of three operators is three kernels', async () => {
+    const read = importOnnx(encodeModel(scaledRelu()), 'm.onnx');
+    expect(Object.fromEntries(await onnxShapes(ort!, read))).toEqual({ x: [1, 4], 'net/scale/Dropout': [1, 4], 'net/scale/Mul': [1, 4], 'net/scale/Relu': [1, 4] });
+    const { groupOf } = await buildOnnxModel(undefined, read);
+    const result = await profileOnnxFile(ort!, read, groupOf, { warmupRuns: 0, runs: 1 });
+    expect(result.layers.scale.kernels.map((k) => [k.name, k.calls])).toEqual([
+      ['Dropout', 1],
+      ['Mul', 1],
+      ['Relu', 1],
+    ]);
+  });
+
+  it.skipIf(!ort)('leaves no profile folder behind', async () => {
+    const read = importOnnx(encodeModel(convRelu()), 'm.onnx');
+    const own = mkdtempSync(path.join(dir, 'tmp-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    try {
+      await profileOnnxFile(ort!, read, (n) => n, { warmupRuns: 0, runs: 1 });
+    } finally {
+      process.env.TMPDIR = saved;
+      if (saved === undefined) delete process.env.TMPDIR;
+    }
+    expect(readdirSync(own)).toEqual([]);
   });
 
   it.skipIf(!ort)('a model ONNX Runtime cannot run: the reason as a warning, declared shapes only, not runnable', async () => {
