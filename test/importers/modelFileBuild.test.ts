@@ -51,7 +51,7 @@ function scaled(paths: string[]): Json {
   };
 }
 
-const faithfulNote = /^faithful replacements checked against independent references on the cpu backend: (\d+) layers?, largest relative error (\d\.\de[-+]\d+)$/;
+const faithfulNote = /^faithful replacements checked against independent references on the cpu backend: (\d+ layers?), largest relative error (\d\.\de[-+]\d+)$/;
 const grouped = (name: string, input: string): Json => ({ name, class_name: 'Conv2D', config: { name, filters: 4, kernel_size: 3, padding: 'same', groups: 2 }, inbound_nodes: call(input) });
 
 let dir: string;
@@ -70,7 +70,8 @@ describe('the static report of a model file', () => {
   });
 
   it('after the build, the build notes and the engine check follow the static notes (none given: the static ones alone)', async () => {
-    const checked = importModelBytes(bytes(functional([null, 3], [{ name: 'd', class_name: 'Dense', config: { name: 'd', units: 2 }, inbound_nodes: call('in') }])), 'm.json');
+    // One unit: an output size of exactly 1 is no size below 1.
+    const checked = importModelBytes(bytes(functional([null, 3], [{ name: 'd', class_name: 'Dense', config: { name: 'd', units: 1 }, inbound_nodes: call('in') }])), 'm.json');
     const built = await buildModel(tf, checked);
     try {
       expect(analyzeImportedModel(built.model, checked).diagnostics).toEqual(checked.report.diagnostics);
@@ -103,7 +104,7 @@ describe('loading model files', () => {
       expect(notes).toHaveLength(1);
       expect(notes[0].severity).toBe('info');
       const [, count, error] = faithfulNote.exec(notes[0].message)!;
-      expect(count).toBe('2');
+      expect(count).toBe('2 layers');
       // float32 convolutions against float64 references: a relative error of rounding, not 0, below 1e-4.
       expect(Number(error)).toBeGreaterThan(0);
       expect(Number(error)).toBeLessThan(1e-4);
@@ -118,7 +119,7 @@ describe('loading model files', () => {
     writeFileSync(one, JSON.stringify(functional([null, 6, 6, 4], [grouped('g1', 'in')])));
     const loaded = await loadModelFile(tf, one);
     try {
-      expect(loaded.report.diagnostics.map((d) => faithfulNote.exec(d.message)?.[1]).filter(Boolean)).toEqual(['1']);
+      expect(loaded.report.diagnostics.map((d) => faithfulNote.exec(d.message)?.[1]).filter(Boolean)).toEqual(['1 layer']);
     } finally {
       loaded.model.dispose();
     }
@@ -179,11 +180,59 @@ describe('building with TF.js', () => {
     }
   });
 
+  it('layers TF.js refuses the names of: built under internal names, their shard weights matched (the longer name first), original names restored', async () => {
+    // "x y/z" starts with "x y/": its weights must not be renamed as those of "x y".
+    const json = {
+      format: 'layers-model',
+      modelTopology: {
+        class_name: 'Sequential',
+        config: { name: 's', layers: [{ class_name: 'Dense', config: { name: 'x y', units: 2, batch_input_shape: [null, 3] } }, { class_name: 'Dense', config: { name: 'x y/z', units: 2 } }] },
+      },
+      weightsManifest: [
+        {
+          paths: ['renamed.bin'],
+          weights: [
+            { name: 'x y/kernel', shape: [3, 2], dtype: 'float32' },
+            { name: 'x y/bias', shape: [2], dtype: 'float32' },
+            { name: 'x y/z/kernel', shape: [2, 2], dtype: 'float32' },
+            { name: 'x y/z/bias', shape: [2], dtype: 'float32' },
+          ],
+        },
+      ],
+    };
+    writeFileSync(path.join(dir, 'renamed.bin'), Buffer.from(Float32Array.from({ length: 6 + 2 + 4 + 2 }, (_, i) => i / 8).buffer));
+    const checked = importModelBytes(bytes(json), path.join(dir, 'renamed.json'));
+    const built = await buildModel(tf, checked);
+    try {
+      expect(built.model.layers.map((l) => l.name)).toEqual(['x y_input', 'x y', 'x y/z']);
+      // The input layer Keras adds to a Sequential model takes the first layer's name.
+      expect([...built.names]).toEqual([
+        ['x_y_input', 'x y_input'],
+        ['x_y', 'x y'],
+        ['x_y_z', 'x y/z'],
+      ]);
+      // Shard order: x y's kernel 0..5 and bias 6, 7; x y/z's kernel 8..11 and bias 12, 13 (/ 8).
+      expect(Array.from(built.model.getLayer('x y').getWeights()[1].dataSync())).toEqual([6 / 8, 7 / 8]);
+      expect(Array.from(built.model.getLayer('x y/z').getWeights()[0].dataSync())).toEqual([8 / 8, 9 / 8, 10 / 8, 11 / 8]);
+      expect(Array.from(built.model.getLayer('x y/z').getWeights()[1].dataSync())).toEqual([12 / 8, 13 / 8]);
+      expect(built.diagnostics.map((d) => d.message)).toContain(
+        '3 layer names TF.js refuses (spaces, a leading underscore, non-ASCII, "/"...) get internal names while TF.js builds; the report shows the original names: "x y_input", "x y", "x y/z"',
+      );
+      expect(built.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    } finally {
+      built.model.dispose();
+    }
+  });
+
   it('a build failure names at most five stand-ins', async () => {
     const unknown = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map((name, i, all) => ({ name, class_name: 'FixedDropout', config: { name }, inbound_nodes: call(i ? all[i - 1] : 'in') }));
     const up = { name: 'up', class_name: 'UpSampling2D', config: { name: 'up', size: 2, interpolation: 'bicubic' }, inbound_nodes: call('u6') };
     const checked = importModelBytes(bytes(functional([null, 6, 6, 3], [...unknown, up])), 'm.json');
-    await expect(buildModel(tf, checked)).rejects.toThrow(
+    const error = await buildModel(tf, checked).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe(
       'm.json: TF.js could not build the model: bicubic is not a valid InterpolationFormat.  Valid values are nearest,bilinear or null/undefined.; unsupported layers stood in as shape-preserving: "u1", "u2", "u3", "u4", "u5"',
     );
   });
