@@ -183,7 +183,8 @@ describe('faithful replacements agree with the references on random configs', ()
   it('ReLU with negative_slope, threshold and max_value', async () => {
     const config = fc.record({
       slope: fc.constantFrom(0, 0.1, 0.3, 1),
-      threshold: fc.constantFrom(0, -0.5, 0.5, 1.5),
+      // Keras refuses a negative threshold (the analysis too: registry.test.ts).
+      threshold: fc.constantFrom(0, 0.25, 0.5, 1.5),
       max: fc.constantFrom(null, 1, 6),
     }).filter((g) => g.slope !== 0 || g.threshold !== 0);
     await fc.assert(

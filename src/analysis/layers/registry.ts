@@ -482,10 +482,12 @@ export const LAYERS: Record<string, LayerSpec> = {
   ReLU: {
     ...relu,
     call: (config, inputs, at) => {
-      // Keras's ReLU.__init__ refuses negative values of these (TF.js would fail at run time, in clip).
+      // Keras's ReLU.__init__ refuses negative values of these, and None but for max_value (TF.js
+      // would fail at run time, in clip, or compute something else).
       for (const field of ['max_value', 'negative_slope', 'threshold']) {
         const v = config[field];
-        if (v !== undefined && v !== null && !(typeof v === 'number' && v >= 0)) throw new ModelFileError(`must be a number of at least 0 (Keras's ReLU), got ${preview(v)}`, at(field));
+        if (v === undefined || (v === null && field === 'max_value')) continue;
+        if (!(typeof v === 'number' && v >= 0)) throw new ModelFileError(`must be a number of at least 0 (Keras's ReLU), got ${preview(v)}`, at(field));
       }
       return relu.call(config, inputs, at);
     },

@@ -137,6 +137,7 @@ describe('registry across the layer kinds of model files (hand-computed)', () =>
     }
     expect(() => analyzeSequential([null, 4], ['ReLU', { max_value: '6' }])).toThrow('field "max_value": must be a number of at least 0 (Keras\'s ReLU), got "6"');
     expect(single('ReLU', { max_value: null }, [null, 4]).elementwiseOps).toBe(4);
+    expect(() => analyzeSequential([null, 4], ['ReLU', { threshold: null }])).toThrow('field "threshold": must be a number of at least 0 (Keras\'s ReLU), got null');
   });
 
   it('activations: ReLU 1 (2 with max_value), Softmax 3, Activation by name, Keras 3 names', () => {
