@@ -2,6 +2,7 @@
  * Entry of the webview bundle (`dist/webview.js`, IIFE). Runs in a VS Code webview and in the
  * standalone HTML report; expects an element `#app` (falls back to `document.body`).
  */
+import './startMark';
 import './styles.css';
 import { App } from './app';
 import { createHost } from './host';

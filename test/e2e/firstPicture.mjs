@@ -125,6 +125,30 @@ export async function outerFrameMarks(innerFrame) {
 }
 
 /**
+ * The diagram page's own time, read in its frame, as ms after its `performance.timeOrigin`: when
+ * its document was parsed (`domInteractive`), when the bundle began to run (the
+ * `xp/bundle-start` mark of webview/startMark.ts: parse and compile before it), the browser's
+ * first paint, and the diagram's layout and render (layout + DOM) times and painted frame
+ * (`window.__xpStats`, webview/app.ts).
+ */
+export async function diagramPageMarks(frame) {
+  return frame.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const paint = performance.getEntriesByType('paint').find((p) => p.name === 'first-paint');
+    const stats = window.__xpStats ?? {};
+    const r = (x) => (x === undefined ? undefined : Math.round(x));
+    return {
+      domInteractive: r(nav?.domInteractive),
+      bundleStart: r(performance.getEntriesByName('xp/bundle-start')[0]?.startTime),
+      firstPaint: r(paint?.startTime),
+      layoutMs: r(stats.layoutMs),
+      renderMs: r(stats.renderMs),
+      diagramPainted: r(stats.firstPaintMs),
+    };
+  });
+}
+
+/**
  * One line splitting a first picture, every step as ms after the command handler ran
  * (`logged.commandAt`): the extension's marks up to "HTML set", the webview iframe inserted in the
  * workbench page, the host page's navigation, script, content, service worker and inner frame,

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commandToFirstPicture, firstPictureSplit, loggedFirstPicture, outerFrameMarks } from './firstPicture.mjs';
+import { commandToFirstPicture, diagramPageMarks, firstPictureSplit, loggedFirstPicture, outerFrameMarks } from './firstPicture.mjs';
 import { CodeServer, findE2eTool, freePort } from './server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -80,6 +80,8 @@ async function measure(wb, server, label) {
   console.log(`[probe] ${label} (load ${load}): click -> diagram ${ms} ms; command -> painted ${logged.ms} ms; click -> command ${logged.commandAt - clickedAt} ms`);
   console.log(`[probe]   ${split.line}`);
   console.log(`[probe]   ${split.summary}`);
+  const page = await diagramPageMarks(frame);
+  console.log(`[probe]   diagram page, ms after its start: document parsed ${page.domInteractive}, bundle running ${page.bundleStart}, browser's first paint ${page.firstPaint}, diagram painted ${page.diagramPainted} (its layout ${page.layoutMs}, layout + render ${page.renderMs})`);
   return { label, ms, logged: logged.ms, worker: split.workerMs };
 }
 
