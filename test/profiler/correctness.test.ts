@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initWasmBackend } from '../../src/engine/wasmSetup';
-import { checkAgainstCpu, CORRECTNESS_RTOL, layerKind, maxErrors, reducedSize, testShapes } from '../../src/profiler/correctness';
+import { checkAgainstCpu, checkFaithful, CORRECTNESS_RTOL, layerKind, maxErrors, reducedSize, testShapes } from '../../src/profiler/correctness';
 
 describe('checkAgainstCpu on the WASM engine', () => {
   beforeAll(async () => {
@@ -156,6 +156,93 @@ describe('checkAgainstCpu verdicts', () => {
       { layer: 'a', layers: ['a', 'b'], kind: layerKind(a), maxAbsError: Infinity, maxRelError: Infinity, ok: false, error: 'fails on wasm: no kernel on wasm' },
       { layer: 'c', layers: ['c'], kind: layerKind(c), maxAbsError: NaN, maxRelError: NaN, ok: true, error: 'not checked: fails everywhere' },
     ]);
+    model.dispose();
+  });
+});
+
+describe('checkFaithful against the plain-JS references', () => {
+  beforeAll(async () => {
+    await initWasmBackend(tf, { threads: 1 });
+  });
+
+  /** Layers of each class checkFaithful has a reference for, on a 9x9x3 input (5 of them in a nested model). */
+  function zoo(): tf.LayersModel {
+    const x = tf.input({ shape: [9, 9, 3], name: 'x' });
+    const conv = tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'conv' }).apply(x) as tf.SymbolicTensor;
+    const dw = tf.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'valid', name: 'dw' }).apply(x) as tf.SymbolicTensor;
+    const convT = tf.layers.conv2dTranspose({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', name: 'convT' }).apply(conv) as tf.SymbolicTensor;
+    const gap = tf.layers.globalAveragePooling2d({ name: 'gap' }).apply(dw) as tf.SymbolicTensor;
+    const gmp = tf.layers.globalMaxPooling2d({ name: 'gmp' }).apply(convT) as tf.SymbolicTensor;
+    const seq = tf.layers.reshape({ targetShape: [25, 4], name: 'seq' }).apply(conv) as tf.SymbolicTensor;
+    const gap1 = tf.layers.globalAveragePooling1d({ name: 'gap1' }).apply(seq) as tf.SymbolicTensor;
+    const gmp1 = tf.layers.globalMaxPooling1d({ name: 'gmp1' }).apply(seq) as tf.SymbolicTensor;
+    // Nested: relu6 (ReLU, max 6), tanh (Dense, default branch), soft (Dense, softmax: no reference).
+    const innerIn = tf.input({ shape: [4], name: 'inner_in' });
+    const relu6 = tf.layers.reLU({ maxValue: 6, name: 'relu6' }).apply(tf.layers.dense({ units: 4, name: 'pre' }).apply(innerIn)) as tf.SymbolicTensor;
+    const tanh = tf.layers.dense({ units: 3, activation: 'tanh', name: 'tanh' }).apply(relu6) as tf.SymbolicTensor;
+    const soft = tf.layers.dense({ units: 2, activation: 'softmax', name: 'soft' }).apply(tanh) as tf.SymbolicTensor;
+    const inner = tf.model({ inputs: innerIn, outputs: soft, name: 'inner' });
+    const head = inner.apply(gap1) as tf.SymbolicTensor;
+    const out = tf.layers.concatenate({ name: 'cat' }).apply([gap, gmp, gmp1, head]) as tf.SymbolicTensor;
+    return tf.model({ inputs: x, outputs: out });
+  }
+
+  const replaced = (...paths: string[]) => new Map(paths.map((p) => [p, { kind: 'faithful-replacement' }]));
+
+  it('finds each class equal to its reference (depth multiplier 2, transposed conv, 1-D and 2-D global pools, ReLU, an activation), on cpu, and names what it could not check', async () => {
+    await tf.setBackend('wasm');
+    const model = zoo();
+    const executions = replaced('conv', 'dw', 'convT', 'gap', 'gmp', 'gap1', 'gmp1', 'inner/relu6', 'inner/tanh', 'inner/soft', 'inner/missing');
+    executions.set('seq', { kind: 'native' });
+    const checks = await checkFaithful(tf, model, executions);
+    expect(tf.getBackend()).toBe('wasm');
+    // Once more, counting tensors, without the ReLU: TF.js 4.22's ReLU layer with a maxValue leaves
+    // one tensor per call behind (its own leak: reLU({ maxValue: 6 }).apply(x) alone does it).
+    executions.delete('inner/relu6');
+    const before = tf.memory().numTensors;
+    expect(await checkFaithful(tf, model, executions)).toHaveLength(checks.length - 1);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(checks.map((c) => [c.layer, c.className, c.ok, c.error])).toEqual([
+      ['conv', 'Conv2D', true, undefined],
+      ['dw', 'DepthwiseConv2D', true, undefined],
+      ['convT', 'Conv2DTranspose', true, undefined],
+      // TF.js's own global pools drop the pooled axes; the replacement's reference keeps them
+      // (Keras's keepdims=True, [1, 1, 1, C]): another shape, flagged.
+      ['gap', 'GlobalAveragePooling2D', false, undefined],
+      ['gmp', 'GlobalMaxPooling2D', false, undefined],
+      ['gap1', 'GlobalAveragePooling1D', false, undefined],
+      ['gmp1', 'GlobalMaxPooling1D', false, undefined],
+      ['inner/relu6', 'ReLU', true, undefined],
+      ['inner/tanh', 'Dense', true, undefined],
+      ['inner/soft', 'Dense', true, 'not checked: no reference for activation "softmax"'],
+    ]);
+    for (const c of [...checks.slice(0, 3), ...checks.slice(7, 9)]) expect(c.maxRelError).toBeLessThanOrEqual(CORRECTNESS_RTOL);
+    for (const c of checks.slice(3, 7)) expect(c).toMatchObject({ maxAbsError: Infinity, maxRelError: Infinity });
+    expect(checks.at(-1)).toMatchObject({ maxAbsError: NaN, maxRelError: NaN });
+    expect(await checkFaithful(tf, model, new Map([['conv', { kind: 'native' }]]))).toEqual([]);
+    model.dispose();
+  });
+
+  it('flags a layer whose output differs from the reference, in values (on inputs of both signs) or in shape', async () => {
+    await tf.setBackend('wasm');
+    const model = zoo();
+    // inner/relu6 computed as the identity on cpu: wrong for the negative inputs only.
+    const relu6 = (model.getLayer('inner') as tf.LayersModel).getLayer('relu6');
+    relu6.call = (inputs) => (Array.isArray(inputs) ? inputs[0] : inputs).clone();
+    // gap returns a [1, 1] tensor where the reference has [1, 6].
+    model.getLayer('gap').call = () => tf.zeros([1, 1]);
+    // conv right on cpu, wrong elsewhere: the check must run on cpu.
+    const conv = model.getLayer('conv');
+    const call = conv.call.bind(conv);
+    conv.call = (inputs, kwargs) => {
+      const y = call(inputs, kwargs) as tf.Tensor;
+      return tf.getBackend() === 'cpu' ? y : tf.add(y, 1);
+    };
+    const checks = await checkFaithful(tf, model, replaced('conv', 'inner/relu6', 'gap'));
+    expect(tf.getBackend()).toBe('wasm');
+    expect(checks.map((c) => [c.layer, c.ok])).toEqual([['conv', true], ['inner/relu6', false], ['gap', false]]);
+    expect(checks[1].maxRelError).toBeGreaterThan(0.1);
+    expect(checks[2]).toMatchObject({ maxAbsError: Infinity, maxRelError: Infinity });
     model.dispose();
   });
 });
