@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../src/report/defaults';
-import { createInputs, kernelTimeError, predictPass, profiledPass, profileModel, summarize, yieldToEventLoop, type PassSample } from '../../src/profiler/profile';
+import { createInputs, kernelTimeError, passPair, predictPass, profiledPass, profileModel, summarize, yieldToEventLoop, type PassSample } from '../../src/profiler/profile';
 import { median, percentile } from '../../src/profiler/stats';
 
 // Tiny models on the plain-JS cpu engine; Xception end to end is in profileXception.test.ts.
@@ -376,5 +376,93 @@ describe('summarize, by hand', () => {
     expect(kernelTimeError(null)).toBe('kernel time not recorded');
     expect(kernelTimeError({})).toBe('kernel time not recorded');
     expect(kernelTimeError(NaN)).toBe('kernel time not a finite number');
+  });
+});
+
+describe('profiledPass frees each intermediate value after its last consumer', () => {
+  it('a chain holds one intermediate at a time: three ReLUs, the fourth layer sees one live tensor besides the input', async () => {
+    const x = tf.input({ shape: [4], name: 'x' });
+    let y = x;
+    for (const name of ['r1', 'r2', 'r3']) y = tf.layers.activation({ activation: 'relu', name }).apply(y) as tf.SymbolicTensor;
+    const probe = tf.layers.activation({ activation: 'relu', name: 'probe' });
+    const model = tf.model({ inputs: x, outputs: probe.apply(y) as tf.SymbolicTensor });
+    const call = probe.call.bind(probe);
+    let live = -1;
+    const [input] = createInputs(tf, model, 1);
+    const before = tf.memory().numTensors;
+    probe.call = (inputs, kwargs) => {
+      live = tf.memory().numTensors - before;
+      return call(inputs, kwargs);
+    };
+    await profiledPass(tf, model, [input], {});
+    expect(live).toBe(1); // r3's output; r1's and r2's are freed
+    expect(tf.memory().numTensors).toBe(before);
+    expect(input.isDisposed).toBe(false);
+    input.dispose();
+    model.dispose();
+  });
+
+  it('a value held under two names (Dropout returns its input) lives until its last consumer under either name', async () => {
+    // a -> drop -> left -> l2 -> sum, and a -> right -> sum: left (depth 2) releases drop before right (depth 1) reads a.
+    const x = tf.input({ shape: [4], name: 'x' });
+    const a = tf.layers.dense({ units: 4, name: 'a' }).apply(x) as tf.SymbolicTensor;
+    const drop = tf.layers.dropout({ rate: 0.5, name: 'drop' }).apply(a) as tf.SymbolicTensor;
+    const left = tf.layers.dense({ units: 2, name: 'left' }).apply(drop) as tf.SymbolicTensor;
+    const l2 = tf.layers.dense({ units: 2, name: 'l2' }).apply(left) as tf.SymbolicTensor;
+    const right = tf.layers.dense({ units: 2, name: 'right' }).apply(a) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: x, outputs: tf.layers.add({ name: 'sum' }).apply([l2, right]) as tf.SymbolicTensor });
+    const [input] = createInputs(tf, model, 1);
+    const before = tf.memory().numTensors;
+    const pass = await profiledPass(tf, model, [input], {});
+    expect(Object.keys(pass.layerMs)).toEqual(['a', 'drop', 'left', 'l2', 'right', 'sum']);
+    expect(tf.memory().numTensors).toBe(before);
+    input.dispose();
+    model.dispose();
+  });
+
+  it("a failing layer leaves the caller's inputs alive, and each pass times only itself", async () => {
+    const model = denseSoftmax();
+    const [input] = createInputs(tf, model, 1);
+    const t0 = performance.now();
+    const pass = await profiledPass(tf, model, [input], {});
+    const plain = await predictPass(tf, model, [input]);
+    const elapsed = performance.now() - t0;
+    expect(pass.passMs).toBeLessThanOrEqual(elapsed);
+    expect(plain).toBeLessThanOrEqual(elapsed);
+    model.getLayer('s').call = () => {
+      throw new Error('kernel failed');
+    };
+    await expect(profiledPass(tf, model, [input], {})).rejects.toThrow('kernel failed');
+    expect(input.isDisposed).toBe(false);
+    input.dispose();
+    model.dispose();
+  });
+
+  it('passPair: plain predict first in even pairs, the profiled pass first in odd ones; without predict, the profiled pass alone', async () => {
+    const model = denseSoftmax();
+    const [input] = createInputs(tf, model, 1);
+    const order: string[] = [];
+    const predict = model.predict.bind(model);
+    model.predict = (...args: Parameters<typeof model.predict>) => {
+      order.push('plain');
+      return predict(...args);
+    };
+    const s = model.getLayer('s');
+    const call = s.call.bind(s);
+    s.call = (inputs, kwargs) => {
+      if (!order.includes('profiled')) order.push('profiled');
+      return call(inputs, kwargs);
+    };
+    const run = async (index: number, comparePredict = true) => {
+      order.length = 0;
+      const sample = await passPair(tf, model, [input], index, { comparePredict });
+      return [order.join(' then '), sample.predictMs === null];
+    };
+    // predict calls the layer too: only the first call of each kind is recorded.
+    expect(await run(0)).toEqual(['plain then profiled', false]);
+    expect(await run(1)).toEqual(['profiled then plain', false]);
+    expect(await run(2, false)).toEqual(['profiled', true]);
+    input.dispose();
+    model.dispose();
   });
 });

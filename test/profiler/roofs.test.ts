@@ -196,4 +196,32 @@ describe('roofs', () => {
     expect(withRoofs({ ...report, timing: { batchSize: 4 }, roofline: { batch: 8 } } as ArchitectureReport, roofs).roofline).toEqual({ batch: 8, roofs });
     expect(withRoofs(report, roofs).layers).toBe(report.layers);
   });
+
+  it('the TF.js probe keeps one set of inputs per size: a second size gets its own', async () => {
+    await tf.setBackend('cpu');
+    const probe = tfRoofProbe(tf);
+    const shapesOf = async (call: () => Promise<void>, kernel: string) => (await tf.profile(call)).kernels.find((k) => k.name === kernel)!.inputShapes;
+    expect(await shapesOf(() => probe.matmul(8), 'BatchMatMul')).toEqual([[8, 8], [8, 8]]);
+    expect(await shapesOf(() => probe.matmul(16), 'BatchMatMul')).toEqual([[16, 16], [16, 16]]);
+    expect(await shapesOf(() => probe.pointwiseConv(64), 'Conv2D')).toEqual([[1, 2, 2, 64], [1, 1, 64, 64]]);
+    expect(await shapesOf(() => probe.pointwiseConv(32), 'Conv2D')).toEqual([[1, 1, 1, 32], [1, 1, 32, 32]]);
+    expect(await shapesOf(() => probe.add(16), 'Add')).toEqual([[16], [16]]);
+    expect(await shapesOf(() => probe.add(8), 'Add')).toEqual([[8], [8]]);
+    probe.dispose();
+  });
+
+  it('budget edges: warm-up until warmupMs has passed (not beyond), then rounds until exactly minMs or maxMs', async () => {
+    // 4 ms calls, warmupMs 8: calls end at 4 and 8, so 2 warm-up calls each (a third if 8 < 8 were true).
+    let probe = fakeProbe({ matmul: 4, conv: 4, add: 4 });
+    await measureRoofs(probe, 'fake', { warmupMs: 8, sliceMs: 0, minReps: 1, minMs: 0, maxMs: Infinity }, probe.now);
+    expect(probe.calls).toBe(3 * (2 + 1));
+    // Rounds of 12 ms (3 kernels x 4 ms) after 12 ms of warm-up: minMs 24 ends at exactly 2 rounds.
+    probe = fakeProbe({ matmul: 4, conv: 4, add: 4 });
+    let r = await measureRoofs(probe, 'fake', { warmupMs: 0, sliceMs: 0, minReps: 1, minMs: 24, maxMs: Infinity }, probe.now);
+    expect(r.bandwidthMethod).toContain('best of 2 calls');
+    // maxMs 36 with minReps out of reach: exactly 3 rounds.
+    probe = fakeProbe({ matmul: 4, conv: 4, add: 4 });
+    r = await measureRoofs(probe, 'fake', { warmupMs: 0, sliceMs: 0, minReps: 20, minMs: 0, maxMs: 36 }, probe.now);
+    expect(r.bandwidthMethod).toContain('best of 3 calls');
+  });
 });
