@@ -23,7 +23,7 @@ child.on('message', (m) => {
     console.log(`live (every ${interval} ms): ${r(live)}`);
     console.log('live per pass (plain, profiled):', live.map((x) => `${x.predictMs.toFixed(0)},${x.passMs.toFixed(0)}`).join(' '));
     // Each pair runs back to back, so its own ratio cancels the load drift between pairs; by order
-    // (live.ts: plain first on even runs) it shows what going first after the pause costs.
+    // (profile.ts plainFirst: plain first on even runs, in the timed passes too) it shows what going first after the pause costs.
     const pairs = (xs) => med(xs.map((x) => x.passMs / x.predictMs)).toFixed(3);
     const plainFirst = pairs(live.filter((_, i) => i % 2 === 0));
     const profiledFirst = pairs(live.filter((_, i) => i % 2 === 1));
