@@ -466,9 +466,19 @@ function translate(call: LayerCall, xs: Value[], node: Node): Value[] {
       if (c == null) call.fail('the normalised axis has an unknown size');
       const gamma = weights.get('gamma')?.values ?? new Float32Array(c).fill(1);
       const beta = weights.get('beta')?.values ?? new Float32Array(c);
+      const epsilon = Number(config.epsilon ?? 1e-3);
       // Keras normalises the channel axis; ONNX normalises from `axis` to the end: NHWC around it.
       const nhwc = call.toNhwc(x);
-      const y = call.op('LayerNormalization', [nhwc.name, call.weight('gamma', [c], gamma), call.weight('beta', [c], beta)], 'ln', { axis: -1, epsilon: { float: Number(config.epsilon ?? 1e-3) } });
+      if (config.rmsScaling === true) {
+        // Keras's rms_scaling: x / sqrt(var(x) + epsilon) x gamma, the input not centred (no ONNX op does that).
+        const mean = call.op('ReduceMean', [nhwc.name], 'mean', { axes: [-1], keepdims: 1 });
+        const centred = call.op('Sub', [nhwc.name, mean], 'centred');
+        const variance = call.op('ReduceMean', [call.op('Mul', [centred, centred], 'squares')], 'variance', { axes: [-1], keepdims: 1 });
+        const deviation = call.op('Sqrt', [call.op('Add', [variance, call.weight('epsilon', [1], Float32Array.of(epsilon))], 'plus_epsilon')], 'deviation');
+        const y = call.op('Mul', [call.op('Div', [nhwc.name, deviation], 'scaled'), call.weight('gamma', [c], gamma)], 'rms');
+        return [call.toNchw({ ...x, name: y })];
+      }
+      const y = call.op('LayerNormalization', [nhwc.name, call.weight('gamma', [c], gamma), call.weight('beta', [c], beta)], 'ln', { axis: -1, epsilon: { float: epsilon } });
       return [call.toNchw({ ...x, name: y })];
     }
     case 'Cropping2D': {

@@ -16,6 +16,7 @@ import {
   globalPoolReference,
   kerasReluReference,
   mapReference,
+  rmsScalingReference,
   upsampleReference,
   type HostTensor,
 } from '../importers/faithful/reference';
@@ -230,6 +231,8 @@ function referenceOutput(layer: tfTypes.layers.Layer, x: HostTensor, linear: () 
       return globalPoolReference(x, 'max');
     case 'UpSampling2D':
       return upsampleReference(x, pair(config.size, 2), String(config.interpolation));
+    case 'LayerNormalization':
+      return rmsScalingReference(x, config.axis as number[], Number(config.epsilon), weights[0].data);
     case 'ReLU': {
       const max = config.maxValue;
       return mapReference(x, (v) => kerasReluReference(v, Number(config.negativeSlope ?? 0), typeof max === 'number' ? max : null, Number(config.threshold ?? 0)));

@@ -317,8 +317,10 @@ function layerNorm(config: Config, [input]: number[][], at: At): CallResult {
   const axes = Array.isArray(config.axis) ? config.axis : [config.axis ?? -1];
   const size = axes.map((a) => input[axisOf(a, input.length + 1, 'axis', at) - 1]);
   const weights: WeightShape[] = [];
-  if (bool(config, 'scale', true)) weights.push({ name: 'gamma', shape: size, trainable: true });
-  if (bool(config, 'center', true)) weights.push({ name: 'beta', shape: size, trainable: true });
+  // Keras's rms_scaling (Keras 3, tf.keras 2.13+): x / sqrt(var(x) + epsilon) x gamma, with gamma and no beta.
+  const rms = bool(config, 'rms_scaling', false);
+  if (bool(config, 'scale', true) || rms) weights.push({ name: 'gamma', shape: size, trainable: true });
+  if (bool(config, 'center', true) && !rms) weights.push({ name: 'beta', shape: size, trainable: true });
   return { outputs: [input], weights, macs: 0, elementwiseOps: (6 + weights.length) * values(input) };
 }
 
@@ -409,7 +411,7 @@ export const LAYERS: Record<string, LayerSpec> = {
   },
   Dense: { kind: 'dense', shapeFields: ['units', 'use_bias'], call: dense, label: (c) => `Dense ${String(c.units)}` },
   BatchNormalization: { kind: 'normalization', shapeFields: ['axis', 'center', 'scale'], call: batchNorm, label: () => 'BN' },
-  LayerNormalization: { kind: 'normalization', shapeFields: ['axis', 'center', 'scale'], call: layerNorm, label: () => 'LayerNorm' },
+  LayerNormalization: { kind: 'normalization', shapeFields: ['axis', 'center', 'scale', 'rms_scaling'], call: layerNorm, label: (c) => (c.rms_scaling === true ? 'LayerNorm (RMS)' : 'LayerNorm') },
   MaxPooling2D: pooling(true),
   AveragePooling2D: pooling(false),
   GlobalMaxPooling2D: globalPooling(true),

@@ -14,6 +14,7 @@
  * - UpSampling2D `bilinear` samples without half-pixel centres (Keras resizes with `tf.image.resize`, which uses them),
  *   and TF.js refuses every other interpolation but `nearest` (bicubic, lanczos3 and 5, gaussian, mitchellcubic, area);
  * - ReLU ignores `negative_slope` and `threshold`;
+ * - LayerNormalization ignores `rms_scaling` (it centres the input and adds beta);
  * - an activation TF.js lacks (see activations.ts) fails the build.
  * SeparableConv2D with `depth_multiplier` > 1 or `dilation_rate` > 1 is computed as Keras does by
  * TF.js itself (same weights, same outputs), so it is not replaced.
@@ -70,6 +71,7 @@ interface ReplacementFacts {
   outputPadding: [number, number] | null;
   keepdims: boolean;
   interpolation: unknown;
+  rmsScaling: boolean;
   negativeSlope: number;
   threshold: number;
   /** How the layer's activation runs (classes with an activation only). */
@@ -90,6 +92,7 @@ function factsOf(className: string, config: Record<string, unknown>, spelling: '
     outputPadding: outputPaddingOf(config[key('output_padding')]),
     keepdims: config.keepdims === true,
     interpolation: config.interpolation,
+    rmsScaling: config[key('rms_scaling')] === true,
     negativeSlope: Number(config[key('negative_slope')] ?? 0),
     threshold: Number(config.threshold ?? 0),
     activation:
@@ -117,6 +120,9 @@ function structuralReasons(className: string, f: ReplacementFacts): string[] {
     reasons.push(`TF.js 4.22 has no ${f.interpolation} interpolation; runs Keras's ${f.interpolation} resampling (tf.image.resize) as one matrix product per spatial axis`);
   }
   if (className === 'ReLU' && (f.negativeSlope !== 0 || f.threshold !== 0)) reasons.push("TF.js's ReLU ignores negative_slope and threshold; runs Keras's relu formula");
+  if (className === 'LayerNormalization' && f.rmsScaling) {
+    reasons.push("TF.js 4.22's LayerNormalization ignores rms_scaling (it would centre the input and add beta); runs Keras's x / sqrt(var(x) + epsilon) x gamma");
+  }
   return reasons;
 }
 
@@ -151,6 +157,9 @@ interface TfjsLayerFields {
   useBias: boolean;
   size: number[];
   maxValue?: number;
+  axis: number | number[];
+  epsilon: number;
+  gamma: tfTypes.LayerVariable | null;
   activation: { apply(x: Tensor): Tensor; getClassName(): string } | null;
   kernelInitializer: unknown;
   kernelRegularizer: unknown;
@@ -228,6 +237,8 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
     keepdims: boolean;
     negativeSlope: number;
     threshold: number;
+    /** LayerNormalization: Keras's rms_scaling (TF.js is given center false and scale true: gamma, no beta). */
+    rmsScaling: boolean;
     /** UpSampling2D: Keras's interpolation (TF.js is given `nearest` when it lacks this one). */
     interpolation: unknown;
     /** Whether this layer needs Keras's computation (else it is TF.js's class as is). */
@@ -241,8 +252,10 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
       const tfjsConfig: Record<string, unknown> = config.activation === undefined ? { ...config } : { ...config, activation: tfjsActivation };
       // TF.js 4.22's UpSampling2D throws on any interpolation but nearest and bilinear.
       if (className === 'UpSampling2D' && facts.interpolation !== undefined && facts.interpolation !== 'bilinear') tfjsConfig.interpolation = 'nearest';
+      if (className === 'LayerNormalization' && facts.rmsScaling) Object.assign(tfjsConfig, { center: false, scale: true });
       super(tfjsConfig);
       this.interpolation = facts.interpolation;
+      this.rmsScaling = facts.rmsScaling;
       if (plan && plan.kind !== 'native') this.kerasActivation = plan.name;
       if (plan?.kind === 'faithful') this.activation = faithfulActivation(tf, plan);
       this.groups = facts.groups;
@@ -322,6 +335,8 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
             return this.upsample(x as Tensor4D);
           case 'ReLU':
             return kerasRelu(tf, x, this.negativeSlope, this.maxValue ?? null, this.threshold);
+          case 'LayerNormalization':
+            return this.rmsNormalised(x);
           default:
             // Only the activation is Keras's: TF.js's call applies it through `this.activation`.
             return super.call(inputs, kwargs);
@@ -349,6 +364,17 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
       const byRows = tf.matMul(rows, tf.reshape(tf.transpose(x, [1, 0, 2, 3]), [h, n * w * c]));
       const byCols = tf.matMul(cols, tf.reshape(tf.transpose(tf.reshape(byRows, [h * sh, n, w, c]), [2, 1, 0, 3]), [w, n * h * sh * c]));
       return tf.transpose(tf.reshape(byCols, [w * sw, n, h * sh, c]), [1, 2, 0, 3]);
+    }
+
+    /**
+     * Keras's LayerNormalization with rms_scaling (keras/src/ops/nn.py, `_layer_normalization`):
+     * x x rsqrt(var(x) + epsilon) x gamma over the layer's axes, the input not centred, no beta.
+     */
+    private rmsNormalised(x: Tensor): Tensor {
+      const axes = this.axis as number[];
+      const { variance } = tf.moments(x, axes, true);
+      const shape = x.shape.map((d, i) => (axes.includes(i) ? d : 1));
+      return tf.mul(tf.mul(x, tf.rsqrt(tf.add(variance, this.epsilon))), tf.reshape(this.gamma!.read(), shape));
     }
 
     /** Keras's grouped convolution: input channels and filters split into `groups` blocks, block i convolved with block i. */
@@ -387,6 +413,7 @@ export function faithfulClass(tf: Tf, className: string, kerasMajor: number): Tf
       if (className.startsWith('Global')) config.keepdims = this.keepdims;
       if (className === 'ReLU') Object.assign(config, { negativeSlope: this.negativeSlope, threshold: this.threshold });
       if (className === 'UpSampling2D' && this.interpolation !== undefined) config.interpolation = this.interpolation as string;
+      if (className === 'LayerNormalization' && this.rmsScaling) config.rmsScaling = true;
       return config;
     }
   }

@@ -180,6 +180,37 @@ export function upsampleReference(x: HostTensor, [sh, sw]: [number, number], int
   return { shape: [n, oh, ow, c], data: out };
 }
 
+/**
+ * Keras's LayerNormalization with rms_scaling (keras/src/ops/nn.py, `_layer_normalization`):
+ * x / sqrt(var(x) + epsilon) x gamma, the variance (about the mean) over `axes`, the input not
+ * centred. `gamma` holds one value per position of `axes` (row-major over them).
+ */
+export function rmsScalingReference(x: HostTensor, axes: number[], epsilon: number, gamma: Float32Array): HostTensor {
+  const strides = x.shape.map((_, i) => sizeOf(x.shape.slice(i + 1)));
+  const coordinates = (flat: number): number[] => strides.map((s, i) => Math.floor(flat / s) % x.shape[i]);
+  // Group of a value: its coordinates off the axes; its gamma: its coordinates on them.
+  const groupOf = (c: number[]): string => c.map((v, i) => (axes.includes(i) ? 0 : v)).join(',');
+  const gammaIndex = (c: number[]): number => axes.reduce((at, axis) => at * x.shape[axis] + c[axis], 0);
+  const sums = new Map<string, { n: number; sum: number; squares: number }>();
+  for (let i = 0; i < x.data.length; i++) {
+    const key = groupOf(coordinates(i));
+    const g = sums.get(key) ?? { n: 0, sum: 0, squares: 0 };
+    g.n++;
+    g.sum += x.data[i];
+    g.squares += x.data[i] * x.data[i];
+    sums.set(key, g);
+  }
+  const out = new Float32Array(x.data.length);
+  for (let i = 0; i < x.data.length; i++) {
+    const c = coordinates(i);
+    const g = sums.get(groupOf(c))!;
+    const mean = g.sum / g.n;
+    const variance = g.squares / g.n - mean * mean;
+    out[i] = (x.data[i] / Math.sqrt(variance + epsilon)) * gamma[gammaIndex(c)];
+  }
+  return { shape: x.shape, data: out };
+}
+
 /** erf in float64: its Maclaurin series below 2.5, the continued fraction of erfc above (Abramowitz and Stegun 7.1.5, 7.1.14). */
 function erf(x: number): number {
   const sign = Math.sign(x);

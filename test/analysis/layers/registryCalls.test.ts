@@ -230,6 +230,15 @@ describe('normalisation, merges and data movement', () => {
     expect([bn.outputs, bn.macs, bn.elementwiseOps]).toEqual([[[2, 3]], 0, 12]);
   });
 
+  it('LayerNormalization with rms_scaling: gamma whatever scale says, no beta whatever center says (Keras)', () => {
+    for (const [scale, center] of [[true, true], [false, true], [false, false]]) {
+      const ln = call('LayerNormalization', { scale, center, rms_scaling: true, axis: [1, 2] }, [5, 7]);
+      expect([weights(ln), ln.elementwiseOps]).toEqual([[['gamma', [5, 7], true]], 7 * 35]);
+    }
+    expect(weights(call('LayerNormalization', { rms_scaling: false }, [5, 7])).map(([name]) => name)).toEqual(['gamma', 'beta']);
+    expect([LAYERS.LayerNormalization.label({ rms_scaling: true }), LAYERS.LayerNormalization.label({})]).toEqual(['LayerNorm (RMS)', 'LayerNorm']);
+  });
+
   it('LayerNormalization over several axes: gamma and beta of those sizes', () => {
     const ln = call('LayerNormalization', { axis: [1, -1] }, [5, 7]);
     expect(weights(ln)).toEqual([['gamma', [5, 7], true], ['beta', [5, 7], true]]);
