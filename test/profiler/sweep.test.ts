@@ -118,6 +118,9 @@ describe('scaling sweep', () => {
     ]);
     const untimed = summarizeSweep('input', 'test', { warmupRuns: 0, timedRuns: 1 }, [point(10, null, {}), point(30, 10, {})]);
     expect(untimed.findings[1]).toBe('whole model: MACs 3.00x, time n/a');
+    // Ratios of 10 and more get one decimal: 10 exactly is "10.0x".
+    const tenfold = summarizeSweep('input', 'test', { warmupRuns: 0, timedRuns: 1 }, [point(10, 10, {}), point(100, 20, {})]);
+    expect(tenfold.findings[1]).toBe('whole model: MACs 10.0x, time 2.00x (0.20 of proportional)');
   });
 });
 
