@@ -69,4 +69,23 @@ describe('.keras archives on disk: the central directory, then config.json and m
     );
     expect(await message('not-an-object.keras', zipSync({ 'config.json': strToU8('[1]') }))).toBe('not-an-object.keras: expected a model config object {"class_name", "config"}, got [1]');
   });
+
+  it('without metadata.json or model.weights.h5: "Keras 3", initialised weights, said so', async () => {
+    const config = unzipSync(readFileSync(fixture('keras3-siamese.keras')))['config.json'];
+    const describe = async (name: string, entries: Record<string, Uint8Array>): Promise<{ description: string; notes: string[] }> => {
+      writeFileSync(path.join(dir, name), zipSync(entries));
+      const read = await readModelFile(path.join(dir, name));
+      if (read.format !== 'keras-zip') throw new Error(`read as ${read.format}`);
+      expect(read.storedWeights).toBeUndefined();
+      return { description: read.formatDescription, notes: read.report.diagnostics.map((d) => d.message) };
+    };
+    const bare = await describe('config-only.keras', { 'config.json': config });
+    expect(bare.description).toBe('Keras 3 model (.keras)');
+    expect(bare.notes).toContain('weights: the archive holds no model.weights.h5; profiling with initialised weights');
+    // metadata.json without a string keras_version, or not an object: the version stays "Keras 3".
+    expect((await describe('numeric-version.keras', { 'config.json': config, 'metadata.json': strToU8('{"keras_version": 3}') })).description).toBe('Keras 3 model (.keras)');
+    expect((await describe('list-metadata.keras', { 'config.json': config, 'metadata.json': strToU8('["3.4.1"]') })).description).toBe('Keras 3 model (.keras)');
+    expect((await describe('versioned.keras', { 'config.json': config, 'metadata.json': strToU8('{"keras_version": "3.9.0"}') })).description).toBe('Keras 3.9.0 model (.keras)');
+    expect(await message('bad-metadata.keras', zipSync({ 'config.json': config, 'metadata.json': strToU8('{') }))).toMatch(/^bad-metadata\.keras › metadata\.json: not valid JSON/);
+  });
 });
