@@ -12,7 +12,8 @@
  *   layout, stored uncompressed as Keras writes it).
  *
  * Each file is then opened twice, each time in a fresh child process so that its peak RSS
- * (`VmHWM`, processMemory.ts) is its own, doing what the worker does:
+ * (`VmHWM`, processMemory.ts) is its own, with the worker's environment (`TIMING_PROCESS_ENV`),
+ * doing what the worker does:
  * - `analysis` (no timing): `readModelFile` (h5wasm loaded, config and weight shapes read,
  *   static report from the layer registry; no TF.js), ms and peak RSS;
  * - `timing`: the same, then the engine loaded (plain JS, or `--engine wasm|onnxruntime`), the model
@@ -36,7 +37,7 @@ import { OnnxRunner, randomInputs } from './engine/onnxruntimeProfile';
 import { resolveEngine } from './engine/resolve';
 import { exportOnnx } from './onnx/export';
 import { loadH5wasm } from './importers/h5';
-import { peakRssMb, rssMb } from './processMemory';
+import { peakRssMb, rssMb, TIMING_PROCESS_ENV } from './processMemory';
 import { buildCheckedModel, readModelFile } from './importers/modelFile';
 import { buildXception } from './model/xception';
 
@@ -199,9 +200,9 @@ async function main(): Promise<void> {
     if (!reuse) await writeFiles(dir, mb);
     console.log(`${reuse ? 'reading' : 'wrote'} 3 files of ~${mb} MB in ${dir}${reuse ? '' : ` in ${((performance.now() - t0) / 1000).toFixed(1)} s`}`);
     const run = (file: string, mode: 'analysis' | 'timing'): Measured =>
-      JSON.parse(execFileSync(process.execPath, [__filename, '--child', file, mode, engine], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Measured;
+      JSON.parse(execFileSync(process.execPath, [__filename, '--child', file, mode, engine], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, ...TIMING_PROCESS_ENV } })) as Measured;
     const baseline = JSON.parse(
-      execFileSync(process.execPath, ['-e', 'require("@tensorflow/tfjs");process.stdout.write(JSON.stringify({peakRssMb: Number(/VmHWM:\\s*(\\d+)/.exec(require("fs").readFileSync("/proc/self/status", "utf8"))[1]) / 1024}))'], { encoding: 'utf8' }),
+      execFileSync(process.execPath, ['-e', 'require("@tensorflow/tfjs");process.stdout.write(JSON.stringify({peakRssMb: Number(/VmHWM:\\s*(\\d+)/.exec(require("fs").readFileSync("/proc/self/status", "utf8"))[1]) / 1024}))'], { encoding: 'utf8', env: { ...process.env, ...TIMING_PROCESS_ENV } }),
     ) as { peakRssMb: number };
     const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
     for (const [name, base] of Object.entries(CASES) as [CaseName, string][]) {

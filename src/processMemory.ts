@@ -27,3 +27,15 @@ function procStatusMb(field: 'VmHWM' | 'VmRSS'): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Environment for a process that times models (the worker; bench:files's children): glibc's
+ * malloc serves every allocation of 128 KiB or more with its own mmap, returned to the system
+ * when freed. By default glibc raises that threshold after the first such block is freed (up to
+ * 32 MiB), so the activations of a pass (the plain-JS engine allocates each op's output as a new
+ * array, then drops it) come from the heap and stay resident after they are freed: timing a
+ * 100 MB Keras file peaked 6-45 MB higher on the plain-JS engine and 150-240 MB higher on ONNX
+ * Runtime, and the process started 19 MB larger (bench:files, README "Model files"). Other C
+ * libraries ignore the variable (glibc's `mallopt(M_MMAP_THRESHOLD)` documentation).
+ */
+export const TIMING_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072' };

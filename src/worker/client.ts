@@ -5,6 +5,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type { ArchitectureReport } from '../report/schema';
+import { TIMING_PROCESS_ENV } from '../processMemory';
 import { PROTOCOL_VERSION, parseFromWorker, type FromWorker, type LiveAction, type ProfileJob } from './protocol';
 
 export interface WorkerRunOptions {
@@ -44,7 +45,8 @@ function abortError(): Error {
 export function startWorker(job: ProfileJob, options: WorkerRunOptions): WorkerRun {
   const child = fork(options.workerPath, [], {
     // Under VS Code, process.execPath is Electron: run it as plain Node, as language clients do.
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...options.env },
+    // TIMING_PROCESS_ENV: freed activations go back to the system (glibc), not kept resident.
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...TIMING_PROCESS_ENV, ...options.env },
     execPath: process.execPath,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'advanced',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../../src/worker/client';
 import type { FromWorker } from '../../src/worker/protocol';
@@ -47,6 +48,14 @@ describe('profiling worker process', () => {
   it('reports a bad job as an error from the worker', async () => {
     const bad = { ...job(1), model: { ...job(1).model, inputSize: 64 } };
     await expect(startWorker(bad, { workerPath }).result).rejects.toThrow(/at least 71/);
+  });
+
+  it.runIf(process.platform === 'linux')('starts the worker with glibc malloc returning freed activations (TIMING_PROCESS_ENV)', async () => {
+    const run = startWorker({ ...job(1), model: { ...job(1).model, inputSize: 64 } }, { workerPath });
+    const environ = readFileSync(`/proc/${run.child.pid}/environ`, 'utf8').split('\0');
+    await run.result.catch(() => undefined);
+    expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+    expect(environ).toContain('ELECTRON_RUN_AS_NODE=1');
   });
 });
 
