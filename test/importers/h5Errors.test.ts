@@ -15,7 +15,9 @@ import { loadModelFile, readModelFile } from '../../src/importers/modelFile';
 import { analyzeTopology } from '../../src/analysis/analyze';
 import { parseKerasModel } from '../../src/importers/kerasConfig';
 import { xceptionKerasConfig } from '../../src/model/xceptionConfig';
-import { editH5, setNames, tinyConfig, tinyWeights, writeKeras2H5 } from '../helpers/h5Files';
+import { editH5, setNames, tinyConfig, tinyWeights, writeKeras2H5, type WeightToWrite } from '../helpers/h5Files';
+import { importKerasH5 } from '../../src/importers/kerasH5';
+import type { StoredWeights } from '../../src/importers/types';
 import h5wasm from 'h5wasm/node';
 import type { File as H5File, Group as H5Group } from 'h5wasm';
 
@@ -277,5 +279,90 @@ describe("weights-only Xception files: stored sizes checked against the registry
     expect(performance.now() - start).toBeLessThan(2000);
     expect(error).toBeInstanceOf(ModelFileError);
     expect((error as Error).message).toBe(expected);
+  });
+});
+
+describe('importKerasH5 without TF.js: what each kind of file is read as', () => {
+  /** Xception's marker layers (one tiny weight each), with a `predictions` head of `classes` when given. */
+  const xceptionLike = (classes?: number): [string, WeightToWrite[]][] => [
+    ...['block1_conv1', 'block1_conv1_bn', 'block4_sepconv2', 'block14_sepconv2', 'block14_sepconv2_bn'].map((layer): [string, WeightToWrite[]] => [layer, [{ name: `${layer}/kernel:0`, shape: [1] }]]),
+    ...(classes ? [['predictions', [{ name: 'predictions/kernel:0', shape: [4, classes] }, { name: 'predictions/bias:0', shape: [classes] }]] as [string, WeightToWrite[]]] : []),
+  ];
+
+  it('a full model without model_weights: the config, a warning, no stored weights', async () => {
+    const file = at('config-only.h5');
+    const h5w = new h5wasm.File(file, 'w');
+    h5w.create_attribute('model_config', JSON.stringify(tinyConfig));
+    h5w.create_attribute('keras_version', '2.4.0');
+    h5w.close();
+    const read = await importKerasH5(file);
+    expect(read.format).toBe('keras-h5');
+    if (read.format !== 'keras-h5') return;
+    expect(read.formatDescription).toBe('Keras 2.4.0 model (HDF5)');
+    expect(read.storedWeights).toBeUndefined();
+    expect(read.diagnostics).toEqual([{ severity: 'warning', message: 'weights: the file has a model config but no model_weights group; profiling with initialised weights' }]);
+    expect(read.topology.layers.map((l) => l.name)).toEqual(['conv_input', 'conv', 'flatten', 'out']);
+  });
+
+  it('a full model with weights: they are found under model_weights, matched by name, opened on demand', async () => {
+    const file = at('full.h5');
+    await writeKeras2H5(file, tinyWeights(), tinyConfig);
+    const read = await importKerasH5(file);
+    if (read.format !== 'keras-h5') throw new Error(read.format);
+    expect(read.formatDescription).toBe('Keras model (HDF5)');
+    expect(read.diagnostics).toEqual([]);
+    expect(read.storedWeights).toMatchObject({ label: file, match: 'name' });
+    const { layout, close } = await read.storedWeights!.open();
+    try {
+      expect(layout).toMatchObject({ kind: 'keras2', root: 'model_weights' });
+      expect(layout.layers.map((l) => [l.layer, l.weights.map((w) => w.path)])).toEqual([
+        ['conv', ['model_weights/conv/conv/kernel:0', 'model_weights/conv/conv/bias:0']],
+        ['flatten', []],
+        ['out', ['model_weights/out/out/kernel:0', 'model_weights/out/out/bias:0']],
+      ]);
+    } finally {
+      close();
+    }
+  });
+
+  it("Xception's layer names with a head: the built-in Xception with as many classes as the kernel's columns", async () => {
+    const file = at('xception-head.h5');
+    await writeKeras2H5(file, xceptionLike(7), undefined, { keras_version: '2.2.4' });
+    const read = await importKerasH5(file);
+    expect(read).toMatchObject({
+      format: 'keras-h5-xception-weights',
+      formatDescription: 'Keras Applications Xception weights (HDF5, Keras 2.2.4)',
+      includeTop: true,
+      classes: 7,
+      storedWeights: { label: file, match: 'order' },
+      diagnostics: [{ severity: 'info', message: "weights only: the layer names are Xception's, so the built-in Xception (299x299, 7 classes) is profiled with these weights" }],
+    });
+    const { layout, close } = await (read as { storedWeights: StoredWeights }).storedWeights.open();
+    close();
+    expect(layout).toMatchObject({ kind: 'keras2', root: '/' });
+    expect(layout.layers.map((l) => l.layer)).toEqual([...xceptionLike(7).map(([name]) => name)]);
+  });
+
+  it("Xception's layer names without a head (a _notop file, no version): no top, 1000 classes", async () => {
+    const file = at('xception-notop.h5');
+    await writeKeras2H5(file, xceptionLike());
+    expect(await importKerasH5(file)).toMatchObject({
+      format: 'keras-h5-xception-weights',
+      formatDescription: 'Keras Applications Xception weights (no top) (HDF5)',
+      includeTop: false,
+      classes: 1000,
+      diagnostics: [{ severity: 'info', message: "weights only: the layer names are Xception's, so the built-in Xception (299x299, no top) is profiled with these weights" }],
+    });
+  });
+
+  it('names what a weights-only file lacks: one marker layer missing is not Xception; an empty root lists nothing', async () => {
+    const file = at('four-markers.h5');
+    await writeKeras2H5(file, xceptionLike(3).filter(([name]) => name !== 'block4_sepconv2'));
+    await expect(importKerasH5(file)).rejects.toThrow(
+      'four-markers.h5: field "model_config": holds weights only (no "model_config": saved with save_weights), for 5 layers (block1_conv1, block1_conv1_bn, block14_sepconv2...), and they are not Xception\'s',
+    );
+    const empty = at('empty-root.h5');
+    new h5wasm.File(empty, 'w').close();
+    await expect(importKerasH5(empty)).rejects.toThrow('empty-root.h5: field "model_config": HDF5, but not a Keras model: no "model_config" attribute and no "layer_names" attribute at the root (found: nothing)');
   });
 });
