@@ -474,7 +474,7 @@ function translate(call: LayerCall, xs: Value[], node: Node): Value[] {
         const mean = call.op('ReduceMean', [nhwc.name], 'mean', { axes: [-1], keepdims: 1 });
         const centred = call.op('Sub', [nhwc.name, mean], 'centred');
         const variance = call.op('ReduceMean', [call.op('Mul', [centred, centred], 'squares')], 'variance', { axes: [-1], keepdims: 1 });
-        const deviation = call.op('Sqrt', [call.op('Add', [variance, call.weight('epsilon', [1], Float32Array.of(epsilon))], 'plus_epsilon')], 'deviation');
+        const deviation = call.op('Sqrt', [call.op('Add', [variance, call.scalar('epsilon', epsilon)], 'plus_epsilon')], 'deviation');
         const y = call.op('Mul', [call.op('Div', [nhwc.name, deviation], 'scaled'), call.weight('gamma', [c], gamma)], 'rms');
         return [call.toNchw({ ...x, name: y })];
       }
@@ -514,6 +514,16 @@ function translate(call: LayerCall, xs: Value[], node: Node): Value[] {
         ? { mode: 'linear', coordinate_transformation_mode: 'half_pixel' }
         : { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' };
       return [{ ...x, name: call.op('Resize', [x.name, '', scales], 'resize', attrs) }];
+    }
+    case 'Rescaling': {
+      // Keras: x * scale + offset, each a number or one value per channel (the last axis).
+      const constant = (field: 'scale' | 'offset', fallback: number): string => {
+        const v = ([] as unknown[]).concat(config[field] ?? fallback).map(Number);
+        return call.weight(field, [v.length], Float32Array.from(v));
+      };
+      const nhwc = call.toNhwc(x);
+      const scaled = call.op('Mul', [nhwc.name, constant('scale', 1)], 'scale');
+      return [call.toNchw({ ...x, name: call.op('Add', [scaled, constant('offset', 0)], 'offset') })];
     }
     case 'Flatten': {
       // Keras flattens in NHWC order.

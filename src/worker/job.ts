@@ -6,7 +6,7 @@
 import type { LayersModel } from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import type { OnnxRunner } from '../engine/onnxruntimeProfile';
-import { exportOnnx } from '../onnx/export';
+import { exportOnnx, OnnxExportError } from '../onnx/export';
 import { measureOnnx, profileOnnxPoint, runLiveOnnxMode, type OnnxJobContext } from './onnxJob';
 import { compareEngines } from '../profiler/engineComparison';
 import { shortReason } from '../report/guards';
@@ -302,6 +302,24 @@ export async function runJob(
 
   if (checked?.format === 'tfjs-graph-model') return runGraphModelJob(ctx, checked);
   if (checked?.format === 'onnx') return runOnnxFileJob(ctx, checked, ort);
+  try {
+    return await runLayersJob(ctx, checked, ort, options.live);
+  } catch (error) {
+    // ONNX Runtime runs the model's ONNX export, which fails before any timing on a layer it cannot
+    // translate: the run moves to the next engine, as when an engine fails to load. Not when the
+    // user asked for the ONNX file itself, or for this engine alone.
+    if (!(error instanceof OnnxExportError) || !ort || job.onnxFile || job.engineFallback === false) throw error;
+    const next = await resolveEngine({ engine: 'wasm', ...resolveOptions });
+    next.info.skipped = [...next.info.skipped, { name: 'onnxruntime', reason: error.message }];
+    next.info.why = next.info.why.replace('requested by the user', 'the fastest engine that runs this model');
+    send({ type: 'engine', engine: next.info });
+    return runLayersJob({ ...ctx, tf: next.tf, info: next.info, syncEachLayer: false }, checked, undefined, options.live);
+  }
+}
+
+/** A layers model (Xception or a Keras / TF.js layers file): built, analysed, timed, then live. */
+async function runLayersJob(ctx: JobContext, checked: Exclude<ModelFile, GraphModelFile | OnnxModelFile> | undefined, ort: OrtRuntime | undefined, live: LiveControl | undefined): Promise<ArchitectureReport> {
+  const { job, tf, info, send } = ctx;
   const { model, report: staticReport } = await buildJobModel(ctx, checked);
   let runner: OnnxRunner | undefined;
   try {
@@ -311,7 +329,7 @@ export async function runJob(
       send({ type: 'progress', message: `writing the ONNX export to ${job.onnxFile}`, fraction: 0.06 });
       writeFileSync(job.onnxFile, exportOnnx(model, { docString: `${report.model.name} (${report.model.source}), exported by Xception Profiler` }).bytes);
     }
-    const onnxCtx: OnnxJobContext | undefined = ort && { job, tf, ort, send, signal: options.signal, withCorrectness };
+    const onnxCtx: OnnxJobContext | undefined = ort && { job, tf, ort, send, signal: ctx.signal, withCorrectness };
     if (job.timing && onnxCtx) {
       report = await roofsOf(ctx, report, () => ortRoofProbe(onnxCtx.ort));
       ({ report, runner } = await measureOnnx(onnxCtx, model, report));
@@ -320,7 +338,7 @@ export async function runJob(
     if (job.timing && job.sweep) report = { ...report, sweep: await sweepOf(ctx, job.sweep, model, ort) };
     send({ type: 'result', report });
     if (job.timing && job.live) {
-      const control = options.live ?? new LiveControl();
+      const control = live ?? new LiveControl();
       if (onnxCtx && runner) await runLiveOnnxMode(onnxCtx, runner, model, job.live, control);
       else await runLiveMode(ctx, model, job.live, control);
     }

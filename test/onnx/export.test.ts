@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadModelFile } from '../../src/importers/modelFile';
+import { buildModel } from '../../src/importers/build';
+import { importModelBytes, loadModelFile } from '../../src/importers/modelFile';
 import { buildXception } from '../../src/model/xception';
 import { exportOnnx, OnnxExportError, samePads, transposeArray } from '../../src/onnx/export';
 import { decodeModel, OPSET_VERSION, toNumber } from '../../src/onnx/proto';
@@ -73,6 +74,23 @@ describe('ONNX export matches TF.js cpu (random weights, rel. error <= 1e-4)', (
       model.dispose();
     }
   }, 240_000);
+});
+
+describe('Rescaling (x * scale + offset, numbers or one value per channel)', () => {
+  it.each([[0.5, -1], [[0.5, 2, -1], [0, 1, 2]]])('scale %j, offset %j: the export gives what TF.js computes', async (scale, offset) => {
+    const layers = [
+      { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 4, 5, 3] } },
+      { class_name: 'Rescaling', config: { name: 'rs', scale, offset } },
+      { class_name: 'Conv2D', config: { name: 'c', filters: 2, kernel_size: 3 } },
+    ];
+    const { model } = await buildModel(tf, importModelBytes(Buffer.from(JSON.stringify({ class_name: 'Sequential', config: { name: 's', layers } })), 'rs.json'));
+    try {
+      randomizeWeights(tf, model);
+      expect((await exportError(model)).rel).toBeLessThan(1e-5);
+    } finally {
+      model.dispose();
+    }
+  });
 });
 
 describe('the exported model', () => {

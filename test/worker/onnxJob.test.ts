@@ -44,6 +44,29 @@ describe('a job on the onnxruntime engine', () => {
     }
   }, 180_000);
 
+  it('a layer the ONNX export cannot translate moves the run to the next engine, the reason among the skipped ones; not when fallback is off', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'xp-permute-')), 'permute.json');
+    const layers = [
+      { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 6, 5, 2] } },
+      { class_name: 'Permute', config: { name: 'p', dims: [2, 1, 3] } },
+      { class_name: 'Conv2D', config: { name: 'c', filters: 2, kernel_size: 3 } },
+    ];
+    writeFileSync(file, JSON.stringify({ class_name: 'Sequential', config: { name: 's', layers }, keras_version: '3.5.0' }));
+    const reason = 'ONNX export: layer "p": class Permute has no ONNX translation';
+    const events: FromWorker[] = [];
+    const report = await runJob(smallJob(2, { model: { kind: 'file', path: file }, engine: 'onnxruntime' }), (e) => events.push(e));
+    expect(report.engine?.name).toBe('wasm');
+    expect(report.engine?.skipped).toContainEqual({ name: 'onnxruntime', reason });
+    expect(events.flatMap((e) => (e.type === 'engine' ? [e.engine.name] : []))).toEqual(['onnxruntime', 'onnxruntime', 'wasm', 'wasm']);
+    // Permute [2, 1, 3] swaps height and width: 5x6x2, then a 3x3 valid conv: 3x4x2.
+    expect(report.layers.find((l) => l.name === 'c')!.outputShape).toEqual([null, 3, 4, 2]);
+    expect(report.layers.find((l) => l.name === 'c')!.timing!.medianMs).toBeGreaterThan(0);
+    await expect(runJob(smallJob(1, { model: { kind: 'file', path: file }, engine: 'onnxruntime', engineFallback: false }), () => undefined)).rejects.toThrow(reason);
+  }, 120_000);
+
   it('writes the ONNX export the user asked for', async () => {
     const { mkdtempSync, readFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
