@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileError } from '../../src/importers/errors';
-import { H5Reader } from '../../src/importers/h5';
+import { H5Reader, h5Reason, isHdf5 } from '../../src/importers/h5';
 import { listH5Weights, matchH5Weights } from '../../src/importers/h5Weights';
 import { extractZipEntry } from '../../src/importers/kerasZip';
 import { loadModelFile, readModelFile } from '../../src/importers/modelFile';
@@ -364,5 +364,61 @@ describe('importKerasH5 without TF.js: what each kind of file is read as', () =>
     const empty = at('empty-root.h5');
     new h5wasm.File(empty, 'w').close();
     await expect(importKerasH5(empty)).rejects.toThrow('empty-root.h5: field "model_config": HDF5, but not a Keras model: no "model_config" attribute and no "layer_names" attribute at the root (found: nothing)');
+  });
+});
+
+describe('H5Reader look-ups and conversions', () => {
+  it('isHdf5 and h5Reason', () => {
+    const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+    expect(isHdf5(Uint8Array.from([...signature, 0]))).toBe(true);
+    expect(isHdf5(Uint8Array.from(signature.slice(0, 7)))).toBe(false);
+    expect(isHdf5(Uint8Array.from([...signature.slice(0, 7), 0x0b]))).toBe(false);
+    expect(h5Reason(new Error('HDF5-DIAG\n  #000: in H5Fopen(): unable to open file\n  #001: in H5F_open(): truncated file: eof = 5\nmore'))).toBe('truncated file: eof = 5');
+    expect(h5Reason(new Error('first line\nsecond line'))).toBe('first line');
+    expect(h5Reason('plain text')).toBe('plain text');
+  });
+
+  it('attributes as strings and lists, groups, datasets and keys, values of every numeric type as float32', async () => {
+    const file = at('lookups.h5');
+    const h5w = new h5wasm.File(file, 'w');
+    h5w.create_attribute('text', 'héllo');
+    h5w.create_attribute('bytes', Uint8Array.from(Buffer.from('abc')));
+    h5w.create_attribute('numbers', Float32Array.of(1.5, 2), [2]);
+    h5w.create_attribute('one', 'single');
+    h5w.create_attribute('list', ['a', 'b']);
+    const g = h5w.create_group('g');
+    g.create_dataset({ name: 'scalar', data: 2.5, dtype: '<f' });
+    g.create_dataset({ name: 'ints', data: Int32Array.of(1, -2, 3), shape: [3], dtype: '<i' });
+    g.create_dataset({ name: 'bytes', data: Uint8Array.of(0, 7, 255), shape: [3], dtype: '<B' });
+    g.create_dataset({ name: 'int64', data: BigInt64Array.of(1n, 2n), shape: [2], dtype: '<q' });
+    h5w.close();
+    const h5 = await H5Reader.open(file, 'shown.h5');
+    try {
+      expect(h5.label).toBe('shown.h5');
+      expect(h5.stringAttribute('/', 'text')).toBe('héllo');
+      expect(h5.stringAttribute('/', 'bytes')).toBe('abc');
+      expect(h5.stringAttribute('/', 'numbers')).toBeUndefined();
+      expect(h5.stringAttribute('/', 'absent')).toBeUndefined();
+      expect(h5.stringAttribute('nowhere', 'text')).toBeUndefined();
+      expect(h5.stringListAttribute('/', 'one')).toEqual(['single']);
+      expect(h5.stringListAttribute('/', 'list')).toEqual(['a', 'b']);
+      expect(h5.stringListAttribute('/', 'bytes')).toEqual(['abc']);
+      expect(h5.stringListAttribute('/', 'absent')).toBeUndefined();
+      expect(h5.keys('/')).toEqual(['g']);
+      expect(h5.keys('g')).toEqual(['bytes', 'int64', 'ints', 'scalar']);
+      expect(h5.keys('g/ints')).toEqual([]);
+      expect(h5.keys('missing')).toEqual([]);
+      expect(h5.group('')).toBe(h5.group('/'));
+      expect(h5.group('g/ints')).toBeUndefined();
+      expect(h5.dataset('g')).toBeUndefined();
+      const scalar = h5.dataset('g/scalar')!;
+      expect(h5.shape(scalar)).toEqual([]);
+      expect(Array.from(h5.readFloat32(scalar, 'g/scalar'))).toEqual([2.5]);
+      expect(Array.from(h5.readFloat32(h5.dataset('g/ints')!, 'g/ints'))).toEqual([1, -2, 3]);
+      expect(Array.from(h5.readFloat32(h5.dataset('g/bytes')!, 'g/bytes', { partBytes: 1 }))).toEqual([0, 7, 255]);
+      expect(() => h5.readFloat32(h5.dataset('g/int64')!, 'g/int64', { layer: 'l' })).toThrow(new ModelFileError('expected numbers, found BigInt64Array (dtype "<q")', { file: 'shown.h5', layer: 'l', field: 'g/int64' }));
+    } finally {
+      h5.close();
+    }
   });
 });
