@@ -17,7 +17,7 @@ import { parseKerasModel } from '../../src/importers/kerasConfig';
 import { xceptionKerasConfig } from '../../src/model/xceptionConfig';
 import { editH5, setNames, tinyConfig, tinyWeights, writeKeras2H5, type WeightToWrite } from '../helpers/h5Files';
 import { importKerasH5 } from '../../src/importers/kerasH5';
-import type { StoredWeights } from '../../src/importers/types';
+import type { H5Weight, H5WeightsLayout, StoredWeights } from '../../src/importers/types';
 import h5wasm from 'h5wasm/node';
 import type { File as H5File, Group as H5Group } from 'h5wasm';
 
@@ -419,6 +419,85 @@ describe('H5Reader look-ups and conversions', () => {
       expect(() => h5.readFloat32(h5.dataset('g/int64')!, 'g/int64', { layer: 'l' })).toThrow(new ModelFileError('expected numbers, found BigInt64Array (dtype "<q")', { file: 'shown.h5', layer: 'l', field: 'g/int64' }));
     } finally {
       h5.close();
+    }
+  });
+});
+
+describe('matchH5Weights on layouts given directly', () => {
+  const w = (path: string, shape: number[]): H5Weight => ({ name: path.split('/').pop()!, path, shape });
+  const tiny = (): tf.Sequential =>
+    tf.sequential({ layers: [tf.layers.dense({ name: 'hidden', inputShape: [4], units: 3 }), tf.layers.dense({ name: 'out', units: 2 })] });
+
+  it('by order: the k-th layer with weights gets the k-th stored layer with weights, whatever their names', () => {
+    const model = tiny();
+    try {
+      const layout: H5WeightsLayout = {
+        kind: 'keras2',
+        root: '/',
+        layers: [
+          { layer: 'dense_1', weights: [w('dense_1/kernel:0', [4, 3]), w('dense_1/bias:0', [3])] },
+          { layer: 'dropout_1', weights: [] },
+          { layer: 'dense_2', weights: [w('dense_2/kernel:0', [3, 2]), w('dense_2/bias:0', [2])] },
+        ],
+      };
+      expect(matchH5Weights(model, layout, 'w.h5', 'order').map((a) => [a.layer.name, a.fileLayer, a.stored.map((s) => s.path)])).toEqual([
+        ['hidden', 'dense_1', ['dense_1/kernel:0', 'dense_1/bias:0']],
+        ['out', 'dense_2', ['dense_2/kernel:0', 'dense_2/bias:0']],
+      ]);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('by name, Keras 3 layout: a missing layer, too few and too many weights, each named', () => {
+    const model = tiny();
+    const layout = (out: H5Weight[] | undefined): H5WeightsLayout => ({
+      kind: 'keras3',
+      root: 'layers',
+      layers: [{ layer: 'hidden', weights: [w('layers/hidden/vars/0', [4, 3]), w('layers/hidden/vars/1', [3])] }, ...(out ? [{ layer: 'out', weights: out }] : [])],
+    });
+    const message = (out: H5Weight[] | undefined): string => {
+      try {
+        matchH5Weights(model, layout(out), 'm.keras', 'name');
+        return 'no error';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    try {
+      expect(message(undefined)).toBe('m.keras: layer "out" (Dense), field "layers/out/vars": missing weights: the file has no weights for this layer (expected out/kernel [3, 2], out/bias [2])');
+      expect(message([w('layers/out/vars/0', [3, 2])])).toBe('m.keras: layer "out" (Dense), field "layers/out/vars/0": the file stores 1 weight for it (0), the layer has 2 (out/kernel, out/bias)');
+      expect(message([w('layers/out/vars/0', [3, 2]), w('layers/out/vars/1', [2]), w('layers/out/vars/2', [2])])).toBe(
+        'm.keras: layer "out" (Dense), field "layers/out/vars/0": the file stores 3 weights for it (0, 1, 2), the layer has 2 (out/kernel, out/bias)',
+      );
+      expect(message([w('layers/out/vars/0', [2, 3]), w('layers/out/vars/1', [2])])).toBe(
+        'm.keras: layer "out" (Dense), field "layers/out/vars/0": weight "0" has shape [2, 3] in the file, but the layer\'s kernel is [3, 2]',
+      );
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it("Keras 3, a nested model: its layers' weights in the nested model's order, trainable first (TF.js and Keras)", () => {
+    const inner = tf.sequential({ name: 'inner', layers: [tf.layers.dense({ name: 'd', inputShape: [4], units: 3 }), tf.layers.batchNormalization({ name: 'bn' })] });
+    const input = tf.input({ shape: [4] });
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ name: 'out', units: 2 }).apply(inner.apply(input)) as tf.SymbolicTensor });
+    try {
+      const vars = (layer: string, shapes: number[][]): H5Weight[] => shapes.map((shape, i) => w(`layers/inner/layers/${layer}/vars/${i}`, shape));
+      const layout: H5WeightsLayout = {
+        kind: 'keras3',
+        root: 'layers',
+        layers: [
+          { layer: 'inner', weights: [], sublayers: [{ layer: 'bn', weights: vars('bn', [[3], [3], [3], [3]]) }, { layer: 'd', weights: vars('d', [[4, 3], [3]]) }] },
+          { layer: 'out', weights: [w('layers/out/vars/0', [3, 2]), w('layers/out/vars/1', [2])] },
+        ],
+      };
+      const [nested] = matchH5Weights(model, layout, 'm.keras', 'name');
+      expect(nested.layer.name).toBe('inner');
+      expect(nested.stored.map((s) => s.path.replace('layers/inner/layers/', ''))).toEqual(['d/vars/0', 'd/vars/1', 'bn/vars/0', 'bn/vars/1', 'bn/vars/2', 'bn/vars/3']);
+      expect(inner.weights.map((v) => v.originalName)).toEqual(['d/kernel', 'd/bias', 'bn/gamma', 'bn/beta', 'bn/moving_mean', 'bn/moving_variance']);
+    } finally {
+      model.dispose();
     }
   });
 });
