@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -73,6 +73,7 @@ if (watch) {
 if (!watch && !cliOnly) {
   mkdirSync('dist/static', { recursive: true });
   for (const size of [299, 71]) {
-    execFileSync(process.execPath, ['dist/cli.js', '--no-timing', '--engine', 'cpu', '--input-size', String(size), '--json', `dist/static/xception-${size}.json`, '--quiet'], { stdio: 'inherit' });
+    // Absolute: the CLI resolves paths against npm's INIT_CWD, the folder npm was run from.
+    execFileSync(process.execPath, ['dist/cli.js', '--no-timing', '--engine', 'cpu', '--input-size', String(size), '--json', resolve(`dist/static/xception-${size}.json`), '--quiet'], { stdio: 'inherit' });
   }
 }

@@ -279,7 +279,8 @@ export async function runJob(
     // The registry's analysis needs no engine: on screen before TF.js loads, and all there is
     // without timing (no model built, no weights allocated).
     send({ type: 'analysis', report: checked.report });
-    if (!job.timing) {
+    // An ONNX export needs the model built (with its weights), timed or not.
+    if (!job.timing && !job.onnxFile) {
       send({ type: 'result', report: checked.report });
       return checked.report;
     }

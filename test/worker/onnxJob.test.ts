@@ -76,5 +76,14 @@ describe('a job on the onnxruntime engine', () => {
     await runJob(smallJob(1, { engine: 'cpu', timing: false, onnxFile: file }), () => undefined);
     const model = decodeModel(readFileSync(file));
     expect(model.graph!.node!.some((n) => n.name === 'block14_sepconv2/pointwise')).toBe(true);
+    // A model file without timing too (its analysis alone needs no build, the export does).
+    const fromFile = path.join(path.dirname(file), 'sequential.onnx');
+    const fixture = path.join(__dirname, '..', 'fixtures', 'models', 'keras2-sequential.json');
+    const report = await runJob(smallJob(1, { model: { kind: 'file', path: fixture }, engine: 'cpu', timing: false, onnxFile: fromFile }), () => undefined);
+    const names = decodeModel(readFileSync(fromFile)).graph!.node!.map((n) => n.name);
+    const convs = report.layers.filter((l) => l.className === 'Conv2D');
+    expect(convs.length).toBeGreaterThan(0);
+    for (const layer of convs) expect(names.some((n) => n.startsWith(`${layer.name}/`)), layer.name).toBe(true);
+    expect(report.layers.some((l) => l.timing)).toBe(false);
   }, 60_000);
 });
