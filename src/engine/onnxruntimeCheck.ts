@@ -17,7 +17,11 @@ type Layer = tfTypes.layers.Layer;
 /** `layer` alone in a model: a fresh layer of the same class, config and weights, inputs of `shapes` (batch 1). */
 function singleLayerModel(tf: Tf, layer: Layer, shapes: number[][]): tfTypes.LayersModel {
   const cls = layer.constructor as unknown as { fromConfig: (cls: unknown, config: object) => Layer };
-  const copy = cls.fromConfig(layer.constructor, layer.getConfig());
+  const config = layer.getConfig();
+  // TF.js 4.22's SeparableConv2D.getConfig leaves out depthMultiplier: the copy would get 1.
+  const depthMultiplier = (layer as unknown as { depthMultiplier?: number }).depthMultiplier;
+  if (depthMultiplier !== undefined) config.depthMultiplier = depthMultiplier;
+  const copy = cls.fromConfig(layer.constructor, config);
   const inputs = shapes.map((s) => tf.input({ batchShape: [1, ...s.slice(1)] }));
   const out = copy.apply(inputs.length === 1 ? inputs[0] : inputs) as tfTypes.SymbolicTensor;
   copy.setWeights(layer.getWeights());
