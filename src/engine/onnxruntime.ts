@@ -123,7 +123,9 @@ export async function probeProvider(ort: OrtModule, provider: string): Promise<s
       await session.release();
     }
   } catch (error) {
-    return shortReason(error);
+    const reason = shortReason(error);
+    // The provider's libraries (CUDA and cuDNN for cuda) are missing: the usual case without a GPU.
+    return /Failed to load shared library/i.test(reason) ? `no ${provider} libraries on this machine (${reason})` : reason;
   }
 }
 

@@ -156,7 +156,10 @@ export async function readModelFile(file: string, options: ImportOptions = {}): 
     size = stat.size;
   } catch (error) {
     if (error instanceof ModelFileError) throw error;
-    throw new ModelFileError(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file });
+    // The whole path: the message names the file by its base name, and model.json is everywhere.
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? (error as Error).message})`;
+    throw new ModelFileError(`${why}: ${path.resolve(file)}`, { file });
   }
   const head = readHead(file, 8);
   const holdsWeights = isHdf5(head) || /\.(keras|h5|hdf5|onnx)$/i.test(file);

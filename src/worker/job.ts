@@ -297,6 +297,7 @@ export async function runJob(
     resolved.info.skipped = [...resolved.info.skipped, { name: 'onnxruntime', reason: 'ONNX Runtime does not run TF.js graph models' }];
     resolved.info.why = resolved.info.why.replace('requested by the user', 'the fastest engine that runs TF.js graph models');
   }
+  if (checked?.format === 'onnx' && job.engine !== 'onnxruntime') resolved.info.why = resolved.info.why.replace('requested by the user', 'the engine that runs ONNX files');
   const { tf, info, ort } = resolved;
   send({ type: 'engine', engine: info });
   const ctx: JobContext = { job, tf, info, send, signal: options.signal, syncEachLayer: info.name === 'tensorflow-gpu' };

@@ -85,5 +85,9 @@ describe('a job on the onnxruntime engine', () => {
     expect(convs.length).toBeGreaterThan(0);
     for (const layer of convs) expect(names.some((n) => n?.startsWith(`${layer.name}/`)), layer.name).toBe(true);
     expect(report.layers.some((l) => l.timing)).toBe(false);
+    // That file, opened: it runs on ONNX Runtime whatever engine was asked for, and says why.
+    const opened = await runJob(smallJob(1, { model: { kind: 'file', path: fromFile }, engine: 'wasm' }), () => undefined);
+    expect(opened.engine?.name).toBe('onnxruntime');
+    expect(opened.engine?.why).toMatch(/^the engine that runs ONNX files/);
   }, 60_000);
 });
