@@ -7,30 +7,17 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildModel, type BuiltModel } from '../../src/importers/build';
-import { importModelBytes } from '../../src/importers/modelFile';
+import type { BuiltModel } from '../../src/importers/build';
 import { exportOnnx } from '../../src/onnx/export';
 import { checkFaithful, maxErrors } from '../../src/profiler/correctness';
+import { oneLayerModel } from '../helpers/oneLayerModel';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** A model of one LayerNormalization (`config`) on an input of `shape` (batch excluded). */
-async function layerNorm(config: Record<string, unknown>, shape: number[]): Promise<BuiltModel> {
-  const json = {
-    class_name: 'Sequential',
-    config: {
-      name: 's',
-      layers: [
-        { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, ...shape] } },
-        { class_name: 'LayerNormalization', config: { name: 'ln', epsilon: 0.001, ...config } },
-      ],
-    },
-    keras_version: '3.5.0',
-  };
-  return buildModel(tf, importModelBytes(Buffer.from(JSON.stringify(json)), 'ln.json'));
-}
+/** A model of one LayerNormalization (`config`, epsilon 0.001) on an input of `shape` (batch excluded). */
+const layerNorm = (config: Record<string, unknown>, shape: number[]): Promise<BuiltModel> => oneLayerModel('LayerNormalization', 'ln', { epsilon: 0.001, ...config }, shape);
 
 describe('LayerNormalization rms_scaling', () => {
   it('x = [1, 2, 3, 4], gamma [1, 2, 1, 0.5]: var 1.25, so x / sqrt(1.251) x gamma', async () => {

@@ -7,29 +7,18 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UPSAMPLING_INTERPOLATIONS } from '../../src/analysis/layers/resampling';
-import { buildModel, type BuiltModel } from '../../src/importers/build';
-import { importModelBytes } from '../../src/importers/modelFile';
+import type { BuiltModel } from '../../src/importers/build';
 import { exportOnnx } from '../../src/onnx/export';
 import { checkFaithful, maxErrors } from '../../src/profiler/correctness';
+import { oneLayerModel } from '../helpers/oneLayerModel';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
 /** A model of one UpSampling2D (`size`, `interpolation`) on an NHWC input of `shape`. */
-async function upsampling(interpolation: string, size: [number, number], shape: number[]): Promise<BuiltModel> {
-  const json = {
-    class_name: 'Sequential',
-    config: {
-      name: 's',
-      layers: [
-        { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, ...shape] } },
-        { class_name: 'UpSampling2D', config: { name: 'up', size, interpolation, data_format: 'channels_last' } },
-      ],
-    },
-  };
-  return buildModel(tf, importModelBytes(Buffer.from(JSON.stringify(json)), 'up.json'));
-}
+const upsampling = (interpolation: string, size: [number, number], shape: number[]): Promise<BuiltModel> =>
+  oneLayerModel('UpSampling2D', 'up', { size, interpolation, data_format: 'channels_last' }, shape);
 
 describe('UpSampling2D interpolations TF.js lacks', () => {
   it('bicubic on a 2x2 image by 2: the hand-worked corner values', async () => {
