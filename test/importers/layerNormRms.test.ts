@@ -5,11 +5,10 @@
  * ONNX export.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BuiltModel } from '../../src/importers/build';
-import { exportOnnx } from '../../src/onnx/export';
-import { checkFaithful, maxErrors } from '../../src/profiler/correctness';
+import { checkFaithful } from '../../src/profiler/correctness';
+import { exportError } from '../helpers/onnxExportError';
 import { oneLayerModel } from '../helpers/oneLayerModel';
 
 beforeAll(async () => {
@@ -58,17 +57,10 @@ describe('LayerNormalization rms_scaling', () => {
 
   it('the ONNX export gives what TF.js computes (rel. error <= 1e-5)', async () => {
     const built = await layerNorm({ axis: -1, rms_scaling: true }, [3, 4, 6]);
-    built.model.getLayer('ln').setWeights([tf.randomUniform([6], 0.5, 2, 'float32', 4)]);
-    const x = tf.randomUniform([1, 3, 4, 6], -2, 3, 'float32', 5);
-    const y = built.model.predict(x) as tf.Tensor;
-    const exported = exportOnnx(built.model);
-    const session = await ort.InferenceSession.create(exported.bytes);
     try {
-      const results = await session.run({ [exported.inputNames[0]]: new ort.Tensor('float32', x.dataSync() as Float32Array, x.shape) });
-      expect(maxErrors(results[exported.outputNames[0]].data as Float32Array, y.dataSync()).rel).toBeLessThan(1e-5);
+      built.model.getLayer('ln').setWeights([tf.randomUniform([6], 0.5, 2, 'float32', 4)]);
+      expect((await exportError(built.model)).rel).toBeLessThan(1e-5);
     } finally {
-      await session.release();
-      tf.dispose([x, y]);
       built.model.dispose();
     }
   });

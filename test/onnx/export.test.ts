@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import * as ort from 'onnxruntime-node';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/importers/build';
@@ -7,7 +6,7 @@ import { importModelBytes, loadModelFile } from '../../src/importers/modelFile';
 import { buildXception } from '../../src/model/xception';
 import { exportOnnx, OnnxExportError, samePads, transposeArray } from '../../src/onnx/export';
 import { decodeModel, OPSET_VERSION, toNumber } from '../../src/onnx/proto';
-import { maxErrors } from '../../src/profiler/correctness';
+import { exportError } from '../helpers/onnxExportError';
 import { randomizeWeights } from '../helpers/randomWeights';
 
 const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', 'models', name);
@@ -15,28 +14,6 @@ const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures',
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/**
- * Runs `model` on TF.js's cpu backend and its ONNX export in ONNX Runtime on the same random
- * NHWC input; returns the largest relative error over the outputs (max |ort - tf| / max |tf|).
- */
-async function exportError(model: tf.LayersModel): Promise<{ rel: number; outputs: number }> {
-  const exported = exportOnnx(model);
-  const inputs = model.inputs.map((t, i) => tf.randomUniform([1, ...t.shape.slice(1).map((d) => d ?? 1)], -1, 1, 'float32', 5 + i));
-  const out = model.predict(inputs.length === 1 ? inputs[0] : inputs);
-  const refs = (Array.isArray(out) ? out : [out]).map((o) => o.dataSync());
-  const session = await ort.InferenceSession.create(exported.bytes, { graphOptimizationLevel: 'all' });
-  const feeds = Object.fromEntries(exported.inputNames.map((n, i) => [n, new ort.Tensor('float32', inputs[i].dataSync() as Float32Array, inputs[i].shape)]));
-  const results = await session.run(feeds);
-  await session.release();
-  let rel = 0;
-  exported.outputNames.forEach((n, i) => {
-    const e = maxErrors(results[n].data as Float32Array, refs[i]);
-    rel = Math.max(rel, e.rel);
-  });
-  tf.dispose([...inputs, ...(Array.isArray(out) ? out : [out])]);
-  return { rel, outputs: refs.length };
-}
 
 describe('ONNX export matches TF.js cpu (random weights, rel. error <= 1e-4)', () => {
   it('Xception 71x71 without the top (features) and with it', async () => {
